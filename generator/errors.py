@@ -1,0 +1,42 @@
+"""Errors that name the file, the line and what is wrong.
+
+Every problem with the curator's input is a :class:`Problem`; a step that finds
+any raises :class:`InputError` carrying all of them, so the person sees every
+mistake at once (MkDocs' config validation does the same), formatted as
+``file:line: message``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input file."""
+
+    file: str
+    """The file as the user named it (relative to the working directory when possible)."""
+    line: int
+    """1-based line number; 0 when the problem concerns the whole file or folder."""
+    message: str
+    """What is wrong, starting in lower case, with the bad value quoted with ``!r``."""
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}: {self.message}"
+        return f"{self.file}: {self.message}"
+
+
+class InputError(Exception):
+    """The inputs cannot be built; ``problems`` lists every reason (sorted)."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        if isinstance(problems, Problem):
+            problems = [problems]
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit status 2)."""

@@ -1,0 +1,71 @@
+"""Identity of papers: arXiv ids, normalised titles and file-name-safe slugs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
+_ARXIV_OLD = re.compile(r"(?<![\w./-])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?!\w)")
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
+
+MAX_SLUG_BYTES = 80
+
+
+def arxiv_id(text: str) -> str | None:
+    """The arXiv identifier in ``text`` (an id, ``arXiv:`` form or an arxiv.org URL), version stripped.
+
+    >>> arxiv_id("https://arxiv.org/abs/2503.01234v2")
+    '2503.01234'
+    >>> arxiv_id("arXiv:hep-th/9901001v1")
+    'hep-th/9901001'
+    >>> arxiv_id("no id here") is None
+    True
+    """
+    text = text.strip()
+    m = _ARXIV_URL.search(text)
+    if m:
+        text = m.group(1)
+    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
+        m = pattern.search(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def normalize_title(title: str) -> str:
+    """The key under which two spellings of one title are the same paper.
+
+    Unicode compatibility form (so NFC and NFD agree), case-folded, punctuation
+    other than letters and digits dropped, white space collapsed.
+    """
+    folded = unicodedata.normalize("NFKC", title).casefold()
+    words = re.findall(r"\w+", folded)
+    return " ".join(words)
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    """A stable, lowercase hex digest prefix of ``text``."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def slugify(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
+    """An ASCII slug of ``text`` (may be empty): accents stripped, words joined by ``-``.
+
+    The result is cut at a word boundary so that it stays within ``max_bytes``.
+    Titles with no Latin letters or digits (Chinese, emoji) give ``""``; callers
+    fall back to :func:`short_hash`.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_bytes:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:max_bytes]
+    return slug

@@ -1,0 +1,180 @@
+"""The typed model every step passes along: small, frozen dataclasses.
+
+parse   -> :class:`Digest` (with :class:`Entry` records, one per paper occurrence)
+model   -> :class:`Feed` (unique :class:`Paper` records with their appearances)
+classify-> :class:`Classification` (topics, tags and related papers per paper id)
+render  -> ``dict[str, str]`` (relative path -> file text)
+
+All text fields hold the curator's *untrusted* text, already decoded, NFC
+normalised and whitespace-collapsed. Nothing here is escaped: escaping is the
+renderer's job, done at the last moment for the format being written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+LinkKind = Literal["code", "project", "other"]
+
+
+@dataclass(frozen=True, order=True)
+class Link:
+    """A cleaned URL found in an abstract (or given in a structured digest)."""
+
+    url: str
+    """Absolute ``http``/``https`` URL, trailing punctuation and ``.git`` removed."""
+    kind: LinkKind
+    """``code`` (a repository), ``project`` (a project page) or ``other``."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as it stands in one digest, before deduplication."""
+
+    title: str
+    abstract: str
+    line: int
+    """Line of the title in the digest file (1-based), for error messages."""
+    arxiv_id: str | None = None
+    """arXiv identifier without version, e.g. ``"2503.01234"``, when known."""
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    """Links from the abstract plus ``url``/``code_url`` of a structured digest, deduplicated."""
+    topics: tuple[str, ...] = ()
+    """Topic slugs the curator added by hand (structured digests only)."""
+    tags: tuple[str, ...] = ()
+    """Tag slugs the curator added by hand (structured digests only)."""
+    note: str = ""
+    """The curator's note (structured digests only)."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One day's list of papers, read from one file in ``digests/``."""
+
+    source: str
+    """The file as given on the command line or found in the digests folder."""
+    date: dt.date
+    slug: str
+    """Unique name of the digest page: the file name's stem, e.g. ``2025-03-14-hf-papers``."""
+    entries: tuple[Entry, ...]
+    title: str = ""
+    """Optional title from a structured digest; the renderer falls back to the date."""
+
+
+@dataclass(frozen=True, order=True)
+class Appearance:
+    """A paper appearing in a digest: where and when."""
+
+    date: dt.date
+    digest: str
+    """The digest's slug."""
+    position: int
+    """1-based position of the paper in that digest."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A unique paper, merged from all its entries across digests."""
+
+    id: str
+    """The arXiv id when known (no version), else the page slug."""
+    slug: str
+    """File-name-safe, unique, stable page name (``papers/<slug>.md``); ASCII, <= 100 bytes."""
+    title: str
+    abstract: str
+    appearances: tuple[Appearance, ...]
+    """Sorted oldest first; never empty."""
+    arxiv_id: str | None = None
+    url: str | None = None
+    authors: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    extra_topics: tuple[str, ...] = ()
+    extra_tags: tuple[str, ...] = ()
+    note: str = ""
+    sources: tuple[tuple[str, int], ...] = ()
+    """Every (file, line) the paper was read from, for error messages and accounting."""
+
+    @property
+    def first_seen(self) -> dt.date:
+        return self.appearances[0].date
+
+    @property
+    def last_seen(self) -> dt.date:
+        return self.appearances[-1].date
+
+
+@dataclass(frozen=True)
+class Feed:
+    """Every digest and every unique paper."""
+
+    digests: tuple[Digest, ...]
+    """Sorted by (date, slug), oldest first."""
+    papers: tuple[Paper, ...]
+    """Sorted newest first: by last appearance descending, then title, then id."""
+    entries_read: int
+    """How many entries the digests held, duplicates included (the accounting's first line)."""
+
+    def by_id(self) -> dict[str, Paper]:
+        return {p.id: p for p in self.papers}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the curator's taxonomy."""
+
+    slug: str
+    name: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+    """Words or phrases, matched case-insensitively on word boundaries."""
+    parent: str | None = None
+    """Slug of the parent topic, if any."""
+
+
+@dataclass(frozen=True)
+class TagDef:
+    """A tag of the vocabulary: a name and the phrases that assign it."""
+
+    slug: str
+    name: str
+    keywords: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The curator's topics and tags (``taxonomy.yml``)."""
+
+    topics: tuple[Topic, ...]
+    tags: tuple[TagDef, ...]
+    catch_all: str
+    """Slug of the topic that takes papers no rule matched (one of ``topics``)."""
+    source: str = ""
+    title_weight: float = 3.0
+    """How much a keyword hit in the title counts against one in the abstract."""
+    min_score: float = 1.0
+    """A topic whose score is below this is not assigned."""
+    max_topics: int = 3
+    """At most this many topics per paper (best scores first)."""
+
+    def topic(self, slug: str) -> Topic:
+        for t in self.topics:
+            if t.slug == slug:
+                return t
+        raise KeyError(slug)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What classify derived from a feed and a taxonomy, keyed by paper id."""
+
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paper id -> topic slugs, best first; never empty (the catch-all at worst)."""
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paper id -> tag slugs, sorted."""
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paper id -> ids of the most similar papers, most similar first (at most 5)."""
