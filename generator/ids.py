@@ -14,7 +14,7 @@ MAX_SLUG_BYTES = 80
 
 
 def arxiv_id(text: str) -> str | None:
-    """The arXiv identifier in ``text`` (an id, ``arXiv:`` form or an arxiv.org URL), version stripped.
+    """The arXiv id in ``text`` (an id, ``arXiv:`` form or arxiv.org URL), version stripped.
 
     >>> arxiv_id("https://arxiv.org/abs/2503.01234v2")
     '2503.01234'

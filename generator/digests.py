@@ -1,0 +1,155 @@
+"""Digest files: find them, decode them, read each with the parser its extension names.
+
+``.txt`` is a copied daily-papers page (:mod:`generator.parse_text`); ``.yml``,
+``.yaml`` and ``.json`` are structured digests (:mod:`generator.parse_structured`).
+Reading many files collects every problem of every file before anything stops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from generator.errors import InputError, Problem
+from generator.ids import slugify
+from generator.model import Digest
+from generator.parse_structured import parse_json_digest, parse_yaml_digest
+from generator.parse_text import normalize_text, parse_text_digest_with_warnings
+
+EXTENSIONS = (".txt", ".yml", ".yaml", ".json")
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_BOM = b"\xef\xbb\xbf"
+
+_Parser = Callable[[str, str, dt.date | None, str], tuple[Digest, list[Problem]]]
+
+
+def decode(data: bytes, source: str) -> str:
+    """The text of a digest file: UTF-8 (a BOM is dropped), LF line ends, NFC."""
+    data = data.removeprefix(_BOM)
+    bad = data.find(b"\0")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = err.start if bad < 0 else min(bad, err.start)
+    if bad >= 0:
+        line = data.count(b"\n", 0, bad) + 1
+        message = f"not UTF-8 text (invalid byte 0x{data[bad]:02x})"
+        raise InputError(Problem(source, line, message))
+    text = normalize_text(text)
+    if not text.strip():
+        raise InputError(Problem(source, 1, "empty digest (no papers)"))
+    return text
+
+
+def date_from_name(name: str, source: str | None = None) -> dt.date | None:
+    """The date ``name`` starts with (``2025-03-14-hf.txt``), or None; raises if impossible."""
+    base = Path(name).name
+    match = _NAME_DATE.match(base)
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        message = f"the file name's date {match.group()!r} is not a valid date"
+        raise InputError(Problem(source or name, 0, message)) from None
+
+
+def find_digests(folder: Path) -> list[Path]:
+    """The digest files directly in ``folder``, sorted; hidden files and other types are skipped."""
+    return [p for p in _listing(folder) if p.suffix.lower() in EXTENSIONS]
+
+
+def ignored_files(folder: Path) -> list[Path]:
+    """Visible files in ``folder`` that :func:`find_digests` skips (for ``check`` to mention)."""
+    return [p for p in _listing(folder) if p.suffix.lower() not in EXTENSIONS]
+
+
+def _listing(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        reason = "not a folder" if folder.exists() else "no such folder"
+        raise InputError(Problem(str(folder), 0, reason))
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def read_digest(path: Path, source: str | None = None) -> Digest:
+    """The digest in ``path``, parsed by its extension; raises InputError."""
+    return read_digest_with_warnings(path, source)[0]
+
+
+def read_digest_with_warnings(
+    path: Path, source: str | None = None
+) -> tuple[Digest, list[Problem]]:
+    """The digest in ``path`` and the parser's warnings (problems that do not stop a build)."""
+    source = source if source is not None else str(path)
+    parser = _parser(path.suffix.lower(), source)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(Problem(source, 0, f"cannot read: {err.strerror or err}")) from None
+    text = decode(data, source)
+    file_date = date_from_name(path.name, source)
+    slug = slugify(path.stem)
+    digest, warnings = parser(text, source, file_date, slug or "digest")
+    if not slug:
+        digest = dataclasses.replace(digest, slug=digest.date.isoformat())
+    return digest, warnings
+
+
+def _parser(suffix: str, source: str) -> _Parser:
+    if suffix == ".txt":
+        return parse_text_digest_with_warnings
+    if suffix in (".yml", ".yaml"):
+        return _no_warnings(parse_yaml_digest)
+    if suffix == ".json":
+        return _no_warnings(parse_json_digest)
+    message = (
+        f"unsupported digest type {suffix or '(none)'!r} (expected .txt, .yml, .yaml or .json)"
+    )
+    raise InputError(Problem(source, 0, message))
+
+
+def _no_warnings(
+    parse: Callable[[str, str, dt.date | None, str], Digest],
+) -> _Parser:
+    def parser(
+        text: str, source: str, file_date: dt.date | None, slug: str
+    ) -> tuple[Digest, list[Problem]]:
+        return parse(text, source, file_date, slug), []
+
+    return parser
+
+
+def read_digests(paths: Iterable[Path]) -> tuple[list[Digest], list[Problem]]:
+    """Every digest that reads cleanly, and every problem of every file (sorted)."""
+    digests, problems, _ = read_digests_with_warnings(paths)
+    return digests, problems
+
+
+def read_digests_with_warnings(
+    paths: Iterable[Path],
+) -> tuple[list[Digest], list[Problem], list[Problem]]:
+    """Like :func:`read_digests`, plus the warnings of every file."""
+    digests: list[Digest] = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    by_slug: dict[str, Digest] = {}
+    for path in paths:
+        try:
+            digest, found = read_digest_with_warnings(path)
+        except InputError as err:
+            problems.extend(err.problems)
+            continue
+        warnings.extend(found)
+        first = by_slug.setdefault(digest.slug, digest)
+        if first is not digest:
+            message = (
+                f"digest name {digest.slug!r} is also used by {first.source}"
+                " (rename one of the two files)"
+            )
+            problems.append(Problem(digest.source, 0, message))
+            continue
+        digests.append(digest)
+    return digests, sorted(problems), sorted(warnings)

@@ -1,0 +1,122 @@
+"""Digests -> Feed: merge entries into unique papers with an appearance history.
+
+Two entries are one paper when they share an arXiv id (any version), or when
+their normalised titles agree (case, Unicode form and punctuation ignored). An
+entry without an arXiv id joins the paper that has one under the same title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from generator.ids import normalize_title, short_hash, slugify
+from generator.model import Appearance, Digest, Entry, Feed, Link, Paper
+
+
+@dataclass
+class _Group:
+    key: str
+    entries: list[tuple[Digest, int, Entry]] = field(default_factory=list)
+
+
+def _group_entries(digests: Sequence[Digest]) -> list[_Group]:
+    """Group entries by identity, in a way that does not depend on the digests' order."""
+    title_to_arxiv: dict[str, str] = {}
+    for digest in digests:
+        for entry in digest.entries:
+            if entry.arxiv_id:
+                title_to_arxiv.setdefault(normalize_title(entry.title), entry.arxiv_id)
+    groups: dict[str, _Group] = {}
+    for digest in digests:
+        for position, entry in enumerate(digest.entries, start=1):
+            title_key = normalize_title(entry.title) or entry.title
+            arxiv = entry.arxiv_id or title_to_arxiv.get(title_key)
+            key = f"arxiv:{arxiv}" if arxiv else f"title:{title_key}"
+            groups.setdefault(key, _Group(key)).entries.append((digest, position, entry))
+    return list(groups.values())
+
+
+def _unique(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
+def _merge(group: _Group, slug: str) -> Paper:
+    # The newest occurrence wins for the text (a curator may correct a title),
+    # ties broken by the digest slug so the result never depends on read order.
+    ordered = sorted(group.entries, key=lambda t: (t[0].date, t[0].slug, t[1]))
+    newest = ordered[-1][2]
+    arxiv = next((e.arxiv_id for _, _, e in reversed(ordered) if e.arxiv_id), None)
+    links: dict[str, Link] = {}
+    for _, _, entry in ordered:
+        for link in entry.links:
+            links.setdefault(link.url, link)
+    appearances = sorted({Appearance(d.date, d.slug, pos) for d, pos, _ in ordered})
+    return Paper(
+        id=arxiv or slug,
+        slug=slug,
+        title=newest.title,
+        abstract=max((e.abstract for _, _, e in ordered), key=len),
+        appearances=tuple(appearances),
+        arxiv_id=arxiv,
+        url=next((e.url for _, _, e in reversed(ordered) if e.url), None),
+        authors=next((e.authors for _, _, e in reversed(ordered) if e.authors), ()),
+        links=tuple(links.values()),
+        extra_topics=_unique(t for _, _, e in ordered for t in e.topics),
+        extra_tags=_unique(t for _, _, e in ordered for t in e.tags),
+        note="\n\n".join(_unique(e.note for _, _, e in ordered)),
+        sources=tuple((d.source, e.line) for d, _, e in ordered),
+    )
+
+
+def assign_slugs(groups: Sequence[_Group]) -> dict[str, str]:
+    """A unique, stable slug per group key.
+
+    The base slug comes from the arXiv id or the title. When several papers want
+    the same base, the one seen first (then the smallest key) keeps it and the
+    others get ``-`` plus a hash of their key: adding papers never renames an
+    existing page, and the input order does not matter.
+    """
+    wanted: dict[str, list[tuple[object, str]]] = {}
+    for group in groups:
+        first_seen = min(d.date for d, _, _ in group.entries)
+        if group.key.startswith("arxiv:"):
+            base = "arxiv-" + slugify(group.key.removeprefix("arxiv:"))
+        else:
+            title = group.entries[0][2].title
+            base = slugify(title) or "paper-" + short_hash(group.key)
+        wanted.setdefault(base, []).append(((first_seen, group.key), group.key))
+    slugs: dict[str, str] = {}
+    taken = set(wanted)
+    for base, claimants in sorted(wanted.items()):
+        claimants.sort(key=lambda c: c[0])  # type: ignore[arg-type,return-value]
+        slugs[claimants[0][1]] = base
+        for _, key in claimants[1:]:
+            length = 8
+            candidate = f"{base}-{short_hash(key, length)}"
+            while candidate in taken:
+                length += 2
+                candidate = f"{base}-{short_hash(key, length)}"
+            taken.add(candidate)
+            slugs[key] = candidate
+    return slugs
+
+
+def build_feed(digests: Sequence[Digest]) -> Feed:
+    """Merge the entries of ``digests`` into one :class:`Feed`; their order is irrelevant."""
+    ordered = sorted(digests, key=lambda d: (d.date, d.slug))
+    groups = _group_entries(ordered)
+    slugs = assign_slugs(groups)
+    papers = [_merge(g, slugs[g.key]) for g in groups]
+    papers.sort(key=_sort_key)
+    return Feed(
+        digests=tuple(ordered),
+        papers=tuple(papers),
+        entries_read=sum(len(d.entries) for d in ordered),
+    )
+
+
+def _sort_key(paper: Paper) -> tuple[object, ...]:
+    """Newest first; within a day, in the digest's own order."""
+    last = paper.appearances[-1]
+    return (-last.date.toordinal(), last.digest, last.position, paper.id)

@@ -1,0 +1,350 @@
+"""YAML and JSON digests: the same schema, checked field by field with line numbers.
+
+Both formats are first read into :class:`_Value` trees that remember the line of
+every value (YAML through PyYAML's node tree, JSON through a small walker over the
+standard decoder), then one checker turns a tree into a :class:`Digest`, collecting
+every problem. The schema is documented in ``docs/digest-formats.md``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import yaml
+
+from generator.errors import InputError, Problem
+from generator.ids import arxiv_id, slugify
+from generator.links import classify_url, clean_url, extract_links, safe_url
+from generator.model import Digest, Entry, Link
+from generator.parse_text import clean_text
+
+TOP_FIELDS = ("date", "title", "papers")
+PAPER_FIELDS = ("title", "abstract", "arxiv", "url", "authors", "code", "topics", "tags", "note")
+
+
+@dataclass(frozen=True)
+class _Value:
+    """A value and its line: a scalar's ``text``, a list's ``items``, a mapping's ``fields``."""
+
+    line: int
+    kind: str
+    """``string``, ``number``, ``boolean``, ``null``, ``date``, ``list`` or ``mapping``."""
+    text: str = ""
+    items: tuple[_Value, ...] = ()
+    fields: tuple[tuple[str, _Value], ...] = ()
+
+
+class _Fail(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+# --- YAML --------------------------------------------------------------------------------
+
+_YAML_KINDS = {
+    "tag:yaml.org,2002:str": "string",
+    "tag:yaml.org,2002:int": "number",
+    "tag:yaml.org,2002:float": "number",
+    "tag:yaml.org,2002:bool": "boolean",
+    "tag:yaml.org,2002:null": "null",
+    "tag:yaml.org,2002:timestamp": "date",
+    "tag:yaml.org,2002:seq": "list",
+    "tag:yaml.org,2002:map": "mapping",
+}
+
+
+def _read_yaml(text: str) -> _Value | None:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = str(err.problem)
+        if problem.startswith("but ") and err.context:
+            problem = f"{err.context}, {problem}"
+        raise _Fail(mark.line + 1 if mark else 1, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as err:
+        raise _Fail(1, f"invalid YAML: {err}") from None
+    return None if node is None else _from_node(node, set())
+
+
+def _from_node(node: yaml.Node, seen: set[int]) -> _Value:
+    line = node.start_mark.line + 1
+    if id(node) in seen:
+        message = "YAML anchors and aliases (&name, *name) are not supported: repeat the value"
+        raise _Fail(line, message)
+    seen.add(id(node))
+    kind = _YAML_KINDS.get(node.tag)
+    if kind is None:
+        raise _Fail(line, f"unsupported YAML tag {node.tag!r}")
+    if isinstance(node, yaml.ScalarNode):
+        return _Value(line, kind, text=node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return _Value(line, "list", items=tuple(_from_node(n, seen) for n in node.value))
+    fields = []
+    for key, value in node.value:
+        if not isinstance(key, yaml.ScalarNode):
+            raise _Fail(key.start_mark.line + 1, "a field name must be a plain word")
+        fields.append((str(key.value), _from_node(value, seen)))
+    return _Value(line, "mapping", fields=tuple(fields))
+
+
+# --- JSON --------------------------------------------------------------------------------
+
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _JsonWalker:
+    """Re-reads valid JSON, recording the line where each value starts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.decoder = json.JSONDecoder()
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, pos: int) -> int:
+        return bisect.bisect_right(self.line_starts, pos)
+
+    def skip(self, pos: int) -> int:
+        match = _JSON_SPACE.match(self.text, pos)
+        return match.end() if match else pos
+
+    def value(self, pos: int) -> tuple[_Value, int]:
+        pos = self.skip(pos)
+        line, char = self.line(pos), self.text[pos]
+        if char == "[":
+            items: list[_Value] = []
+            pos = self.skip(pos + 1)
+            while self.text[pos] != "]":
+                item, pos = self.value(pos)
+                items.append(item)
+                pos = self.skip(pos)
+                pos = self.skip(pos + 1) if self.text[pos] == "," else pos
+            return _Value(line, "list", items=tuple(items)), pos + 1
+        if char == "{":
+            fields: list[tuple[str, _Value]] = []
+            pos = self.skip(pos + 1)
+            while self.text[pos] != "}":
+                key, pos = self.decoder.raw_decode(self.text, pos)
+                pos = self.skip(pos) + 1  # the colon
+                item, pos = self.value(pos)
+                fields.append((key, item))
+                pos = self.skip(pos)
+                pos = self.skip(pos + 1) if self.text[pos] == "," else pos
+            return _Value(line, "mapping", fields=tuple(fields)), pos + 1
+        scalar, end = self.decoder.raw_decode(self.text, pos)
+        if isinstance(scalar, str):
+            return _Value(line, "string", text=scalar), end
+        kind = "null" if scalar is None else "boolean" if isinstance(scalar, bool) else "number"
+        return _Value(line, kind, text=self.text[pos:end]), end
+
+
+def _read_json(text: str) -> _Value:
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Fail(err.lineno, f"invalid JSON: {err.msg}") from None
+    return _JsonWalker(text).value(0)[0]
+
+
+# --- the checker -------------------------------------------------------------------------
+
+
+def parse_yaml_digest(text: str, source: str, file_date: dt.date | None, slug: str) -> Digest:
+    """The digest in the YAML ``text``; raises InputError naming every problem."""
+    return _parse(_read_yaml, text, source, file_date, slug)
+
+
+def parse_json_digest(text: str, source: str, file_date: dt.date | None, slug: str) -> Digest:
+    """The digest in the JSON ``text``; raises InputError naming every problem."""
+    return _parse(_read_json, text, source, file_date, slug)
+
+
+def _parse(
+    reader: Callable[[str], _Value | None],
+    text: str,
+    source: str,
+    file_date: dt.date | None,
+    slug: str,
+) -> Digest:
+    if not text.strip():
+        raise InputError(Problem(source, 1, "empty digest (no papers)"))
+    try:
+        tree = reader(text)
+        if tree is None:
+            raise _Fail(1, "empty digest (no papers)")
+    except _Fail as fail:
+        raise InputError(Problem(source, fail.line, fail.message)) from None
+    except RecursionError:
+        raise InputError(Problem(source, 1, "nested too deeply")) from None
+    return _Checker(source).digest(tree, file_date, slug)
+
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+class _Checker:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message))
+
+    def digest(self, tree: _Value, file_date: dt.date | None, slug: str) -> Digest:
+        if tree.kind != "mapping":
+            message = f"a digest must be a mapping with 'date' and 'papers', got {tree.kind}"
+            raise InputError(Problem(self.source, tree.line, message))
+        fields = self.fields(tree, TOP_FIELDS)
+        date = self.date(fields.get("date"), file_date)
+        title = self.string("title", fields["title"]) if "title" in fields else None
+        entries = self.papers(fields.get("papers"), tree.line)
+        if self.problems or date is None:
+            raise InputError(self.problems)
+        return Digest(self.source, date, slug, entries, title=title or "")
+
+    def fields(self, value: _Value, allowed: tuple[str, ...]) -> dict[str, _Value]:
+        found: dict[str, _Value] = {}
+        for name, item in value.fields:
+            if name not in allowed:
+                expected = ", ".join(allowed)
+                self.fail(item.line, f"unknown field {name!r} (expected one of {expected})")
+            elif name in found:
+                self.fail(item.line, f"duplicate field {name!r}")
+            else:
+                found[name] = item
+        return found
+
+    def string(self, name: str, value: _Value) -> str | None:
+        if value.kind in ("list", "mapping", "null"):
+            self.fail(value.line, f"{name!r} must be a string, got {value.kind}")
+            return None
+        text = clean_text(value.text)
+        if not text:
+            self.fail(value.line, f"{name!r} must not be empty")
+            return None
+        return text
+
+    def date(self, value: _Value | None, file_date: dt.date | None) -> dt.date | None:
+        if value is None:
+            if file_date is None:
+                self.fail(1, "no date: add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD....yml")
+            return file_date
+        match = _DATE.fullmatch(value.text.strip()) if value.kind in ("date", "string") else None
+        if match is None:
+            shown = value.text if value.kind not in ("list", "mapping") else value.kind
+            self.fail(value.line, f"'date' must be a date like 2025-03-14, got {shown!r}")
+            return None
+        try:
+            date = dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            self.fail(value.line, f"'date' is not a valid date: {value.text!r}")
+            return None
+        if file_date is not None and date != file_date:
+            self.fail(value.line, f"date {date} contradicts the date {file_date} in the file name")
+        return date
+
+    def papers(self, value: _Value | None, line: int) -> tuple[Entry, ...]:
+        if value is None:
+            self.fail(line, "missing required field 'papers'")
+            return ()
+        if value.kind != "list":
+            self.fail(value.line, f"'papers' must be a list, got {value.kind}")
+            return ()
+        if not value.items:
+            self.fail(value.line, "empty digest (no papers)")
+        entries = (self.paper(item) for item in value.items)
+        return tuple(e for e in entries if e is not None)
+
+    def paper(self, value: _Value) -> Entry | None:
+        if value.kind != "mapping":
+            message = f"a paper must be a mapping with 'title' and 'abstract', got {value.kind}"
+            self.fail(value.line, message)
+            return None
+        before = len(self.problems)
+        f = self.fields(value, PAPER_FIELDS)
+        for name in ("title", "abstract"):
+            if name not in f:
+                self.fail(value.line, f"missing required field {name!r}")
+        title = self.string("title", f["title"]) if "title" in f else None
+        abstract = self.string("abstract", f["abstract"]) if "abstract" in f else None
+        arxiv = self.arxiv(f["arxiv"]) if "arxiv" in f else None
+        url = self.url("url", f["url"]) if "url" in f else None
+        code = self.url("code", f["code"]) if "code" in f else None
+        authors = self.authors(f["authors"]) if "authors" in f else ()
+        topics = self.slugs("topics", f["topics"]) if "topics" in f else ()
+        tags = self.slugs("tags", f["tags"]) if "tags" in f else ()
+        note = self.string("note", f["note"]) if "note" in f else ""
+        if len(self.problems) > before or title is None or abstract is None:
+            return None
+        return Entry(
+            title=title,
+            abstract=abstract,
+            line=f["title"].line,
+            arxiv_id=arxiv,
+            url=url,
+            authors=authors,
+            links=_links(abstract, url, code),
+            topics=topics,
+            tags=tags,
+            note=note or "",
+        )
+
+    def arxiv(self, value: _Value) -> str | None:
+        text = self.string("arxiv", value)
+        if text is None:
+            return None
+        found = arxiv_id(text)
+        if found is None:
+            self.fail(value.line, f"'arxiv' must be an arXiv id or URL, got {text!r}")
+        return found
+
+    def url(self, name: str, value: _Value) -> str | None:
+        text = self.string(name, value)
+        if text is None:
+            return None
+        if safe_url(text) is None or not text.lower().startswith(("http://", "https://")):
+            self.fail(value.line, f"{name!r} must be an http(s) URL, got {text!r}")
+            return None
+        return text
+
+    def authors(self, value: _Value) -> tuple[str, ...]:
+        if value.kind == "list":
+            names = [self.string("authors", item) for item in value.items]
+            return tuple(n for n in names if n)
+        text = self.string("authors", value)
+        return tuple(n for n in (clean_text(p) for p in (text or "").split(",")) if n)
+
+    def slugs(self, name: str, value: _Value) -> tuple[str, ...]:
+        items = value.items if value.kind == "list" else (value,)
+        slugs: list[str] = []
+        for item in items:
+            text = self.string(name, item)
+            if text is None:
+                continue
+            slug = slugify(text)
+            if not slug:
+                self.fail(item.line, f"{name!r} holds {text!r}, which has no letters or digits")
+            elif slug not in slugs:
+                slugs.append(slug)
+        return tuple(slugs)
+
+
+def _links(abstract: str, url: str | None, code: str | None) -> tuple[Link, ...]:
+    """The code link first, then the abstract's links, then ``url``; deduplicated."""
+    links: dict[str, Link] = {}
+    if code is not None:
+        cleaned = clean_url(code) or code
+        links[cleaned] = Link(cleaned, "code")
+    for link in extract_links(abstract):
+        links.setdefault(link.url, link)
+    if url is not None:
+        cleaned = clean_url(url) or url
+        links.setdefault(cleaned, Link(cleaned, classify_url(cleaned)))
+    return tuple(links.values())
