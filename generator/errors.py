@@ -40,3 +40,7 @@ class InputError(Exception):
 
 class UsageError(Exception):
     """The command line itself is wrong (exit status 2)."""
+
+
+class BuildFailed(Exception):
+    """MkDocs refused the config or the site (a strict-mode warning, a broken link)."""

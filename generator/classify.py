@@ -1,0 +1,260 @@
+"""Give every paper its topics, tags and related papers.
+
+Keywords are matched case-insensitively on whole words: the text is cut into
+``\\w+`` tokens once, single-word keywords are looked up in the paper's token
+set, and a phrase is only searched for (with a regex compiled once per
+taxonomy) when all of its words occur in the paper. Rules, as documented in
+``docs/taxonomy.md``:
+
+* a space or hyphen inside a keyword matches any run of spaces and hyphens, or
+  nothing: ``fine-tuning`` matches ``Fine-Tuning``, ``fine tuning`` and
+  ``finetuning``;
+* the last word may take a plural ``s``/``es`` (``y`` -> ``ies``): ``LLM``
+  matches ``LLMs``;
+* a keyword in the title scores ``title_weight``; in the abstract, 1 per
+  occurrence, at most :data:`ABSTRACT_CAP` per keyword.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .errors import InputError, Problem
+from .model import Classification, Digest, Feed, Paper, Taxonomy
+from .related import related_papers
+from .taxonomy import CODE_TAG, ancestors
+
+ABSTRACT_CAP = 3
+"""A keyword counts at most this many times in one abstract."""
+
+_WORD = re.compile(r"\w+")
+_SEPARATORS = r"[\s\-\u2010\u2011\u2012\u2013\u2014]+"
+"""Between the words of a phrase (no separator at all is matched as one token)."""
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A title or abstract, tokenised once for every matcher."""
+
+    lowered: str
+    tokens: list[str]
+    present: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Text:
+        lowered = text.casefold()
+        tokens = _WORD.findall(lowered)
+        return cls(lowered, tokens, frozenset(tokens))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    """A keyword of several words: searched for only when all its words occur."""
+
+    keyword: int
+    required: frozenset[str]
+    """Every word but the last."""
+    last: frozenset[str]
+    """The last word and its plural forms: one of them must occur."""
+    pattern: re.Pattern[str]
+
+
+def _plurals(word: str) -> tuple[str, ...]:
+    if not word[-1:].isalpha():
+        return (word,)
+    forms = [word, word + "s", word + "es"]
+    if len(word) > 2 and word.endswith("y") and word[-2] not in "aeiou":
+        forms.append(word[:-1] + "ies")
+    return tuple(forms)
+
+
+class _Matcher:
+    """Counts the keywords of groups (topics or tags) in a text."""
+
+    def __init__(self, groups: Sequence[Sequence[str]]) -> None:
+        self.owner: list[int] = []
+        """Keyword id -> index of its group."""
+        self.single: dict[str, list[int]] = {}
+        self.phrases: dict[str, list[_Phrase]] = {}
+        for group, keywords in enumerate(groups):
+            seen: set[tuple[str, ...]] = set()
+            for keyword in keywords:
+                words = tuple(_WORD.findall(keyword.casefold()))
+                if not words or words in seen:
+                    continue
+                seen.add(words)
+                kid = len(self.owner)
+                self.owner.append(group)
+                self._add(kid, words)
+
+    def _add(self, kid: int, words: tuple[str, ...]) -> None:
+        group = self.owner[kid]
+        for form in _plurals("".join(words)):
+            kids = self.single.setdefault(form, [])
+            if all(self.owner[other] != group for other in kids):  # "reward" and "rewards"
+                kids.append(kid)
+        if len(words) == 1:
+            return
+        last = _plurals(words[-1])
+        body = _SEPARATORS.join(re.escape(w) for w in words[:-1])
+        tail = "|".join(re.escape(w) for w in sorted(last, key=len, reverse=True))
+        pattern = re.compile(rf"(?<!\w){body}{_SEPARATORS}(?:{tail})(?!\w)")
+        phrase = _Phrase(kid, frozenset(words[:-1]), frozenset(last), pattern)
+        self.phrases.setdefault(words[0], []).append(phrase)
+
+    def hits(self, text: _Text) -> dict[int, int]:
+        """Keyword id -> number of occurrences in ``text``."""
+        found: dict[int, int] = {}
+        for token in sorted(text.present.intersection(self.single)):
+            count = text.tokens.count(token)
+            for kid in self.single[token]:
+                found[kid] = found.get(kid, 0) + count
+        for token in sorted(text.present.intersection(self.phrases)):
+            for phrase in self.phrases[token]:
+                if text.present.issuperset(phrase.required) and not text.present.isdisjoint(
+                    phrase.last
+                ):
+                    count = len(phrase.pattern.findall(text.lowered))
+                    if count:
+                        found[phrase.keyword] = found.get(phrase.keyword, 0) + count
+        return found
+
+    def scores(self, title: _Text, abstract: _Text, title_weight: float) -> dict[int, float]:
+        """Group index -> score (only groups with a hit)."""
+        result: dict[int, float] = {}
+        for kid in self.hits(title):
+            group = self.owner[kid]
+            result[group] = result.get(group, 0.0) + title_weight
+        for kid, count in self.hits(abstract).items():
+            group = self.owner[kid]
+            result[group] = result.get(group, 0.0) + min(count, ABSTRACT_CAP)
+        return result
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    topics: _Matcher
+    tags: _Matcher
+    topic_slugs: tuple[str, ...]
+    tag_slugs: tuple[str, ...]
+    ancestors: dict[str, tuple[str, ...]]
+
+
+@functools.lru_cache(maxsize=8)
+def _compile(taxonomy: Taxonomy) -> _Compiled:
+    return _Compiled(
+        topics=_Matcher([t.keywords for t in taxonomy.topics]),
+        tags=_Matcher([t.keywords for t in taxonomy.tags]),
+        topic_slugs=tuple(t.slug for t in taxonomy.topics),
+        tag_slugs=tuple(t.slug for t in taxonomy.tags),
+        ancestors={t.slug: ancestors(taxonomy, t.slug) for t in taxonomy.topics},
+    )
+
+
+def _check_known(paper: Paper, slugs: Iterable[str], known: Sequence[str], kind: str) -> None:
+    for slug in slugs:
+        if slug not in known:
+            raise ValueError(
+                f"paper {paper.id!r}: unknown {kind} {slug!r} (run check_overrides first)"
+            )
+
+
+def _topics_of(
+    paper: Paper, scores: dict[int, float], compiled: _Compiled, taxonomy: Taxonomy
+) -> tuple[str, ...]:
+    """Overrides, then the best ``max_topics`` matched topics, then their ancestors; never empty."""
+    _check_known(paper, paper.extra_topics, compiled.topic_slugs, "topic")
+    ranked = sorted(
+        (group for group, score in scores.items() if score >= taxonomy.min_score),
+        key=lambda group: (-scores[group], group),
+    )
+    chosen = list(paper.extra_topics)
+    chosen += [compiled.topic_slugs[group] for group in ranked[: taxonomy.max_topics]]
+    chosen += [a for slug in chosen for a in compiled.ancestors[slug]]
+    return tuple(dict.fromkeys(chosen)) or (taxonomy.catch_all,)
+
+
+def _tags_of(
+    paper: Paper, scores: dict[int, float], compiled: _Compiled, taxonomy: Taxonomy
+) -> tuple[str, ...]:
+    """Overrides, matched tags and the code rule, sorted."""
+    _check_known(paper, paper.extra_tags, compiled.tag_slugs, "tag")
+    tags = set(paper.extra_tags)
+    tags.update(
+        compiled.tag_slugs[group] for group, score in scores.items() if score >= taxonomy.min_score
+    )
+    if CODE_TAG in compiled.tag_slugs and any(link.kind == "code" for link in paper.links):
+        tags.add(CODE_TAG)
+    return tuple(sorted(tags))
+
+
+def _classify(
+    papers: Iterable[Paper], taxonomy: Taxonomy, *, topics: bool, tags: bool
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    compiled = _compile(taxonomy)
+    topic_result: dict[str, tuple[str, ...]] = {}
+    tag_result: dict[str, tuple[str, ...]] = {}
+    weight = taxonomy.title_weight
+    for paper in papers:
+        title, abstract = _Text.of(paper.title), _Text.of(paper.abstract)
+        if topics:
+            scores = compiled.topics.scores(title, abstract, weight)
+            topic_result[paper.id] = _topics_of(paper, scores, compiled, taxonomy)
+        if tags:
+            scores = compiled.tags.scores(title, abstract, weight)
+            tag_result[paper.id] = _tags_of(paper, scores, compiled, taxonomy)
+    return topic_result, tag_result
+
+
+def classify_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
+    """Paper id -> topic slugs, best first, ancestors last; the catch-all when nothing matched.
+
+    Raises :class:`ValueError` for an override naming an unknown topic: check the
+    digests with :func:`check_overrides` first.
+    """
+    return _classify(papers, taxonomy, topics=True, tags=False)[0]
+
+
+def classify_tags(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
+    """Paper id -> tag slugs, sorted (possibly empty)."""
+    return _classify(papers, taxonomy, topics=False, tags=True)[1]
+
+
+def check_overrides(digests: Iterable[Digest], taxonomy: Taxonomy) -> list[Problem]:
+    """Every topic or tag a digest entry names that the taxonomy does not define."""
+    kinds = (
+        ("topic", tuple(t.slug for t in taxonomy.topics)),
+        ("tag", tuple(t.slug for t in taxonomy.tags)),
+    )
+    problems: list[Problem] = []
+    for digest in digests:
+        for entry in digest.entries:
+            for (kind, known), slugs in zip(kinds, (entry.topics, entry.tags), strict=True):
+                for slug in slugs:
+                    if slug not in known:
+                        listed = ", ".join(sorted(known)) or "none"
+                        problems.append(
+                            Problem(
+                                digest.source,
+                                entry.line,
+                                f"unknown {kind} {slug!r} (known: {listed})",
+                            )
+                        )
+    return problems
+
+
+def classify(feed: Feed, taxonomy: Taxonomy, related_k: int = 5) -> Classification:
+    """Topics, tags and related papers of every paper of ``feed``.
+
+    Raises :class:`InputError` when a digest names a topic or tag the taxonomy lacks.
+    """
+    problems = check_overrides(feed.digests, taxonomy)
+    if problems:
+        raise InputError(problems)
+    topics, tags = _classify(feed.papers, taxonomy, topics=True, tags=True)
+    return Classification(
+        topics=topics, tags=tags, related=related_papers(feed.papers, k=related_k)
+    )

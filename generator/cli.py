@@ -1,0 +1,330 @@
+"""The ``paperfeed`` command: build, serve, parse, check.
+
+Exit status: 0 success, 1 the inputs or the site have errors (each printed as
+``file:line: message`` on stderr), 2 the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from generator import __version__
+from generator.errors import BuildFailed, InputError, UsageError
+
+DESCRIPTION = """\
+paperfeed turns the daily paper digests in a folder into a searchable MkDocs
+site: a page per topic, per tag, per digest and per paper, an Atom feed and
+papers.json. Settings live in mkdocs.yml (under `plugins: - paperfeed`); the
+topics and tags in taxonomy.yml.
+"""
+
+EPILOG = """\
+examples:
+  paperfeed build                      build site/ from digests/ and taxonomy.yml
+  paperfeed serve                      live preview on http://127.0.0.1:8000/
+  paperfeed check                      validate every input, print the accounting
+  paperfeed parse digests/*.txt --json the papers of some digests, as JSON
+
+exit status: 0 ok, 1 errors in the inputs or the site, 2 wrong usage
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits 2 on usage errors, like us
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
+    p.add_argument(
+        "-f",
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="FILE",
+        help="MkDocs config file (default: mkdocs.yml)",
+    )
+    p.add_argument(
+        "--digests",
+        type=Path,
+        metavar="DIR",
+        help="folder of digests (default: the plugin's 'digests' option, 'digests')",
+    )
+    p.add_argument(
+        "--taxonomy",
+        type=Path,
+        metavar="FILE",
+        help="topic and tag taxonomy (default: the plugin's 'taxonomy' option, 'taxonomy.yml')",
+    )
+    if site:
+        p.add_argument(
+            "--search",
+            choices=("auto", "material", "pagefind"),
+            help="search backend (default: the plugin's 'search' option, 'auto': "
+            "Pagefind from 2,000 papers)",
+        )
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="paperfeed",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"paperfeed {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    b = sub.add_parser(
+        "build",
+        help="generate the pages and build the site",
+        description="Read every digest, generate the Markdown pages (a copy goes to "
+        "build/pages/) and build the site with MkDocs in strict mode. The previous site "
+        "is replaced only when the whole build succeeds.",
+    )
+    _common(b, site=True)
+    b.add_argument(
+        "-d", "--site-dir", type=Path, metavar="DIR", help="output folder (default: site)"
+    )
+    b.add_argument(
+        "--pages-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the generated Markdown is written (default: build/pages)",
+    )
+    b.add_argument(
+        "--markdown-only", action="store_true", help="generate the Markdown pages, skip MkDocs"
+    )
+    b.add_argument(
+        "--no-strict", action="store_true", help="do not fail on MkDocs warnings (not advised)"
+    )
+    b.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    b.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' own log")
+
+    s = sub.add_parser(
+        "serve",
+        help="live preview on 127.0.0.1",
+        description="Build the site and serve it on 127.0.0.1 with live reload. A change to "
+        "a digest, the taxonomy, mkdocs.yml or a hand-written page rebuilds once.",
+    )
+    _common(s, site=True)
+    s.add_argument(
+        "-a",
+        "--dev-addr",
+        default="127.0.0.1:8000",
+        metavar="IP:PORT",
+        help="address to serve on (default: 127.0.0.1:8000)",
+    )
+
+    p = sub.add_parser(
+        "parse",
+        help="print the papers of digest files",
+        description="Parse digest files (.txt, .yml/.yaml, .json) and print their papers, "
+        "duplicates merged. Nothing is written.",
+    )
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="digest files")
+    p.add_argument("--json", action="store_true", help="print a JSON list of papers")
+
+    c = sub.add_parser(
+        "check",
+        help="validate every input and print the accounting",
+        description="Read every digest and the taxonomy, generate the pages in memory and "
+        "print where every paper went. Exits 1 on any error. Nothing is written.",
+    )
+    _common(c)
+    return parser
+
+
+def _print_problems(error: InputError, out: TextIO) -> None:
+    for problem in error.problems:
+        print(problem, file=out)
+    n = len(error.problems)
+    print(f"paperfeed: {n} error{'s' if n != 1 else ''}; nothing was written", file=out)
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logger = logging.getLogger("mkdocs")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    logger.propagate = False
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from generator.site import BuildOptions, build
+
+    _setup_logging(args.verbose)
+    options = BuildOptions(
+        config_file=args.config,
+        digests=args.digests,
+        taxonomy=args.taxonomy,
+        site_dir=args.site_dir,
+        pages_dir=args.pages_dir,
+        search=args.search,
+        strict=not args.no_strict,
+        markdown_only=args.markdown_only,
+    )
+    progress = _progress_printer() if sys.stderr.isatty() and not args.quiet else None
+    try:
+        result = build(options, progress)
+    except BuildFailed as e:
+        _clear_progress(progress)
+        print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
+        print("paperfeed: the previous site was left as it was", file=sys.stderr)
+        return 1
+    _clear_progress(progress)
+    acc = result.generated.accounting
+    if not args.quiet:
+        for warning in result.generated.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        where = f" -> {result.site_dir}" if result.site_dir else ""
+        print(
+            f"paperfeed: {acc.digests} digests, {acc.entries_read} papers read, "
+            f"{acc.unique_papers} unique, {acc.papers_rendered} rendered, "
+            f"{acc.no_topic} with no topic; {len(result.generated.files)} generated files "
+            f"({result.pages.written} written, {result.pages.unchanged} unchanged, "
+            f"{result.pages.removed} removed), {result.html_pages} HTML pages "
+            f"in {result.seconds:.1f} s{where}"
+        )
+    return 0 if acc.balanced else 1
+
+
+def _progress_printer() -> Any:
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done == total or now - last[0] > 0.2:
+            last[0] = now
+            sys.stderr.write(f"\rpaperfeed: building pages {done}/{total}")
+            sys.stderr.flush()
+
+    return show
+
+
+def _clear_progress(progress: Any) -> None:
+    if progress is not None:
+        sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from generator.site import BuildOptions, serve
+
+    _setup_logging(True)
+    host = args.dev_addr.rsplit(":", 1)[0]
+    if host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
+        print(f"paperfeed: note: serving on {host}, not only this machine", file=sys.stderr)
+    serve(
+        BuildOptions(
+            config_file=args.config,
+            digests=args.digests,
+            taxonomy=args.taxonomy,
+            search=args.search,
+        ),
+        args.dev_addr,
+    )
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    from generator.digests import read_digests_with_warnings
+    from generator.feed import build_feed
+
+    missing = [f for f in args.files if not f.is_file()]
+    if missing:
+        raise UsageError(", ".join(f"{f}: no such file" for f in missing))
+    digests, problems, warnings = read_digests_with_warnings(list(args.files))
+    if problems:
+        raise InputError(problems)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    feed = build_feed(digests)
+    order = {(d.slug): i for i, d in enumerate(digests)}
+    papers = sorted(
+        feed.papers,
+        key=lambda p: min((order[a.digest], a.position) for a in p.appearances),
+    )
+    if args.json:
+        records = [
+            {
+                "id": p.id,
+                "title": p.title,
+                "abstract": p.abstract,
+                "date": p.first_seen.isoformat(),
+                "links": [{"url": link.url, "kind": link.kind} for link in p.links],
+                "arxiv_id": p.arxiv_id,
+                "url": p.url,
+                "authors": list(p.authors),
+                "topics": list(p.extra_topics),
+                "tags": list(p.extra_tags),
+                "note": p.note,
+                "appearances": [
+                    {"date": a.date.isoformat(), "digest": a.digest, "position": a.position}
+                    for a in p.appearances
+                ],
+                "sources": [{"file": f, "line": n} for f, n in p.sources],
+            }
+            for p in papers
+        ]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for p in papers:
+        print(f"{p.first_seen.isoformat()}  {p.title}")
+        for link in p.links:
+            print(f"            {link.kind}: {link.url}")
+    print(f"{len(papers)} papers from {len(digests)} digests", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from generator.site import BuildOptions, prepare
+
+    _setup_logging(False)
+    _, _, generated = prepare(
+        BuildOptions(config_file=args.config, digests=args.digests, taxonomy=args.taxonomy)
+    )
+    for warning in generated.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    acc = generated.accounting
+    for line in acc.lines():
+        print(line)
+    if acc.balanced:
+        print("ok: every paper read has a page")
+        return 0
+    print("error: the accounting does not balance", file=sys.stderr)
+    return 1
+
+
+COMMANDS = {"build": cmd_build, "serve": cmd_serve, "parse": cmd_parse, "check": cmd_check}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except InputError as e:
+        _print_problems(e, sys.stderr)
+        return 1
+    except UsageError as e:
+        print(f"paperfeed: error: {e}", file=sys.stderr)
+        return 2
+    except BuildFailed as e:
+        print(f"paperfeed: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("paperfeed: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,137 @@
+"""The build as a short list of steps: read -> feed -> classify -> render.
+
+:func:`load_inputs` is the only step that reads files; :func:`generate` is pure.
+Writing is left to the caller (:mod:`generator.write`, or MkDocs itself).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.classify import check_overrides, classify
+from generator.digests import find_digests, read_digests_with_warnings
+from generator.errors import InputError, Problem
+from generator.feed import build_feed
+from generator.model import Classification, Digest, Feed, Taxonomy
+from generator.render import SiteSettings, render_site
+from generator.render.common import paper_path
+from generator.taxonomy import load_taxonomy
+
+
+@dataclass(frozen=True)
+class Accounting:
+    """Where every paper read went. ``balanced`` is the promise that nothing was lost."""
+
+    digests: int
+    entries_read: int
+    """Paper entries in all digests, duplicates included."""
+    unique_papers: int
+    duplicates_merged: int
+    papers_rendered: int
+    """Unique papers that have a page in the output."""
+    no_topic: int
+    """Papers no topic rule matched (they are listed under the catch-all topic)."""
+    missing: tuple[str, ...] = ()
+    """Titles of papers that were read but have no page (always empty unless a bug)."""
+
+    @property
+    def balanced(self) -> bool:
+        return (
+            not self.missing
+            and self.unique_papers + self.duplicates_merged == self.entries_read
+            and self.papers_rendered == self.unique_papers
+        )
+
+    def lines(self) -> list[str]:
+        out = [
+            f"digests read:        {self.digests}",
+            f"papers read:         {self.entries_read}",
+            f"duplicates merged:   {self.duplicates_merged}",
+            f"unique papers:       {self.unique_papers}",
+            f"papers rendered:     {self.papers_rendered}",
+            f"papers with no topic: {self.no_topic}",
+        ]
+        out += [f"NOT RENDERED: {title}" for title in self.missing]
+        return out
+
+
+@dataclass(frozen=True)
+class Generated:
+    feed: Feed
+    taxonomy: Taxonomy
+    classes: Classification
+    files: dict[str, str]
+    accounting: Accounting
+    warnings: tuple[Problem, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load_inputs(
+    digests_dir: Path, taxonomy_path: Path
+) -> tuple[list[Digest], Taxonomy, list[Problem]]:
+    """Read every digest and the taxonomy; raise one InputError listing every problem."""
+    problems: list[Problem] = []
+    taxonomy = None
+    try:
+        taxonomy = load_taxonomy(taxonomy_path)
+    except InputError as e:
+        problems += e.problems
+    digests: list[Digest] = []
+    warnings: list[Problem] = []
+    try:
+        digests, file_problems, warnings = read_digests_with_warnings(find_digests(digests_dir))
+        problems += file_problems
+    except InputError as e:
+        problems += e.problems
+    if taxonomy is not None:
+        problems += check_overrides(digests, taxonomy)
+    if problems or taxonomy is None:
+        raise InputError(problems)
+    return digests, taxonomy, warnings
+
+
+def account(
+    feed: Feed, classes: Classification, files: dict[str, str], catch_all: str
+) -> Accounting:
+    """Count where the papers went; a paper without a page is named in ``missing``."""
+    missing = tuple(p.title for p in feed.papers if paper_path(p) not in files)
+    no_topic = sum(1 for p in feed.papers if classes.topics.get(p.id, ()) in ((), (catch_all,)))
+    return Accounting(
+        digests=len(feed.digests),
+        entries_read=feed.entries_read,
+        unique_papers=len(feed.papers),
+        duplicates_merged=feed.entries_read - len(feed.papers),
+        papers_rendered=len(feed.papers) - len(missing),
+        no_topic=no_topic,
+        missing=missing,
+    )
+
+
+def generate(
+    digests: list[Digest],
+    taxonomy: Taxonomy,
+    settings: SiteSettings,
+    warnings: list[Problem] | None = None,
+) -> Generated:
+    """Everything between reading and writing: pure, deterministic."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    feed = build_feed(digests)
+    t1 = time.perf_counter()
+    classes = classify(feed, taxonomy, related_k=settings.related_k)
+    t2 = time.perf_counter()
+    files = render_site(feed, taxonomy, classes, settings)
+    t3 = time.perf_counter()
+    timings.update(feed=t1 - t0, classify=t2 - t1, render=t3 - t2)
+    accounting = account(feed, classes, files, taxonomy.catch_all)
+    return Generated(
+        feed=feed,
+        taxonomy=taxonomy,
+        classes=classes,
+        files=files,
+        accounting=accounting,
+        warnings=tuple(warnings or ()),
+        timings=timings,
+    )

@@ -1,0 +1,177 @@
+"""The MkDocs plugin: feeds the generated pages to MkDocs, in memory.
+
+With ``- paperfeed`` in ``mkdocs.yml``'s plugins, plain ``mkdocs build`` and
+``mkdocs serve`` work too; ``paperfeed build`` adds atomic output, a Markdown
+copy of the pages and the accounting. Nothing is written into ``docs/``: the
+generated pages are :meth:`File.generated` files, so hand-written pages are
+never touched and a live preview never triggers itself.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.errors import InputError
+from generator.pipeline import Generated, generate, load_inputs
+from generator.render import GENERATED_ROOTS, SiteSettings
+from generator.render.common import listing_path
+
+log = logging.getLogger("mkdocs.plugins.paperfeed")
+
+CSS_PATH = "assets/paperfeed.css"
+
+
+class PaperfeedConfig(base.Config):
+    digests = c.Type(str, default="digests")
+    """Folder of digest files, relative to mkdocs.yml."""
+    taxonomy = c.Type(str, default="taxonomy.yml")
+    """Topic and tag taxonomy, relative to mkdocs.yml."""
+    search = c.Choice(("auto", "material", "pagefind"), default="auto")
+    """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
+    pagefind_threshold = c.Type(int, default=2000)
+    page_size = c.Type(int, default=30)
+    """Papers per topic, tag or digest listing page."""
+    feed_size = c.Type(int, default=50)
+    """Papers in the Atom feed."""
+
+
+class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.generated: Generated | None = None
+        """Set by ``paperfeed build`` to skip generating twice; otherwise filled in on_config."""
+        self.overrides: dict[str, Any] = {}
+        """Command-line overrides of the plugin options (``digests``, ``taxonomy``, ``search``)."""
+        self.on_page_done: Callable[[], None] | None = None
+        """Progress callback, called once per page rendered."""
+        self.backend = "material"
+
+    # Paths -----------------------------------------------------------------
+    def option(self, name: str) -> Any:
+        return self.overrides.get(name, self.config[name])
+
+    def path(self, config: MkDocsConfig, name: str) -> Path:
+        base_dir = Path(config.config_file_path or ".").parent
+        return (base_dir / str(self.option(name))).resolve()
+
+    def settings(self, config: MkDocsConfig) -> SiteSettings:
+        site_url = config.site_url or ""
+        if site_url and not site_url.endswith("/"):
+            site_url += "/"
+        return SiteSettings(
+            site_url=site_url,
+            site_name=config.site_name,
+            page_size=max(1, self.config.page_size),
+            feed_size=max(1, self.config.feed_size),
+        )
+
+    # Events ----------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.generated is None:
+            try:
+                digests, taxonomy, warnings = load_inputs(
+                    self.path(config, "digests"), self.path(config, "taxonomy")
+                )
+            except InputError as e:
+                raise PluginError(f"paperfeed: the inputs have errors:\n{e}") from e
+            self.generated = generate(digests, taxonomy, self.settings(config), warnings)
+            for warning in self.generated.warnings:
+                log.info(f"paperfeed: {warning}")
+        if config.nav is None:
+            config.nav = self.navigation()
+        config.extra_css.append(CSS_PATH)
+        from generator.search import apply_backend, choose_backend
+
+        self.backend = choose_backend(
+            self.option("search"),
+            len(self.generated.feed.papers),
+            self.config.pagefind_threshold,
+        )
+        apply_backend(config, self.backend)
+        return config
+
+    def navigation(self) -> list[Any]:
+        """Home, topics (the taxonomy's tree), tags and archive: never the papers."""
+        assert self.generated is not None
+        topics = self.generated.taxonomy.topics
+
+        def subtree(parent: str | None) -> list[Any]:
+            items: list[Any] = []
+            for topic in topics:
+                if topic.parent != parent:
+                    continue
+                page = listing_path("topics", topic.slug)
+                children = subtree(topic.slug)
+                title = html.escape(topic.name)
+                items.append({title: [page, *children]} if children else {title: page})
+            return items
+
+        return [
+            {"Home": "index.md"},
+            {"Topics": ["topics/index.md", *subtree(None)]},
+            {"Tags": "tags/index.md"},
+            {"Archive": "archive/index.md"},
+        ]
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        assert self.generated is not None
+        clashes = sorted(
+            f.src_uri
+            for f in files
+            if f.src_uri in self.generated.files
+            or f.src_uri.split("/", 1)[0] in GENERATED_ROOTS[1:]
+        )
+        if clashes:
+            raise PluginError(
+                "paperfeed: these files in the docs folder are in the way of generated pages "
+                "(the generator owns " + ", ".join(GENERATED_ROOTS) + "): " + ", ".join(clashes)
+            )
+        in_nav = {"index.md", "topics/index.md", "tags/index.md", "archive/index.md"}
+        in_nav |= {listing_path("topics", t.slug) for t in self.generated.taxonomy.topics}
+        for path, text in self.generated.files.items():
+            inclusion = (
+                InclusionLevel.UNDEFINED
+                if path in in_nav or not path.endswith(".md")
+                else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        css = (
+            resources.files("generator")
+            .joinpath("theme")
+            .joinpath("paperfeed.css")
+            .read_text("utf-8")
+        )
+        files.append(File.generated(config, CSS_PATH, content=css))
+        return files
+
+    def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
+        if self.on_page_done is not None:
+            self.on_page_done()
+        return markdown
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        for name in ("digests", "taxonomy"):
+            target = self.path(config, name)
+            if target.exists():
+                server.watch(os.fspath(target))
+        return server
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.backend == "pagefind":
+            from generator.search import run_pagefind
+
+            run_pagefind(Path(config.site_dir))

@@ -1,0 +1,131 @@
+"""Machine-readable outputs: the Atom feed and ``papers.json``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from generator.escape import clean
+from generator.links import safe_url
+from generator.model import Paper
+from generator.render.common import Context, listing_path, paper_path
+
+
+def page_url(ctx: Context, md_path: str) -> str:
+    """The URL path of a generated page relative to the site root (directory URLs)."""
+    path = md_path.removesuffix(".md")
+    if path == "index" or path.endswith("/index"):
+        path = path.removesuffix("index")
+    else:
+        path += "/"
+    return path
+
+
+def _absolute(ctx: Context, md_path: str) -> str:
+    base = ctx.settings.site_url or "/"
+    if not base.endswith("/"):
+        base += "/"
+    return base + page_url(ctx, md_path)
+
+
+def _timestamp(paper: Paper) -> str:
+    return paper.first_seen.isoformat() + "T00:00:00Z"
+
+
+def atom_feed(ctx: Context) -> str:
+    """An Atom 1.0 feed of the newest papers (RFC 4287); every text is XML-escaped."""
+    papers = ctx.feed.papers[: ctx.settings.feed_size]
+    updated = (
+        ctx.feed.digests[-1].date.isoformat() + "T00:00:00Z"
+        if ctx.feed.digests
+        else ("1970-01-01T00:00:00Z")
+    )
+    home = _absolute(ctx, "index.md")
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"  <title>{xml_escape(clean(ctx.settings.site_name))}</title>",
+        f"  <id>{xml_escape(home)}</id>",
+        f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(home + "feed.xml")}/>',
+        f"  <updated>{updated}</updated>",
+        "  <generator>paperfeed</generator>",
+    ]
+    for paper in papers:
+        url = _absolute(ctx, paper_path(paper))
+        out += [
+            "  <entry>",
+            f'    <title type="text">{xml_escape(clean(paper.title))}</title>',
+            f"    <id>{xml_escape(url)}</id>",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
+            f"    <published>{_timestamp(paper)}</published>",
+            f"    <updated>{paper.last_seen.isoformat()}T00:00:00Z</updated>",
+        ]
+        if paper.authors:
+            out += [
+                f"    <author><name>{xml_escape(clean(a))}</name></author>" for a in paper.authors
+            ]
+        else:
+            out.append(
+                f"    <author><name>{xml_escape(clean(ctx.settings.site_name))}</name></author>"
+            )
+        for topic in ctx.classes.topics.get(paper.id, ()):
+            name = ctx.topic_names.get(topic, topic)
+            out.append(f"    <category term={quoteattr(topic)} label={quoteattr(clean(name))}/>")
+        out.append(f'    <summary type="text">{xml_escape(clean(paper.abstract))}</summary>')
+        out.append("  </entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:
+    """The public JSON form of a paper (also what ``paperfeed parse --json`` extends)."""
+    return {
+        "id": paper.id,
+        "slug": paper.slug,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "date": paper.first_seen.isoformat(),
+        "arxiv_id": paper.arxiv_id,
+        "url": safe_url(paper.url) if paper.url else None,
+        "authors": list(paper.authors),
+        "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+        "topics": list(ctx.classes.topics.get(paper.id, ())),
+        "tags": list(ctx.classes.tags.get(paper.id, ())),
+        "related": list(ctx.classes.related.get(paper.id, ())),
+        "appearances": [
+            {"date": a.date.isoformat(), "digest": a.digest, "position": a.position}
+            for a in paper.appearances
+        ],
+        "note": paper.note,
+        "page": page_url(ctx, paper_path(paper)),
+    }
+
+
+def papers_json(ctx: Context) -> str:
+    """The whole feed as JSON: digests, topics, tags and every paper, newest first."""
+    data = {
+        "generator": "paperfeed",
+        "digests": [
+            {
+                "slug": d.slug,
+                "date": d.date.isoformat(),
+                "title": d.title,
+                "papers": len(d.entries),
+            }
+            for d in ctx.feed.digests
+        ],
+        "topics": [
+            {
+                "slug": t.slug,
+                "name": t.name,
+                "parent": t.parent,
+                "page": page_url(ctx, listing_path("topics", t.slug)),
+            }
+            for t in ctx.taxonomy.topics
+        ],
+        "papers": [paper_record(ctx, p) for p in ctx.feed.papers],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"

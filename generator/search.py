@@ -1,0 +1,235 @@
+"""Site search: Material's built-in search for small feeds, Pagefind for large ones.
+
+Material's search ships one JSON index of every page (about 17 MB at 10,000 papers) that each
+visitor downloads before the first result. Pagefind instead writes a chunked index next to the
+site; a first search fetches a few small chunks (well under 300 KB). The build:
+
+1. loads the MkDocs config (``mkdocs.config.load_config``), with the ``search`` plugin listed
+   as usual;
+2. picks a backend: ``backend = choose_backend(setting, len(feed.papers))``;
+3. calls ``apply_backend(config, backend)`` *before* pages are rendered: between
+   ``load_config`` and ``mkdocs.commands.build.build(config)``, or from a plugin's
+   ``on_config`` (the replaced plugin collection takes effect for every later event);
+4. after the build, when ``backend == "pagefind"``, calls ``run_pagefind(site_dir)``
+   (``on_post_build`` or after ``build()`` returns).
+
+For Pagefind, :func:`apply_backend` swaps Material's search plugin (so its index is never
+built) for :class:`PagefindSearchPlugin`, and puts ``theme_pagefind/`` first in the theme's
+template folders. That folder overrides only ``partials/search.html``: the same search box
+in the Material header, with Material's own classes, driven by a small script that loads
+``pagefind/pagefind.js`` relative to the page, so the site works under a sub-path.
+
+Which text is indexed: each page's ``<article>`` (the page content, not the navigation),
+minus elements with ``data-pagefind-ignore`` or Material's ``data-search-exclude``; pages
+whose front matter says ``search: {exclude: true}`` are left out, as Material's search does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, PluginCollection
+from mkdocs.structure.pages import Page
+
+Backend = Literal["material", "pagefind"]
+SETTINGS = ("auto", "material", "pagefind")
+DEFAULT_THRESHOLD = 2000
+"""``auto`` switches to Pagefind from this many papers on."""
+
+THEME_DIR = Path(__file__).parent / "theme_pagefind"
+"""Template overrides and assets for the Pagefind search box."""
+BUNDLE_DIR = "pagefind"
+"""Folder of the Pagefind bundle inside the site."""
+SEARCH_PLUGIN_KEY = "material/search"
+"""The key Material's ``partials/header.html`` looks up to decide whether to show search."""
+EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink")
+"""Left out of the index besides ``data-pagefind-ignore``: Material's own exclusion
+attribute (so one markup works for both backends) and the heading permalinks."""
+
+_ARTICLE = re.compile(r'<article class="md-content__inner\b')
+
+
+class PagefindMissingError(RuntimeError):
+    """The ``pagefind`` binary could not be found."""
+
+
+class PagefindError(RuntimeError):
+    """Pagefind ran but failed."""
+
+
+def choose_backend(setting: str, paper_count: int, threshold: int = DEFAULT_THRESHOLD) -> Backend:
+    """The search backend for a feed: ``setting`` unless it is ``auto``, then by size.
+
+    >>> choose_backend("auto", 1999), choose_backend("auto", 2000)
+    ('material', 'pagefind')
+    >>> choose_backend("material", 10_000)
+    'material'
+    """
+    if setting == "material":
+        return "material"
+    if setting == "pagefind":
+        return "pagefind"
+    if setting == "auto":
+        return "pagefind" if paper_count >= threshold else "material"
+    raise ValueError(
+        f"search backend: expected one of {', '.join(SETTINGS)} but received {setting!r}"
+    )
+
+
+class _PagefindSearchConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Read by Material's ``partials/header.html``: show the search button and box."""
+
+
+class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
+    """Stands in for Material's search plugin when Pagefind searches the site.
+
+    Material's header shows its search box only when ``config.plugins["material/search"]``
+    exists and is enabled, and then includes ``partials/search.html``, which
+    ``theme_pagefind/`` overrides. This plugin takes that key so the header renders, builds
+    no index of its own, and marks each page's article ``data-pagefind-body`` so that
+    Pagefind indexes the content only (pages with ``search: {exclude: true}`` stay unmarked,
+    hence unindexed; so do theme templates such as ``404.html``).
+    """
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        search = page.meta.get("search")
+        if isinstance(search, dict) and search.get("exclude"):
+            return output
+        return _ARTICLE.sub(
+            lambda m: m.group(0).replace("<article", "<article data-pagefind-body", 1),
+            output,
+            count=1,
+        )
+
+
+def _is_search_plugin(name: str, plugin: BasePlugin[Any]) -> bool:
+    if name in ("search", SEARCH_PLUGIN_KEY) or name.endswith("/search"):
+        return True
+    cls = type(plugin)
+    return cls.__name__ == "SearchPlugin" and cls.__module__.startswith(("mkdocs.", "material."))
+
+
+def _without_search(plugins: PluginCollection) -> PluginCollection:
+    """A copy of ``plugins`` without any search plugin, its event handlers dropped too.
+
+    ``del plugins[key]`` is not enough: ``PluginCollection`` registers each plugin's
+    ``on_*`` methods in ``plugins.events`` when it is added and never unregisters them, so the
+    removed plugin would still build its index. Re-adding the others in their order rebuilds
+    the event lists exactly as MkDocs made them (ordered by priority, then insertion).
+    """
+    kept = PluginCollection()
+    for name, plugin in plugins.items():
+        if not _is_search_plugin(name, plugin):
+            kept[name] = plugin
+    return kept
+
+
+def apply_backend(config: MkDocsConfig, backend: Backend) -> None:
+    """Switch a loaded, not yet built MkDocs config to ``backend``'s search.
+
+    Call after ``load_config`` and before ``build``. ``material`` leaves the config as it is
+    (with Material's search plugin, added if the config has none); ``pagefind`` removes
+    every search plugin, adds :class:`PagefindSearchPlugin` and puts ``theme_pagefind/``
+    first in the theme's template folders. Calling it twice is harmless.
+    """
+    if config.theme.name != "material":
+        raise ValueError(f"search: the theme must be 'material' but is {config.theme.name!r}")
+    if backend == "material":
+        if not any(_is_search_plugin(n, p) for n, p in config.plugins.items()):
+            from material.plugins.search.plugin import SearchPlugin
+
+            plugin = SearchPlugin()
+            errors, _ = plugin.load_config({})
+            assert not errors, errors
+            config.plugins[SEARCH_PLUGIN_KEY] = plugin
+        return
+    if backend != "pagefind":
+        raise ValueError(
+            f"search backend: expected 'material' or 'pagefind' but received {backend!r}"
+        )
+    plugins = _without_search(config.plugins)
+    stand_in = PagefindSearchPlugin()
+    errors, _ = stand_in.load_config({})
+    assert not errors, errors
+    plugins[SEARCH_PLUGIN_KEY] = stand_in
+    config.plugins = plugins
+    theme_dir = str(THEME_DIR)
+    if theme_dir not in config.theme.dirs:
+        config.theme.dirs.insert(0, theme_dir)
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary: ``PAGEFIND_BINARY_PATH``, the ``pagefind_bin`` package, or PATH."""
+    try:
+        from pagefind.service import get_executable
+
+        found: Path | None = get_executable()
+    except ImportError:
+        found = None
+        try:
+            from pagefind_bin import get_executable as bin_executable
+
+            found = bin_executable()
+        except (ImportError, FileNotFoundError):
+            import shutil
+
+            which = shutil.which("pagefind_extended") or shutil.which("pagefind")
+            found = Path(which) if which else None
+    except FileNotFoundError:
+        found = None
+    if found is None or not found.is_file():
+        raise PagefindMissingError(
+            "search: Pagefind is not installed; install it with: pip install 'pagefind[bin]' "
+            "(or set search to 'material')"
+        )
+    return found
+
+
+def run_pagefind(
+    site_dir: Path,
+    *,
+    exclude_selectors: Sequence[str] = EXCLUDE_SELECTORS,
+    timeout: float = 600,
+) -> dict[str, int]:
+    """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
+
+    Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
+    variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
+    earlier bundle. Returns ``{"pages": pages indexed, "files": files in the bundle,
+    "bytes": total size of the bundle}``.
+    """
+    site_dir = Path(site_dir).resolve()
+    if not site_dir.is_dir():
+        raise FileNotFoundError(f"search: no built site at {str(site_dir)!r}")
+    exe = pagefind_executable()
+    bundle = site_dir / BUNDLE_DIR
+    if bundle.exists():
+        import shutil
+
+        shutil.rmtree(bundle)
+    args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
+    if exclude_selectors:
+        args += ["--exclude-selectors", ", ".join(exclude_selectors)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as cwd:
+        proc = subprocess.run(
+            args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    if proc.returncode != 0:
+        raise PagefindError(
+            f"search: pagefind exited with {proc.returncode}:\n{proc.stdout}{proc.stderr}"
+        )
+    m = re.search(r"Indexed (\d+) pages?", proc.stdout)
+    pages = int(m.group(1)) if m else -1
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return {"pages": pages, "files": len(files), "bytes": sum(p.stat().st_size for p in files)}

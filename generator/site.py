@@ -1,0 +1,184 @@
+"""``paperfeed build`` and ``paperfeed serve``: MkDocs driven with atomic output.
+
+The inputs are read and the pages generated *before* MkDocs starts, so a bad
+digest stops the build before anything is touched. MkDocs then builds into a
+fresh folder beside ``site/``; only when that succeeds (strict: any warning is a
+failure) does it replace ``site/``, and only then is the Markdown copy of the
+pages updated. A failure at any step leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import BuildFailed, UsageError
+from generator.pipeline import Generated, generate, load_inputs
+from generator.write import WriteStats, new_sibling, recover, swap_in, sync_tree
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    config_file: Path
+    digests: Path | None = None
+    taxonomy: Path | None = None
+    site_dir: Path | None = None
+    pages_dir: Path | None = None
+    """Where the Markdown copy of the generated pages goes (None: ``build/pages``)."""
+    search: str | None = None
+    strict: bool = True
+    markdown_only: bool = False
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    generated: Generated
+    pages: WriteStats
+    site_dir: Path | None
+    html_pages: int
+    seconds: float
+    generate_seconds: float
+
+
+def _load_config(options: BuildOptions, **overrides: Any) -> Any:
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if not options.config_file.is_file():
+        raise UsageError(f"{options.config_file}: no such MkDocs config file (see --config)")
+    try:
+        config = load_config(os.fspath(options.config_file), **overrides)
+    except MkDocsException as e:
+        raise BuildFailed(f"{options.config_file}: {e}") from e
+    if "paperfeed" not in config.plugins:
+        raise UsageError(f"{options.config_file}: 'paperfeed' is not listed under plugins")
+    return config
+
+
+def _plugin(config: Any, options: BuildOptions) -> Any:
+    plugin = config.plugins["paperfeed"]
+    if options.digests is not None:
+        plugin.overrides["digests"] = os.fspath(options.digests.resolve())
+    if options.taxonomy is not None:
+        plugin.overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
+    if options.search is not None:
+        plugin.overrides["search"] = options.search
+    return plugin
+
+
+def _check_paths(plugin: Any, config: Any) -> None:
+    digests = plugin.path(config, "digests")
+    if not digests.is_dir():
+        raise UsageError(f"{digests}: no such digests folder (see --digests)")
+    taxonomy = plugin.path(config, "taxonomy")
+    if not taxonomy.is_file():
+        raise UsageError(f"{taxonomy}: no such taxonomy file (see --taxonomy)")
+
+
+def prepare(options: BuildOptions, **overrides: Any) -> tuple[Any, Any, Generated]:
+    """Load the MkDocs config and generate every page (no writing)."""
+    config = _load_config(options, **overrides)
+    plugin = _plugin(config, options)
+    _check_paths(plugin, config)
+    digests, taxonomy, warnings = load_inputs(
+        plugin.path(config, "digests"), plugin.path(config, "taxonomy")
+    )
+    plugin.generated = generate(digests, taxonomy, plugin.settings(config), warnings)
+    return config, plugin, plugin.generated
+
+
+def _source_date_epoch(generated: Generated) -> None:
+    """Make MkDocs' build date (sitemap, footer) a function of the inputs, not the clock."""
+    if "SOURCE_DATE_EPOCH" in os.environ or not generated.feed.digests:
+        return
+    last = generated.feed.digests[-1].date
+    stamp = dt.datetime(last.year, last.month, last.day, tzinfo=dt.timezone.utc)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+
+
+def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    start = time.perf_counter()
+    config, plugin, generated = prepare(options)
+    generate_seconds = time.perf_counter() - start
+    site_dir = Path(options.site_dir or config.site_dir).resolve()
+    pages_dir = options.pages_dir or Path(config.config_file_path).parent / "build" / "pages"
+    html_pages = 0
+    if not options.markdown_only:
+        _source_date_epoch(generated)
+        recover(site_dir)
+        staging = new_sibling(site_dir)
+        config.site_dir = os.fspath(staging)
+        config.strict = options.strict
+        total = sum(1 for p in generated.files if p.endswith(".md"))
+        done = 0
+
+        def tick() -> None:
+            nonlocal done
+            done += 1
+            if progress is not None:
+                progress(done, total)
+
+        plugin.on_page_done = tick
+        try:
+            mkdocs_build(config)
+        except (Abort, MkDocsException) as e:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise BuildFailed(str(e)) from e
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        html_pages = sum(1 for _ in staging.rglob("*.html"))
+        swap_in(staging, site_dir)
+    pages = sync_tree(generated.files, pages_dir)
+    return BuildResult(
+        generated=generated,
+        pages=pages,
+        site_dir=None if options.markdown_only else site_dir,
+        html_pages=html_pages,
+        seconds=time.perf_counter() - start,
+        generate_seconds=generate_seconds,
+    )
+
+
+def serve(options: BuildOptions, dev_addr: str) -> None:
+    """Live preview: MkDocs' own server, rebuilding when a digest or the taxonomy changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    config = _load_config(options)
+    plugin = _plugin(config, options)
+    _check_paths(plugin, config)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    overrides = dict(plugin.overrides)
+
+    def apply_overrides(cfg: Any) -> None:
+        cfg.plugins["paperfeed"].overrides.update(overrides)
+
+    _install_override_hook(apply_overrides)
+    mkdocs_serve(os.fspath(options.config_file), dev_addr=dev_addr, livereload=True)
+
+
+def _install_override_hook(apply: Callable[[Any], None]) -> None:
+    """Have every config MkDocs loads while serving carry the command-line overrides."""
+    import mkdocs.commands.serve as serve_module
+
+    original = serve_module.__dict__["load_config"]
+
+    def load_config(*args: Any, **kwargs: Any) -> Any:
+        cfg = original(*args, **kwargs)
+        apply(cfg)
+        return cfg
+
+    # MkDocs' serve loads the config anew on every rebuild; there is no hook for that.
+    setattr(serve_module, "load_config", load_config)  # noqa: B010

@@ -1,0 +1,123 @@
+"""The only module that writes to disk: atomic, incremental folder updates.
+
+A folder is never modified in place. :func:`sync_tree` builds the new version
+next to it (hard-linking every file whose bytes did not change, so unchanged
+files keep their inode and mtime and are not rewritten), then
+:func:`swap_in` exchanges the two with renames. A crash at any point leaves
+either the old or the new folder complete; :func:`recover` (run at the start of
+every build) puts the old one back if a crash fell between the two renames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+MANIFEST = ".paperfeed-manifest.json"
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    """Files whose content is new or changed."""
+    unchanged: int
+    """Files kept as they were (hard-linked into the new tree)."""
+    removed: int
+    """Stale files of the previous tree that are gone."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def safe_relpath(path: str) -> PurePosixPath:
+    """``path`` as a relative path that cannot leave its folder, or ValueError."""
+    p = PurePosixPath(path)
+    if path.startswith("/") or any(part in ("", ".", "..") for part in path.split("/")):
+        raise ValueError(f"refusing to write outside the output folder: {path!r}")
+    if "\\" in path or "\x00" in path or any(len(part.encode()) > 255 for part in p.parts):
+        raise ValueError(f"not a portable file name: {path!r}")
+    return p
+
+
+def _old_manifest(dest: Path) -> dict[str, str]:
+    try:
+        data = json.loads((dest / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def recover(dest: Path) -> None:
+    """Undo a swap interrupted between its two renames; drop leftovers of crashed builds."""
+    parent = dest.parent
+    if not parent.is_dir():
+        return
+    backups = sorted(parent.glob(f".{dest.name}.old-*"))
+    if not dest.exists() and backups:
+        os.replace(backups[-1], dest)
+        backups = backups[:-1]
+    for leftover in [*backups, *parent.glob(f".{dest.name}.new-*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+def new_sibling(dest: Path) -> Path:
+    """An empty temporary folder next to ``dest`` (same file system, so renames are atomic)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+
+
+def swap_in(new: Path, dest: Path) -> None:
+    """Make ``new`` become ``dest``; the previous ``dest`` is removed afterwards."""
+    old = None
+    if dest.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        os.rmdir(old)
+        os.replace(dest, old)
+    os.replace(new, dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def sync_tree(files: Mapping[str, str | bytes], dest: Path) -> WriteStats:
+    """Make ``dest`` hold exactly ``files`` (relative POSIX path -> content), atomically.
+
+    A file whose content hash matches the previous build's manifest is hard-linked
+    from the old tree instead of written. Files not in ``files`` disappear.
+    """
+    recover(dest)
+    previous = _old_manifest(dest)
+    new = new_sibling(dest)
+    manifest: dict[str, str] = {}
+    written = unchanged = 0
+    try:
+        for path, content in sorted(files.items()):
+            rel = safe_relpath(path)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = _digest(data)
+            manifest[path] = digest
+            target = new.joinpath(*rel.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = dest.joinpath(*rel.parts)
+            if previous.get(path) == digest and source.is_file():
+                try:
+                    os.link(source, target)
+                    unchanged += 1
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(data)
+            written += 1
+        (new / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True), "utf-8")
+        swap_in(new, dest)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    removed = len(set(previous) - set(manifest))
+    return WriteStats(written=written, unchanged=unchanged, removed=removed)

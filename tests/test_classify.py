@@ -1,0 +1,246 @@
+"""Topics and tags: whole-word keyword matching, scores, overrides, the catch-all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sample_papers import sample_papers
+
+from generator.classify import (
+    check_overrides,
+    classify,
+    classify_tags,
+    classify_topics,
+)
+from generator.errors import InputError, Problem
+from generator.model import Appearance, Digest, Entry, Feed, Link, Paper, Taxonomy
+from generator.taxonomy import load_taxonomy, parse_taxonomy
+
+DEFAULT = Path(__file__).resolve().parent.parent / "generator" / "default_taxonomy.yml"
+DAY = dt.date(2025, 3, 14)
+
+TAXONOMY = parse_taxonomy(
+    """\
+settings: {title_weight: 3, min_score: 1, max_topics: 2}
+topics:
+  - {name: Mixture of experts, slug: moe, keywords: [MoE, mixture of experts]}
+  - {name: RL, slug: rl, keywords: [RL, reinforcement learning]}
+  - {name: Fine-tuning, slug: fine-tuning, keywords: [fine-tuning, LLM]}
+  - {name: PEFT, slug: peft, parent: fine-tuning, keywords: [LoRA, low-rank adaptation]}
+  - {name: Theory, slug: theory, keywords: [theorem, proof]}
+  - {name: Other, slug: other}
+tags:
+  - {name: Code available, slug: code-available, keywords: [code is available]}
+  - {name: Survey, slug: survey, keywords: [survey]}
+  - {name: LLM, slug: llm, keywords: [large language model, LLM]}
+""",
+    "t.yml",
+)
+
+
+def paper(title: str, abstract: str = "", pid: str = "p", **fields: object) -> Paper:
+    return Paper(
+        id=pid,
+        slug=pid,
+        title=title,
+        abstract=abstract,
+        appearances=(Appearance(DAY, "d", 1),),
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def topics(title: str, abstract: str = "", taxonomy: Taxonomy = TAXONOMY) -> tuple[str, ...]:
+    return classify_topics([paper(title, abstract)], taxonomy)["p"]
+
+
+def tags(title: str, abstract: str = "", links: tuple[Link, ...] = ()) -> tuple[str, ...]:
+    return classify_tags([paper(title, abstract, links=links)], TAXONOMY)["p"]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Sparse MoE layers", ("moe",)),
+        ("Sparse MoEs at scale", ("moe",)),  # optional plural
+        ("A Mixture-of-Experts model", ("moe",)),  # hyphen for space
+        ("Moebius transformations", ("other",)),  # not inside a word
+        ("Mixtures of experts", ("other",)),  # only the last word takes a plural
+        ("Offline RL from logs", ("rl",)),
+        ("Parsing a URL", ("other",)),
+        ("RL-based control", ("rl",)),
+        ("FINE TUNING for all", ("fine-tuning",)),
+        ("Finetuning everything", ("fine-tuning",)),
+        ("Fine. Tuning is not a phrase across punctuation", ("other",)),
+        ("Three LLMs", ("fine-tuning",)),
+        ("LLM's limits", ("fine-tuning",)),
+        ("Fine_tuning is one token", ("other",)),
+    ],
+)
+def test_whole_word_matching(title: str, expected: tuple[str, ...]) -> None:
+    assert topics(title) == expected
+
+
+def test_title_weighs_more_than_abstract() -> None:
+    # RL once in the title (3) beats MoE twice in the abstract (2).
+    assert topics("An RL method", "MoE and MoE again.") == ("rl", "moe")
+    # Four abstract hits are capped at 3: a tie with one title hit, broken by taxonomy order.
+    assert topics("An RL method", "MoE, MoE, MoE, MoE.") == ("moe", "rl")
+    assert topics("About RL", "A proof of a theorem.") == ("rl", "theory")
+
+
+def test_repeated_word_is_capped() -> None:
+    text = "LoRA " * 50 + "theorem proof theorem proof"
+    result = classify_topics([paper("x", text)], TAXONOMY)["p"]
+    # LoRA counts 3, theorem+proof 4: theory first.
+    assert result == ("theory", "peft", "fine-tuning")
+
+
+def test_min_score_and_max_topics() -> None:
+    strict = parse_taxonomy(
+        """\
+settings: {min_score: 2, max_topics: 1}
+topics:
+  - {name: A, keywords: [alpha]}
+  - {name: B, keywords: [beta]}
+  - {name: Other}
+""",
+        "t.yml",
+    )
+    assert topics("", "alpha", strict) == ("other",)
+    assert topics("", "alpha alpha beta beta beta", strict) == ("b",)
+    assert topics("alpha", "beta beta beta", strict) == ("a",)  # 3 against 3: taxonomy order
+    assert topics("beta", "alpha alpha alpha", strict) == ("a",)
+    assert topics("Alpha", "", strict) == ("a",)
+
+
+def test_child_topic_brings_its_parent() -> None:
+    assert topics("LoRA for everyone") == ("peft", "fine-tuning")
+    # Only max_topics (2) matched topics; the parent comes on top, after them.
+    assert topics("LoRA on MoE", "reinforcement learning") == ("moe", "peft", "fine-tuning")
+
+
+def test_overrides_always_included_and_first() -> None:
+    p = paper("A MoE paper about RL", "theorem", extra_topics=("peft",), extra_tags=("survey",))
+    assert classify_topics([p], TAXONOMY)["p"] == ("peft", "moe", "rl", "fine-tuning")
+    assert classify_tags([p], TAXONOMY)["p"] == ("survey",)
+    unknown = paper("x", extra_topics=("nope",))
+    with pytest.raises(ValueError, match="unknown topic 'nope'"):
+        classify_topics([unknown], TAXONOMY)
+
+
+def test_catch_all_when_nothing_matches() -> None:
+    assert topics("Something else entirely", "Nothing here.") == ("other",)
+    assert topics("", "") == ("other",)
+
+
+def test_tags_sorted_and_code_rule() -> None:
+    assert tags("A survey of LLMs", "Our code is available at ...") == (
+        "code-available",
+        "llm",
+        "survey",
+    )
+    code = (Link("https://github.com/a/b", "code"),)
+    assert tags("Plain", "text", links=code) == ("code-available",)
+    project = (Link("https://a.github.io/b", "project"),)
+    assert tags("Plain", "text", links=project) == ()
+
+
+def test_code_rule_needs_the_tag_in_the_taxonomy() -> None:
+    bare = parse_taxonomy("topics: [{name: Other}]\n", "t.yml")
+    p = paper("x", links=(Link("https://github.com/a/b", "code"),))
+    assert classify_tags([p], bare)["p"] == ()
+
+
+def test_deterministic_regardless_of_order() -> None:
+    papers = sample_papers()
+    taxonomy = load_taxonomy(DEFAULT)
+    forward = classify_topics(papers, taxonomy), classify_tags(papers, taxonomy)
+    backward = classify_topics(papers[::-1], taxonomy), classify_tags(papers[::-1], taxonomy)
+    assert forward == backward
+
+
+def test_check_overrides_reports_entry_lines() -> None:
+    entries = (
+        Entry("A", "x", line=3, topics=("moe", "quantum")),
+        Entry("B", "y", line=9, tags=("llm", "cats")),
+    )
+    digest = Digest("digests/2025-03-14.yml", DAY, "2025-03-14", entries)
+    assert check_overrides([digest], TAXONOMY) == [
+        Problem(
+            "digests/2025-03-14.yml",
+            3,
+            "unknown topic 'quantum' (known: fine-tuning, moe, other, peft, rl, theory)",
+        ),
+        Problem(
+            "digests/2025-03-14.yml", 9, "unknown tag 'cats' (known: code-available, llm, survey)"
+        ),
+    ]
+
+
+def test_classify_combines_and_checks() -> None:
+    a = paper("Mixture of experts for LLM", "MoE MoE", pid="a")
+    b = paper("Mixture of experts at scale", "MoE MoE", pid="b")
+    c = paper("A theorem", "proof", pid="c")
+    digest = Digest("d.txt", DAY, "d", (Entry("x", "y", line=1),))
+    feed = Feed(digests=(digest,), papers=(a, b, c), entries_read=3)
+    result = classify(feed, TAXONOMY, related_k=1)
+    assert result.topics == {"a": ("moe", "fine-tuning"), "b": ("moe",), "c": ("theory",)}
+    assert result.tags == {"a": ("llm",), "b": (), "c": ()}
+    assert result.related["a"] == ("b",)
+    assert result.related["b"] == ("a",)
+    bad = Digest("d.txt", DAY, "d", (Entry("x", "y", line=7, tags=("nope",)),))
+    with pytest.raises(InputError, match=r"^d\.txt:7: unknown tag 'nope'"):
+        classify(Feed((bad,), (a,), 1), TAXONOMY)
+
+
+def test_default_taxonomy_fits_the_sample() -> None:
+    papers = sample_papers()
+    assert len(papers) == 75
+    taxonomy = load_taxonomy(DEFAULT)
+    result = classify_topics(papers, taxonomy)
+    assert all(result[p.id] for p in papers)
+    in_catch_all = [pid for pid, slugs in result.items() if taxonomy.catch_all in slugs]
+    assert len(in_catch_all) <= 2, in_catch_all
+    counts = Counter(slug for slugs in result.values() for slug in slugs)
+    # Every topic but the catch-all is used, none swallows the whole sample.
+    assert set(counts) | {taxonomy.catch_all} == {t.slug for t in taxonomy.topics}
+    assert max(counts.values()) < 60
+    by_title = {p.title: result[p.id] for p in papers}
+    assert by_title["A Tutorial on Bayesian Optimization"][0] == "bayesian-optimization"
+    assert (
+        by_title[
+            "DeepSeekMoE: Towards Ultimate Expert Specialization in Mixture-of-Experts"
+            " Language Models"
+        ][0]
+        == "mixture-of-experts"
+    )
+    assert "peft" in by_title["Towards a Unified View of Parameter-Efficient Transfer Learning"]
+    assert (
+        "alignment" in by_title["Confronting Reward Model Overoptimization with Constrained RLHF"]
+    )
+
+
+def test_default_tags_on_the_sample() -> None:
+    papers = sample_papers()
+    tagged = classify_tags(papers, load_taxonomy(DEFAULT))
+    by_title = {p.title: tagged[p.id] for p in papers}
+    surveys = sorted(title for title, slugs in by_title.items() if "survey" in slugs)
+    assert surveys == [
+        "A Survey on Inference Optimization Techniques for Mixture of Experts Models",
+        "A Tutorial on Bayesian Optimization",
+        "Achieving Peak Performance for Large Language Models: A Systematic Review",
+        "Parameter-Efficient Fine-Tuning for Large Models: A Comprehensive Survey",
+        next(t for t in by_title if t.startswith("The Ultimate Guide to Fine-Tuning LLMs")),
+    ]
+    assert (
+        "benchmark"
+        in by_title[
+            "Revisiting Zeroth-Order Optimization for Memory-Efficient LLM Fine-Tuning: A Benchmark"
+        ]
+    )
+    with_code = [p for p in papers if any(link.kind == "code" for link in p.links)]
+    assert with_code and all("code-available" in tagged[p.id] for p in with_code)
+    assert sum("llm" in slugs for slugs in tagged.values()) >= 30

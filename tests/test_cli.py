@@ -1,0 +1,93 @@
+"""The command line: help, usage errors, parse, check and a Markdown-only build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("command", ["build", "serve", "parse", "check"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: paperfeed {command}")
+    if command != "parse":
+        assert "--digests DIR" in out and "--config FILE" in out
+    if command == "build":
+        assert "--site-dir DIR" in out
+
+
+def test_top_level_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("build", "serve", "parse", "check"):
+        assert command in out
+
+
+def test_python_dash_m_generator_is_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", "--version"], capture_output=True, text=True
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("paperfeed ")
+
+
+def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_missing_digests_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    (tmp_path / "docs").mkdir()
+    code = main(["check", "--config", str(tmp_path / "mkdocs.yml"), "--digests", "nowhere"])
+    assert code == 2
+    err = capsys.readouterr().err
+    where = Path("nowhere").resolve()
+    assert err == f"paperfeed: error: {where}: no such digests folder (see --digests)\n"
+
+
+def test_missing_file_to_parse_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "no-such-file.txt"]) == 2
+    assert capsys.readouterr().err == "paperfeed: error: no-such-file.txt: no such file\n"
+
+
+def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", str(ROOT / "digests" / "2025-03-14-hf-papers.txt"), "--json"]) == 0
+    papers = json.loads(capsys.readouterr().out)
+    assert len(papers) == 75
+    for paper in papers:
+        assert {"id", "title", "abstract", "date", "links"} <= set(paper)
+        assert paper["date"] == "2025-03-14"
+    natural = next(p for p in papers if p["title"].startswith("Natural GaLore"))
+    assert natural["links"] == [
+        {"url": "https://github.com/selfsupervised-ai/Natural-GaLore", "kind": "code"}
+    ]
+
+
+def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "digests", tmp_path / "digests")
+    (tmp_path / "docs").mkdir()
+    assert main(["build", "--config", str(tmp_path / "mkdocs.yml"), "--markdown-only", "-q"]) == 0
+    pages = tmp_path / "build" / "pages"
+    assert len(list((pages / "papers").glob("*.md"))) == 75
+    assert (pages / "feed.xml").is_file() and (pages / "papers.json").is_file()
+    assert not (tmp_path / "site").exists()

@@ -1,0 +1,148 @@
+"""Related papers: TF-IDF neighbours over a pruned inverted index."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from sample_papers import sample_papers
+
+from generator.model import Appearance, Paper
+from generator.related import related_papers, stem
+
+DAY = dt.date(2025, 3, 14)
+
+
+def paper(pid: str, title: str, abstract: str = "") -> Paper:
+    return Paper(
+        id=pid, slug=pid, title=title, abstract=abstract, appearances=(Appearance(DAY, "d", 1),)
+    )
+
+
+def planted() -> tuple[list[Paper], Paper]:
+    """The sample plus a near-duplicate of its "Tutorial on Bayesian Optimization"."""
+    papers = sample_papers()
+    original = next(p for p in papers if p.title == "A Tutorial on Bayesian Optimization")
+    words = original.abstract.split()
+    twin = paper(
+        "zz-twin",
+        "Bayesian Optimization: a tutorial",
+        " ".join(words[: len(words) // 2]) + " This is our revised version.",
+    )
+    return [*papers, twin], original
+
+
+def test_planted_near_duplicate_is_most_similar() -> None:
+    papers, original = planted()
+    related = related_papers(papers)
+    assert related["zz-twin"][0] == original.id
+    assert related[original.id][0] == "zz-twin"
+
+
+def test_k_respected_never_itself_and_every_paper_present() -> None:
+    papers = sample_papers()
+    for k in (1, 3, 5, 8):
+        related = related_papers(papers, k=k)
+        assert set(related) == {p.id for p in papers}
+        for pid, others in related.items():
+            assert len(others) <= k
+            assert pid not in others
+            assert len(set(others)) == len(others)
+    assert all(len(o) == 5 for o in related_papers(papers).values())
+    assert related_papers(papers, k=0) == {p.id: () for p in papers}
+
+
+def test_neighbours_make_sense_on_the_sample() -> None:
+    papers = sample_papers()
+    by_title = {p.title: p.id for p in papers}
+    related = related_papers(papers)
+    bo_tutorial = by_title["A Tutorial on Bayesian Optimization"]
+    bo_papers = {
+        by_title["Large Language Models to Enhance Bayesian Optimization"],
+        by_title["A Study of Bayesian Neural Network Surrogates for Bayesian Optimization"],
+    }
+    assert bo_papers <= set(related[bo_tutorial][:3])
+    moe = by_title[
+        "DeepSeekMoE: Towards Ultimate Expert Specialization in Mixture-of-Experts Language Models"
+    ]
+    titles = {p.id: p.title for p in papers}
+    assert sum("MoE" in titles[o] or "Expert" in titles[o] for o in related[moe][:3]) >= 2
+
+
+def test_roughly_symmetric() -> None:
+    related = related_papers(sample_papers())
+    mutual = sum(a in related[b] for a, others in related.items() for b in others)
+    total = sum(len(others) for others in related.values())
+    assert mutual / total > 0.5
+
+
+def test_deterministic_regardless_of_input_order() -> None:
+    papers, _ = planted()
+    shuffled = papers[:]
+    random.Random(7).shuffle(shuffled)
+    assert related_papers(papers) == related_papers(shuffled)
+
+
+def test_ties_broken_by_id() -> None:
+    base = paper("m", "graph neural networks for molecules", "message passing on molecular graphs")
+    copies = [dataclasses.replace(base, id=pid, slug=pid) for pid in ("c", "a", "b")]
+    others = [paper(f"z{i}", f"unrelated {i}", f"words{i} more{i}") for i in range(6)]
+    related = related_papers([base, *copies, *others], k=3)
+    assert related["m"] == ("a", "b", "c")
+    assert related["b"] == ("a", "c", "m")
+
+
+def test_zero_one_and_unrelated_papers() -> None:
+    assert related_papers([]) == {}
+    assert related_papers([paper("a", "Only one")]) == {"a": ()}
+    unrelated = [paper("a", "apples oranges"), paper("b", "quantum chromodynamics"), paper("c", "")]
+    assert related_papers(unrelated) == {"a": (), "b": (), "c": ()}
+
+
+def test_stop_words_alone_do_not_relate() -> None:
+    papers = [
+        paper("a", "We propose a novel method", "The results show that this approach works."),
+        paper("b", "A novel method is proposed", "Our results show the approach works well."),
+        paper("c", "Kernel ridge regression", "Reproducing kernel Hilbert spaces."),
+    ]
+    related = related_papers(papers)
+    assert "c" not in related["a"]
+
+
+def test_light_stemmer() -> None:
+    assert [stem(w) for w in ("models", "studies", "loss", "analysis", "corpus", "gas")] == [
+        "model",
+        "study",
+        "loss",
+        "analysis",
+        "corpus",
+        "gas",
+    ]
+
+
+def test_same_result_under_any_hash_seed() -> None:
+    """Sets iterate in a per-process order: nothing may depend on it."""
+    tests = Path(__file__).resolve().parent
+    script = (
+        "import hashlib\n"
+        "from sample_papers import sample_papers\n"
+        "from generator.related import related_papers\n"
+        "print(hashlib.sha256(repr(related_papers(sample_papers())).encode()).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "PYTHONPATH": os.pathsep.join([str(tests.parent), str(tests)]),
+        }
+        run = subprocess.run(
+            [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        )
+        digests.add(run.stdout)
+    assert len(digests) == 1

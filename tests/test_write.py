@@ -1,0 +1,69 @@
+"""The writer: atomic folder swaps, incremental rewrites, nothing outside the folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.write import recover, safe_relpath, sync_tree
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".paperfeed")
+    }
+
+
+def test_sync_writes_exactly_the_files(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    stats = sync_tree({"a.md": "A", "x/b.md": "B"}, dest)
+    assert tree(dest) == {"a.md": b"A", "x/b.md": b"B"}
+    assert (stats.written, stats.unchanged, stats.removed) == (2, 0, 0)
+
+
+def test_only_changed_files_are_rewritten_and_stale_ones_removed(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A", "b.md": "B", "old.md": "O"}, dest)
+    inode_a = (dest / "a.md").stat().st_ino
+    mtime_a = (dest / "a.md").stat().st_mtime_ns
+    stats = sync_tree({"a.md": "A", "b.md": "B2", "c.md": "C"}, dest)
+    assert tree(dest) == {"a.md": b"A", "b.md": b"B2", "c.md": b"C"}
+    assert (stats.written, stats.unchanged, stats.removed) == (2, 1, 1)
+    assert (dest / "a.md").stat().st_ino == inode_a
+    assert (dest / "a.md").stat().st_mtime_ns == mtime_a
+
+
+def test_no_temporary_folders_are_left_behind(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A"}, dest)
+    sync_tree({"a.md": "B"}, dest)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages"]
+
+
+@pytest.mark.parametrize(
+    "bad", ["../evil.md", "/etc/passwd", "a/../../b.md", "", "a//b.md", "./a.md", "x" * 300]
+)
+def test_paths_outside_the_folder_are_refused(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError):
+        safe_relpath(bad)
+    dest = tmp_path / "pages"
+    sync_tree({"keep.md": "K"}, dest)
+    with pytest.raises(ValueError):
+        sync_tree({"ok.md": "x", bad: "evil"}, dest)
+    assert tree(dest) == {"keep.md": b"K"}, "a refused write changed the folder"
+    assert not (tmp_path / "evil.md").exists()
+
+
+def test_recover_restores_the_old_tree_after_a_crash_between_renames(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    sync_tree({"index.html": "old"}, dest)
+    # Simulate a crash after the first rename of a swap: only the backup exists.
+    os.replace(dest, tmp_path / ".site.old-abc")
+    (tmp_path / ".site.new-xyz").mkdir()
+    recover(dest)
+    assert tree(dest) == {"index.html": b"old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
