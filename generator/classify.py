@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,19 +36,36 @@ _SEPARATORS = r"[\s\-\u2010\u2011\u2012\u2013\u2014]+"
 """Between the words of a phrase (no separator at all is matched as one token)."""
 
 
-@dataclass(frozen=True)
+_ASCII_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")}
+    | {c: c.lower() for c in string.ascii_uppercase}
+)
+"""Lower-cases ASCII text and blanks every non-word character: ``split`` then gives the
+``\\w+`` tokens of the case-folded text (which, for ASCII, is the lower-cased text)."""
+
+
 class _Text:
     """A title or abstract, tokenised once for every matcher."""
 
-    lowered: str
-    tokens: list[str]
-    present: frozenset[str]
+    __slots__ = ("_lowered", "present", "text", "tokens")
 
-    @classmethod
-    def of(cls, text: str) -> _Text:
-        lowered = text.casefold()
-        tokens = _WORD.findall(lowered)
-        return cls(lowered, tokens, frozenset(tokens))
+    def __init__(self, text: str, words: frozenset[str]) -> None:
+        self.text = text
+        self._lowered: str | None = None
+        if text.isascii():
+            self.tokens: list[str] = text.translate(_ASCII_WORDS).split()
+        else:
+            self._lowered = text.casefold()
+            self.tokens = _WORD.findall(self._lowered)
+        self.present = words.intersection(self.tokens)
+        """The tokens that are words of some keyword (``words``)."""
+
+    @property
+    def lowered(self) -> str:
+        """The case-folded text (computed when a phrase needs it)."""
+        if self._lowered is None:
+            self._lowered = self.text.casefold()
+        return self._lowered
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,8 @@ class _Matcher:
         """Keyword id -> index of its group."""
         self.single: dict[str, list[int]] = {}
         self.phrases: dict[str, list[_Phrase]] = {}
+        self.words: set[str] = set()
+        """Every token a keyword can match or needs."""
         for group, keywords in enumerate(groups):
             seen: set[tuple[str, ...]] = set()
             for keyword in keywords:
@@ -89,6 +109,8 @@ class _Matcher:
                 kid = len(self.owner)
                 self.owner.append(group)
                 self._add(kid, words)
+        self.single_keys = frozenset(self.single)
+        self.phrase_keys = frozenset(self.phrases)
 
     def _add(self, kid: int, words: tuple[str, ...]) -> None:
         group = self.owner[kid]
@@ -96,23 +118,31 @@ class _Matcher:
             kids = self.single.setdefault(form, [])
             if all(self.owner[other] != group for other in kids):  # "reward" and "rewards"
                 kids.append(kid)
+        self.words.update(_plurals("".join(words)))
         if len(words) == 1:
             return
+        self.words.update(words[:-1])
+        self.words.update(_plurals(words[-1]))
         last = _plurals(words[-1])
-        body = _SEPARATORS.join(re.escape(w) for w in words[:-1])
         tail = "|".join(re.escape(w) for w in sorted(last, key=len, reverse=True))
-        pattern = re.compile(rf"(?<!\w){body}{_SEPARATORS}(?:{tail})(?!\w)")
+        # The first word comes first so that the regex engine can skip to it quickly; the
+        # look-behind after it checks the character before it: (?<!\w) at its start.
+        first = re.escape(words[0])
+        rest = _SEPARATORS.join(re.escape(w) for w in words[1:-1])
+        body = f"{first}(?<!\\w{first})" + (f"{_SEPARATORS}{rest}" if rest else "")
+        pattern = re.compile(rf"{body}{_SEPARATORS}(?:{tail})(?!\w)")
         phrase = _Phrase(kid, frozenset(words[:-1]), frozenset(last), pattern)
         self.phrases.setdefault(words[0], []).append(phrase)
 
     def hits(self, text: _Text) -> dict[int, int]:
         """Keyword id -> number of occurrences in ``text``."""
         found: dict[int, int] = {}
-        for token in sorted(text.present.intersection(self.single)):
+        single = self.single
+        for token in sorted(text.present & self.single_keys):
             count = text.tokens.count(token)
-            for kid in self.single[token]:
+            for kid in single[token]:
                 found[kid] = found.get(kid, 0) + count
-        for token in sorted(text.present.intersection(self.phrases)):
+        for token in sorted(text.present & self.phrase_keys):
             for phrase in self.phrases[token]:
                 if text.present.issuperset(phrase.required) and not text.present.isdisjoint(
                     phrase.last
@@ -141,13 +171,18 @@ class _Compiled:
     topic_slugs: tuple[str, ...]
     tag_slugs: tuple[str, ...]
     ancestors: dict[str, tuple[str, ...]]
+    words: frozenset[str]
+    """The tokens any keyword of a topic or tag can match or needs."""
 
 
 @functools.lru_cache(maxsize=8)
 def _compile(taxonomy: Taxonomy) -> _Compiled:
+    topics = _Matcher([t.keywords for t in taxonomy.topics])
+    tags = _Matcher([t.keywords for t in taxonomy.tags])
     return _Compiled(
-        topics=_Matcher([t.keywords for t in taxonomy.topics]),
-        tags=_Matcher([t.keywords for t in taxonomy.tags]),
+        topics=topics,
+        tags=tags,
+        words=frozenset(topics.words | tags.words),
         topic_slugs=tuple(t.slug for t in taxonomy.topics),
         tag_slugs=tuple(t.slug for t in taxonomy.tags),
         ancestors={t.slug: ancestors(taxonomy, t.slug) for t in taxonomy.topics},
@@ -198,8 +233,9 @@ def _classify(
     topic_result: dict[str, tuple[str, ...]] = {}
     tag_result: dict[str, tuple[str, ...]] = {}
     weight = taxonomy.title_weight
+    words = compiled.words
     for paper in papers:
-        title, abstract = _Text.of(paper.title), _Text.of(paper.abstract)
+        title, abstract = _Text(paper.title, words), _Text(paper.abstract, words)
         if topics:
             scores = compiled.topics.scores(title, abstract, weight)
             topic_result[paper.id] = _topics_of(paper, scores, compiled, taxonomy)

@@ -15,24 +15,20 @@ from __future__ import annotations
 
 import html
 import json
-import re
-import unicodedata
 
 from generator.links import safe_url
+from generator.text import clean_text
 
 _PUNCT = frozenset(r"""!"#$%&'()*+-./:;<=>?@[\]^_`{|}~""")
 # Keep a few harmless, frequent characters readable in the generated Markdown.
 _KEEP = frozenset(",?;%")
 _ENTITY = str.maketrans({c: f"&#{ord(c)};" for c in _PUNCT - _KEEP})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 EXTERNAL_REL = "nofollow ugc noopener"
 
 
-def clean(text: str) -> str:
-    """NFC, control characters removed, white space collapsed to single spaces."""
-    text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text))
-    return " ".join(text.split())
+clean = clean_text
+"""NFC, control characters removed, white space collapsed (the parsers' own rule)."""
 
 
 def md(text: str) -> str:
@@ -50,9 +46,11 @@ def front_matter_title(title: str) -> str:
 
     The theme prints ``page.meta.title`` unescaped into ``<title>``, the header
     and the search index, so the value is HTML-escaped, then JSON-quoted (a JSON
-    string is a valid YAML double-quoted scalar).
+    string is a valid YAML double-quoted scalar); the two characters YAML cannot hold
+    (U+FFFE, U+FFFF) become character references.
     """
-    return "title: " + json.dumps(attr(title), ensure_ascii=False)
+    value = attr(title).replace("\ufffe", "&#xfffe;").replace("\uffff", "&#xffff;")
+    return "title: " + json.dumps(value, ensure_ascii=False)
 
 
 def external_link(url: str, label: str | None = None) -> str:

@@ -118,6 +118,8 @@ def _split(url: str) -> SplitResult | None:
 
 
 def _has_bad_chars(url: str) -> bool:
+    if url.isascii():  # the common case, without a per-character loop
+        return not url.isprintable() or " " in url
     return any(c.isspace() or unicodedata.category(c).startswith("C") for c in url)
 
 

@@ -21,7 +21,7 @@ from generator.errors import InputError, Problem
 from generator.ids import arxiv_id, slugify
 from generator.links import classify_url, clean_url, extract_links, safe_url
 from generator.model import Digest, Entry, Link
-from generator.parse_text import clean_text
+from generator.text import clean_text
 
 TOP_FIELDS = ("date", "title", "papers")
 PAPER_FIELDS = ("title", "abstract", "arxiv", "url", "authors", "code", "topics", "tags", "note")
@@ -228,6 +228,10 @@ class _Checker:
         text = clean_text(value.text)
         if not text:
             self.fail(value.line, f"{name!r} must not be empty")
+            return None
+        bad = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
+        if bad is not None:
+            self.fail(value.line, f"{name!r} holds a lone surrogate {bad!r}, not a character")
             return None
         return text
 

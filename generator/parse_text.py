@@ -18,19 +18,13 @@ from dataclasses import dataclass
 from generator.errors import InputError, Problem
 from generator.links import extract_links
 from generator.model import Digest, Entry
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from generator.text import clean_text
 
 
 def normalize_text(text: str) -> str:
     """``text`` without a BOM, with LF line ends, in Unicode NFC."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     return unicodedata.normalize("NFC", text)
-
-
-def clean_text(text: str) -> str:
-    """NFC, control characters and runs of white space turned into single spaces, stripped."""
-    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
 
 
 # --- noise -------------------------------------------------------------------------------

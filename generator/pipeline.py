@@ -68,10 +68,19 @@ class Generated:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def shown(path: Path) -> Path:
+    """``path`` as the user would write it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
 def load_inputs(
     digests_dir: Path, taxonomy_path: Path
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
     """Read every digest and the taxonomy; raise one InputError listing every problem."""
+    digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
     problems: list[Problem] = []
     taxonomy = None
     try:

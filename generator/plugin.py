@@ -9,7 +9,6 @@ never touched and a live preview never triggers itself.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from collections.abc import Callable
@@ -27,7 +26,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.errors import InputError
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, SiteSettings
-from generator.render.common import listing_path
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -48,6 +46,20 @@ class PaperfeedConfig(base.Config):
     """Papers in the Atom feed."""
 
 
+def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
+    """The Markdown pages at the top of the docs folder, with the text of their first heading."""
+    pages = []
+    for path in sorted(docs_dir.glob("*.md")) if docs_dir.is_dir() else ():
+        title = path.stem.replace("-", " ").capitalize()
+        with path.open(encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if line.startswith("# "):
+                    title = line[2:].strip()
+                    break
+        pages.append((path.name, title))
+    return tuple(pages)
+
+
 class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     supports_multiple_instances = False
 
@@ -59,6 +71,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.on_page_done: Callable[[], None] | None = None
         """Progress callback, called once per page rendered."""
         self.backend = "material"
+        self.owns_nav = False
+        """True when the navigation is ours: hand-written pages are then kept out of it."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -77,6 +91,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             site_name=config.site_name,
             page_size=max(1, self.config.page_size),
             feed_size=max(1, self.config.feed_size),
+            extra_pages=hand_written_pages(Path(config.docs_dir)),
         )
 
     # Events ----------------------------------------------------------------
@@ -93,6 +108,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 log.info(f"paperfeed: {warning}")
         if config.nav is None:
             config.nav = self.navigation()
+            self.owns_nav = True
         config.extra_css.append(CSS_PATH)
         from generator.search import apply_backend, choose_backend
 
@@ -105,24 +121,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return config
 
     def navigation(self) -> list[Any]:
-        """Home, topics (the taxonomy's tree), tags and archive: never the papers."""
-        assert self.generated is not None
-        topics = self.generated.taxonomy.topics
+        """Home, topics, tags and archive: four entries, whatever the size of the feed.
 
-        def subtree(parent: str | None) -> list[Any]:
-            items: list[Any] = []
-            for topic in topics:
-                if topic.parent != parent:
-                    continue
-                page = listing_path("topics", topic.slug)
-                children = subtree(topic.slug)
-                title = html.escape(topic.name)
-                items.append({title: [page, *children]} if children else {title: page})
-            return items
-
+        The topic, tag and digest pages are reached from those index pages; every
+        entry more in the navigation is rendered again on every page of the site.
+        """
         return [
             {"Home": "index.md"},
-            {"Topics": ["topics/index.md", *subtree(None)]},
+            {"Topics": "topics/index.md"},
             {"Tags": "tags/index.md"},
             {"Archive": "archive/index.md"},
         ]
@@ -140,8 +146,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 "paperfeed: these files in the docs folder are in the way of generated pages "
                 "(the generator owns " + ", ".join(GENERATED_ROOTS) + "): " + ", ".join(clashes)
             )
+        if self.owns_nav:
+            for f in files.documentation_pages():
+                f.inclusion = InclusionLevel.NOT_IN_NAV
         in_nav = {"index.md", "topics/index.md", "tags/index.md", "archive/index.md"}
-        in_nav |= {listing_path("topics", t.slug) for t in self.generated.taxonomy.topics}
         for path, text in self.generated.files.items():
             inclusion = (
                 InclusionLevel.UNDEFINED

@@ -16,18 +16,30 @@ letter), English and boilerplate stop words dropped, a light plural stemmer
 :data:`TITLE_WEIGHT` times; weights are ``(1 + log tf) * log(n / df)``.
 
 The result depends only on the set of papers: they are processed in id order,
-and equal scores are broken by id.
+and equal scores are broken by id (equal term weights by term: the term first
+seen in id order loses).
+
+How it is fast: each text is cut into words once (ASCII text with
+``str.translate`` and ``str.split``, other text with the regex) and counted with
+:class:`~collections.Counter`; a word is mapped to its term (stop word, stem) once
+per run, not once per occurrence. Everything after counting is done on numpy
+arrays: the term weights, each paper's strongest terms and each term's posting
+list (a segmented top-k: an ``argpartition`` per row of a padded matrix), and the
+candidate scores of a block of papers at a time (one ``np.add.at`` into a scratch
+array indexed by ``paper * n + candidate``, reset after each block, so memory stays
+linear in ``n``).
 """
 
 from __future__ import annotations
 
-import heapq
-import math
 import re
-from array import array
+import string
 from collections import Counter
-from collections.abc import Sequence
-from operator import mul
+from collections.abc import Iterable, Sequence
+from itertools import repeat
+
+import numpy as np
+import numpy.typing as npt
 
 from .model import Paper
 
@@ -41,6 +53,23 @@ POSTINGS_PER_TERM = 48
 """How many papers (those where it weighs most) a term's posting list keeps."""
 
 _TOKEN = re.compile(r"[^\W\d_][^\W_]+")
+_ASCII_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if c not in string.ascii_letters + string.digits}
+    | {c: c.lower() for c in string.ascii_uppercase}
+)
+"""Lower-cases ASCII text and blanks everything but letters and digits: ``split``
+then gives runs of letters and digits, each holding at most one :data:`_TOKEN`."""
+
+_COUNT_CHUNK = 2048
+"""Papers counted before their (term, count) lists are turned into arrays."""
+_CELLS = 1 << 22
+"""Size of the scratch matrices (rows times columns) the numpy steps work on."""
+
+_NEW = -2
+"""Term id of a word not in the vocabulary yet."""
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 
 STOP_WORDS = frozenset(
     """
@@ -73,32 +102,36 @@ def stem(word: str) -> str:
     return word
 
 
+def _words(paper: Paper) -> list[str]:
+    """The words of a paper, the title's :data:`TITLE_WEIGHT` times: tokens, or (for ASCII
+    text) runs of letters and digits that :meth:`_Vocabulary.add` reduces to tokens."""
+    title, abstract = paper.title, paper.abstract
+    if title.isascii() and abstract.isascii():
+        text = " ".join([title] * TITLE_WEIGHT + [abstract])
+        return text.translate(_ASCII_WORDS).split()
+    return _TOKEN.findall(title.casefold()) * TITLE_WEIGHT + _TOKEN.findall(abstract.casefold())
+
+
 class _Vocabulary:
-    """Token -> term id (``-1`` for stop words), shared by stems."""
+    """Word -> term id (``-1`` for stop words and non-words), shared by stems.
+
+    Term ids are given in order of first appearance (papers in id order, the new
+    tokens of a paper sorted), so they are the same in every run.
+    """
 
     def __init__(self) -> None:
-        self.of_token: dict[str, int] = {}
+        self.of_word: dict[str, int] = {}
         self.of_stem: dict[str, int] = {}
 
-    def ids(self, tokens: list[str]) -> dict[int, int]:
-        """Term id -> count, stop words left out."""
-        raw = Counter(tokens)
-        of_token = self.of_token
-        if None in map(of_token.get, raw):  # words not seen before
-            for token in sorted(set(raw).difference(of_token)):  # ids stable across runs
-                if token in STOP_WORDS:
-                    of_token[token] = -1
-                else:
-                    of_token[token] = self.of_stem.setdefault(stem(token), len(self.of_stem))
-        ids = list(map(of_token.__getitem__, raw))
-        counts = dict(zip(ids, raw.values(), strict=True))
-        stops = ids.count(-1)
-        if len(counts) != len(ids) - stops + (stops > 0):  # two words with one stem
-            counts = {}
-            for term, count in zip(ids, raw.values(), strict=True):
-                counts[term] = counts.get(term, 0) + count
-        counts.pop(-1, None)
-        return counts
+    def add(self, words: Iterable[str]) -> None:
+        """Give term ids to new words (those of one paper)."""
+        tokens = sorted((next(iter(_TOKEN.findall(word)), ""), word) for word in words)
+        of_stem = self.of_stem
+        for token, word in tokens:
+            if not token or token in STOP_WORDS:
+                self.of_word[word] = -1
+            else:
+                self.of_word[word] = of_stem.setdefault(stem(token), len(of_stem))
 
 
 def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
@@ -108,68 +141,175 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     if k <= 0 or len(ids) < 2:
         return result
     by_id = {p.id: p for p in papers}
-    vectors = _vectors([by_id[i] for i in ids])
-    postings = _postings(vectors)
-    for a, terms in enumerate(vectors):
-        scores: dict[int, float] = {}
-        get = scores.get
-        for term, weight in terms[:TERMS_PER_PAPER]:
-            docs, weights = postings[term]
-            for b, w in zip(docs, weights, strict=True):
-                scores[b] = get(b, 0.0) + weight * w
-        scores.pop(a, None)
-        if scores:
-            best = heapq.nlargest(k, scores.items(), key=lambda item: (item[1], -item[0]))
-            result[ids[a]] = tuple(ids[b] for b, _ in best)
+    terms, weights = _vectors([by_id[i] for i in ids])
+    posting_docs, posting_weights = _postings(terms, weights)
+    best = _neighbours(
+        terms[:, :TERMS_PER_PAPER], weights[:, :TERMS_PER_PAPER], posting_docs, posting_weights, k
+    )
+    for a, row in enumerate(best.tolist()):
+        result[ids[a]] = tuple(ids[b] for b in row if b >= 0)
     return result
 
 
-def _vectors(papers: Sequence[Paper]) -> list[list[tuple[int, float]]]:
-    """Each paper's strongest (indexable) terms, strongest first, with their weight
-    in its unit-length TF-IDF vector."""
+def _counts(papers: Sequence[Paper]) -> tuple[Ints, Ints, Ints, int]:
+    """(doc, term, count) of every term of every paper, sorted by doc then term; and the
+    number of terms."""
     vocabulary = _Vocabulary()
-    counted: list[tuple[array[int], array[int]]] = []
-    df: Counter[int] = Counter()
-    longest = 1
-    for paper in papers:
-        title = _TOKEN.findall(paper.title.casefold())
-        counts = vocabulary.ids(title * TITLE_WEIGHT + _TOKEN.findall(paper.abstract.casefold()))
-        df.update(counts.keys())
-        values = array("i", counts.values())
-        if values:
-            longest = max(longest, max(values))
-        counted.append((array("i", counts.keys()), values))
+    of_word = vocabulary.of_word
+    chunks: list[tuple[Ints, Ints, Ints]] = []
+    for start in range(0, len(papers), _COUNT_CHUNK):
+        terms: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []
+        for paper in papers[start : start + _COUNT_CHUNK]:
+            counted = Counter(_words(paper))
+            found = list(map(of_word.get, counted, repeat(_NEW)))
+            if _NEW in found:  # words not seen before
+                vocabulary.add(set(counted).difference(of_word))
+                found = list(map(of_word.__getitem__, counted))
+            terms += found
+            counts += counted.values()
+            lengths.append(len(counted))
+        term = np.array(terms, dtype=np.int64)
+        doc = np.repeat(np.arange(start, start + len(lengths), dtype=np.int64), lengths)
+        keep = term >= 0
+        key = doc[keep] << 32 | term[keep]
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        count = np.array(counts, dtype=np.int64)[keep][order]
+        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        chunks.append(
+            (
+                key[first] >> 32,
+                key[first] & 0xFFFFFFFF,
+                np.add.reduceat(count, first) if first.size else count[:0],
+            )
+        )
+    doc, term, count = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
+    return doc, term, count, len(vocabulary.of_stem)
+
+
+def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
+    """Each paper's strongest (indexable) terms, strongest first, with their weight in its
+    unit-length TF-IDF vector: two ``(n, INDEXED_TERMS)`` arrays, term ``-1`` for none."""
     n = len(papers)
-    size = len(vocabulary.of_stem)
-    idf = [0.0] * size
-    useful = [0.0] * size
-    """The idf of a term that can link two papers: in more than one, not in most."""
-    for term, count in df.items():
-        idf[term] = math.log(n / count) if count < n else 0.0
-        if 1 < count <= max(2, n // 2):
-            useful[term] = idf[term]
-    tf = [0.0] + [1.0 + math.log(c) for c in range(1, longest + 1)]
-    vectors: list[list[tuple[int, float]]] = []
-    for terms, values in counted:
-        tfs = list(map(tf.__getitem__, values))
-        norm = math.hypot(*map(mul, tfs, map(idf.__getitem__, terms)))
-        strong = sorted(
-            zip(map(mul, tfs, map(useful.__getitem__, terms)), terms, strict=True),
-            reverse=True,
-        )[:INDEXED_TERMS]
-        vectors.append([(term, w / norm) for w, term in strong if w > 0.0])
-    return vectors
+    doc, term, count = _counts(papers)[:3]
+    size = int(term.max()) + 1 if term.size else 0
+    df = np.bincount(term, minlength=size)
+    with np.errstate(divide="ignore"):
+        idf = np.where(df < n, np.log(n / np.maximum(df, 1)), 0.0)
+    useful = np.where((df > 1) & (df <= max(2, n // 2)), idf, 0.0)
+    tf = 1.0 + np.log(count)
+    norm = np.sqrt(np.bincount(doc, weights=np.square(tf * idf[term]), minlength=n))
+    strength = tf * useful[term]
+    keep = strength > 0.0
+    doc, term, strength = doc[keep], term[keep], strength[keep]
+    if not term.size:
+        return np.full((n, INDEXED_TERMS), -1, dtype=np.int64), np.zeros((n, INDEXED_TERMS))
+    # Within a paper terms are in increasing id order; equal weights go to the larger id.
+    rows = _select(np.bincount(doc, minlength=n), strength, -term, INDEXED_TERMS)
+    valid = rows >= 0
+    terms = np.where(valid, term[rows], -1)
+    # A paper with no weighted term has norm 0 and no valid row: divide by 1 there.
+    safe_norm = np.where(norm > 0.0, norm, 1.0)
+    weights = np.where(valid, strength[rows] / safe_norm[:, None], 0.0)
+    return terms, weights
 
 
-def _postings(vectors: list[list[tuple[int, float]]]) -> dict[int, tuple[list[int], list[float]]]:
-    """Term -> (papers, weights) of the papers it weighs most in (at most POSTINGS_PER_TERM)."""
-    lists: dict[int, list[tuple[float, int]]] = {}
-    for doc, terms in enumerate(vectors):
-        for term, weight in terms:
-            lists.setdefault(term, []).append((weight, -doc))
-    postings: dict[int, tuple[list[int], list[float]]] = {}
-    for term, entries in lists.items():
-        if len(entries) > POSTINGS_PER_TERM:
-            entries = heapq.nlargest(POSTINGS_PER_TERM, entries)
-        postings[term] = ([-doc for _, doc in entries], [w for w, _ in entries])
-    return postings
+def _postings(terms: Ints, weights: Floats) -> tuple[Ints, Floats]:
+    """Term -> the papers it weighs most in (at most POSTINGS_PER_TERM; ties: lower paper
+    first) and its weight there: two ``(terms + 1, POSTINGS_PER_TERM)`` arrays padded with
+    paper ``-1``; the last row, for term ``-1``, is empty."""
+    n, width = terms.shape
+    doc = np.repeat(np.arange(n, dtype=np.int64), width)
+    term, weight = terms.ravel(), weights.ravel()
+    keep = term >= 0
+    doc, term, weight = doc[keep], term[keep], weight[keep]
+    if not term.size:
+        return np.full((1, POSTINGS_PER_TERM), -1, dtype=np.int64), np.zeros((1, POSTINGS_PER_TERM))
+    order = np.argsort(term, kind="stable")  # papers stay in order within a term
+    doc, term, weight = doc[order], term[order], weight[order]
+    size = int(term.max()) + 2
+    rows = _select(np.bincount(term, minlength=size), weight, doc, POSTINGS_PER_TERM)
+    valid = rows >= 0
+    return np.where(valid, doc[rows], -1), np.where(valid, weight[rows], 0.0)
+
+
+def _neighbours(
+    query_terms: Ints, query_weights: Floats, posting_docs: Ints, posting_weights: Floats, k: int
+) -> Ints:
+    """Each paper's ``k`` best-scoring candidates (ties: lower paper first), ``-1`` padded."""
+    n = len(query_terms)
+    width = query_terms.shape[1] * posting_docs.shape[1]
+    k = min(k, width)
+    block = max(1, min(n, _CELLS // max(n, width)))
+    scores = np.zeros(block * n + 1)
+    first = np.full(block * n + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    result = np.full((n, k), -1, dtype=np.int64)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        rows = np.arange(stop - start, dtype=np.int64)[:, None]
+        docs = posting_docs[query_terms[start:stop]].reshape(stop - start, width)
+        contribution = (
+            posting_weights[query_terms[start:stop]] * query_weights[start:stop, :, None]
+        ).reshape(stop - start, width)
+        valid = (docs >= 0) & (docs != rows + start)
+        cell = np.where(valid, rows * n + docs, block * n)  # the last cell takes the padding
+        flat = cell.ravel()
+        np.add.at(scores, flat, contribution.ravel())  # in query-term order: same sums as before
+        total = scores[cell]
+        scores[flat] = 0.0
+        position = np.arange(flat.size, dtype=np.int64)
+        np.minimum.at(first, flat, position)
+        valid &= (first[flat] == position).reshape(cell.shape)  # each candidate once
+        first[flat] = np.iinfo(np.int64).max
+        result[start:stop] = np.where(
+            (best := _top(total, docs, valid, k)) >= 0,
+            np.take_along_axis(docs, np.maximum(best, 0), 1),
+            -1,
+        )
+    return result
+
+
+def _top(score: Floats, tie: Ints, valid: npt.NDArray[np.bool_], k: int) -> Ints:
+    """Per row, the columns of the ``k`` valid cells with the highest score (ties: lower
+    ``tie`` first), best first; ``-1`` where a row has fewer."""
+    m, width = score.shape
+    score = np.where(valid, score, -np.inf)
+    chosen = valid
+    if width > k:
+        part = np.argpartition(score, width - k, axis=1)[:, width - k :]
+        kth = np.take_along_axis(score, part, 1).min(axis=1)
+        chosen = valid & (score >= kth[:, None])
+    row, col = np.nonzero(chosen)
+    order = np.lexsort((tie[row, col], -score[row, col], row))
+    row, col = row[order], col[order]
+    rank = np.arange(row.size) - np.searchsorted(row, row)
+    keep = rank < k
+    result = np.full((m, k), -1, dtype=np.int64)
+    result[row[keep], rank[keep]] = col[keep]
+    return result
+
+
+def _select(lengths: Ints, score: Floats, tie: Ints, k: int) -> Ints:
+    """Segmented top-k: entries ``score``/``tie`` come in consecutive segments of
+    ``lengths``; per segment, the indices of its ``k`` best entries (highest score, then
+    lowest ``tie``), best first: a ``(len(lengths), k)`` array padded with ``-1``."""
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
+    result = np.full((len(lengths), k), -1, dtype=np.int64)
+    by_length = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[by_length]
+    begin = int(np.searchsorted(sorted_lengths, 1))  # empty segments select nothing
+    while begin < len(by_length):
+        stop = min(len(by_length), begin + max(1, _CELLS // int(sorted_lengths[begin])))
+        while stop - begin > 1 and (stop - begin) * int(sorted_lengths[stop - 1]) > _CELLS:
+            stop = begin + (stop - begin) // 2
+        width = int(sorted_lengths[stop - 1])
+        segments = by_length[begin:stop]
+        column = np.arange(width, dtype=np.int64)
+        valid = column < lengths[segments, None]
+        cell = np.where(valid, starts[segments, None] + column, 0)
+        best = _top(score[cell], tie[cell], valid, k)
+        result[segments] = np.where(best >= 0, np.take_along_axis(cell, np.maximum(best, 0), 1), -1)
+        begin = stop
+    return result

@@ -14,7 +14,8 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,13 +97,23 @@ def prepare(options: BuildOptions, **overrides: Any) -> tuple[Any, Any, Generate
     return config, plugin, plugin.generated
 
 
-def _source_date_epoch(generated: Generated) -> None:
-    """Make MkDocs' build date (sitemap, footer) a function of the inputs, not the clock."""
+@contextmanager
+def _source_date_epoch(generated: Generated) -> Iterator[None]:
+    """Make MkDocs' build date (sitemap) a function of the inputs, not of the clock.
+
+    A ``SOURCE_DATE_EPOCH`` set by the caller wins; otherwise the newest digest's date
+    is used for the duration of the build.
+    """
     if "SOURCE_DATE_EPOCH" in os.environ or not generated.feed.digests:
+        yield
         return
     last = generated.feed.digests[-1].date
     stamp = dt.datetime(last.year, last.month, last.day, tzinfo=dt.timezone.utc)
     os.environ["SOURCE_DATE_EPOCH"] = str(int(stamp.timestamp()))
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
@@ -116,7 +127,6 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     pages_dir = options.pages_dir or Path(config.config_file_path).parent / "build" / "pages"
     html_pages = 0
     if not options.markdown_only:
-        _source_date_epoch(generated)
         recover(site_dir)
         staging = new_sibling(site_dir)
         config.site_dir = os.fspath(staging)
@@ -132,7 +142,8 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
 
         plugin.on_page_done = tick
         try:
-            mkdocs_build(config)
+            with _source_date_epoch(generated):
+                mkdocs_build(config)
         except (Abort, MkDocsException) as e:
             shutil.rmtree(staging, ignore_errors=True)
             raise BuildFailed(str(e)) from e

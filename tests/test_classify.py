@@ -244,3 +244,10 @@ def test_default_tags_on_the_sample() -> None:
     with_code = [p for p in papers if any(link.kind == "code" for link in p.links)]
     assert with_code and all("code-available" in tagged[p.id] for p in with_code)
     assert sum("llm" in slugs for slugs in tagged.values()) >= 30
+
+
+def test_phrase_needs_a_word_boundary_before_it() -> None:
+    assert topics("Reinforcement learning at scale") == ("rl",)
+    assert topics("Xreinforcement learning") == ("other",)
+    assert topics("Ünreinforcement learning") == ("other",)  # non-ASCII text takes the regex path
+    assert topics("REINFORCEMENT-LEARNING, twice: reinforcement learning", "") == ("rl",)

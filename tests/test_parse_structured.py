@@ -42,8 +42,8 @@ EXPECTED = (
             Link("https://github.com/lliu606/COSMOS", "code"),
             Link("https://arxiv.org/abs/2502.17410", "other"),
         ),
-        topics=("optimization", "large-language-models"),
-        tags=("memory",),
+        topics=("optimization", "scaling-laws"),
+        tags=("memory-efficient",),
         note="Worth a read.",
     ),
     Entry(

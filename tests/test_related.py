@@ -146,3 +146,13 @@ def test_same_result_under_any_hash_seed() -> None:
         )
         digests.add(run.stdout)
     assert len(digests) == 1
+
+
+def test_ascii_fast_path_cuts_words_like_the_regex() -> None:
+    """ASCII text is split with str.translate; text with other characters uses the regex.
+    Both must give the same terms: digits before letters dropped, one letter ignored, _ splits."""
+    words = "3dx gpt4 x1 a _under_score_ 42 Models model's fine-tuning"
+    ascii_papers = [paper("a", words), paper("b", words), paper("c", "zebra")]
+    accented = [paper("a", words + " é"), paper("b", words + " é"), paper("c", "zebra")]
+    assert related_papers(ascii_papers) == related_papers(accented)
+    assert related_papers(ascii_papers)["a"] == ("b",)

@@ -23,6 +23,8 @@ class SiteSettings:
     feed_size: int = 50
     """Papers in the Atom feed."""
     related_k: int = 5
+    extra_pages: tuple[tuple[str, str], ...] = ()
+    """Hand-written pages of the docs folder, as (path, title), linked from the home page."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,10 @@ class Context:
     papers: dict[str, Paper]
     topic_names: dict[str, str]
     tag_names: dict[str, str]
+    titles: dict[str, str] = field(default_factory=dict)
+    """Paper id -> its title escaped for Markdown (escaped once, used on many pages)."""
+    topic_md: dict[str, str] = field(default_factory=dict)
+    tag_md: dict[str, str] = field(default_factory=dict)
     items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
     """Rendered listing items by (paper id, page depth, with abstract)."""
 
@@ -47,14 +53,18 @@ def make_context(
     for tags in classes.tags.values():
         for slug in tags:
             tag_names.setdefault(slug, slug)
+    topic_names = {t.slug: t.name for t in taxonomy.topics}
     return Context(
         feed=feed,
         taxonomy=taxonomy,
         classes=classes,
         settings=settings,
         papers=feed.by_id(),
-        topic_names={t.slug: t.name for t in taxonomy.topics},
+        topic_names=topic_names,
         tag_names=tag_names,
+        titles={p.id: md(p.title) for p in feed.papers},
+        topic_md={slug: md(name) for slug, name in topic_names.items()},
+        tag_md={slug: md(name) for slug, name in tag_names.items()},
     )
 
 
@@ -63,9 +73,14 @@ def paper_path(paper: Paper) -> str:
     return f"papers/{paper.slug}.md"
 
 
-def listing_path(kind: str, slug: str, page: int = 1) -> str:
-    """``topics/<slug>/index.md`` for page 1, ``topics/<slug>/page-N.md`` after."""
-    return f"{kind}/{slug}/index.md" if page == 1 else f"{kind}/{slug}/page-{page}.md"
+def listing_path(kind: str, slug: str, part: int = 0) -> str:
+    """``topics/<slug>/index.md`` (the newest papers) or ``topics/<slug>/page-N.md``.
+
+    Part N holds papers N*size-size+1 .. N*size counted from the *oldest*, so a
+    part's content and address never change once it is full: a new digest only
+    touches the index and the newest part.
+    """
+    return f"{kind}/{slug}/index.md" if part == 0 else f"{kind}/{slug}/page-{part}.md"
 
 
 def digest_path(slug: str) -> str:
@@ -111,13 +126,13 @@ def _short_url(url: str) -> str:
 
 def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> str:
     return " ".join(
-        f"[#{md(ctx.tag_names.get(t, t))}]({rel(page, listing_path('tags', t))})" for t in tags
+        f"[#{ctx.tag_md.get(t) or md(t)}]({rel(page, listing_path('tags', t))})" for t in tags
     )
 
 
 def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
     return " · ".join(
-        f"[{md(ctx.topic_names.get(t, t))}]({rel(page, listing_path('topics', t))})" for t in topics
+        f"[{ctx.topic_md.get(t) or md(t)}]({rel(page, listing_path('topics', t))})" for t in topics
     )
 
 
@@ -131,7 +146,7 @@ def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) 
 
 
 def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
-    lines = [f"**[{md(paper.title)}]({rel(page, paper_path(paper))})**  "]
+    lines = [f"**[{ctx.titles[paper.id]}]({rel(page, paper_path(paper))})**  "]
     meta = [paper.last_seen.isoformat()]
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
@@ -157,33 +172,37 @@ def text_block(text: str, css_class: str) -> str:
     return f'<div class="{css_class}"><p>{attr(text)}</p></div>\n\n'
 
 
-def pages_of(items: Sequence[Paper], size: int) -> list[Sequence[Paper]]:
-    """Split a listing into pages of ``size``; always at least one (maybe empty) page."""
-    if not items:
-        return [items]
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequence[Paper]]]:
+    """The pages of a listing: ``(0, newest size papers)``, then, when there are more,
+    ``(N, part N)`` for every part counted from the oldest (each shown newest first)."""
+    parts: list[tuple[int, Sequence[Paper]]] = [(0, newest_first[:size])]
+    if len(newest_first) > size:
+        oldest_first = newest_first[::-1]
+        for n, start in enumerate(range(0, len(oldest_first), size), start=1):
+            parts.append((n, oldest_first[start : start + size][::-1]))
+    return parts
 
 
-def pager(kind: str, slug: str, page: int, pages: int) -> str:
-    """Links to the newer and older parts of a split listing, the first and last, and
-    the parts near this one (never a link to every part: that would grow with the feed)."""
-    if pages <= 1:
+def pager(kind: str, slug: str, part: int, parts: int) -> str:
+    """Links between the parts of a split listing: the newest, the oldest, the ones next
+    to this one (never a link to every part: that would grow with the feed)."""
+    if parts <= 1:
         return ""
-    here = listing_path(kind, slug, page)
-    shown = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    here = listing_path(kind, slug, part)
+
+    def link(label: str, n: int) -> str:
+        return f"[{label}]({rel(here, listing_path(kind, slug, n))})"
+
+    current = part or parts  # the index shows what the newest part shows, and more
+    shown = sorted({1, parts, *range(max(1, current - 2), min(parts, current + 2) + 1)})
     numbers: list[str] = []
-    previous = 0
-    for n in shown:
-        if n > previous + 1:
+    previous = parts + 1
+    for n in reversed(shown):
+        if n < previous - 1:
             numbers.append("…")
-        numbers.append(
-            f"**{n}**" if n == page else f"[{n}]({rel(here, listing_path(kind, slug, n))})"
-        )
+        numbers.append(f"**{n}**" if n == part else link(str(n), n))
         previous = n
-    parts = []
-    if page > 1:
-        parts.append(f"[← Newer]({rel(here, listing_path(kind, slug, page - 1))})")
-    parts.append(" ".join(numbers))
-    if page < pages:
-        parts.append(f"[Older →]({rel(here, listing_path(kind, slug, page + 1))})")
-    return "Pages: " + " · ".join(parts) + "\n\n"
+    items = ["**Newest**" if part == 0 else link("Newest", 0), *numbers]
+    if current > 1:
+        items.append(link("Older →", current - 1))
+    return "Pages: " + " · ".join(items) + "\n\n"

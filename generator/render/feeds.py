@@ -128,4 +128,5 @@ def papers_json(ctx: Context) -> str:
         ],
         "papers": [paper_record(ctx, p) for p in ctx.feed.papers],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    # Compact: the C encoder only runs without indentation (seconds saved at 100,000 papers).
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"

@@ -14,9 +14,9 @@ from generator.render.common import (
     link_list,
     listing_path,
     pager,
-    pages_of,
     paper_item,
     paper_path,
+    parts_of,
     rel,
     tag_links,
     text_block,
@@ -67,16 +67,18 @@ def _listing(
     intro: str,
     papers: Sequence[Paper],
 ) -> Pages:
-    chunks = pages_of(papers, ctx.settings.page_size)
-    for number, chunk in enumerate(chunks, start=1):
-        path = listing_path(kind, slug, number)
-        heading = md(title) if number == 1 else f"{md(title)} (page {number} of {len(chunks)})"
-        body = [front_matter(title, hide_toc=True), f"# {heading}\n\n", intro]
-        body.append(pager(kind, slug, number, len(chunks)))
+    parts = parts_of(papers, ctx.settings.page_size)
+    count = len(parts) - 1
+    for part, chunk in parts:
+        path = listing_path(kind, slug, part)
+        heading = md(title) if part == 0 else f"{md(title)}, part {part} of {count}"
+        body = [front_matter(title if part == 0 else f"{title} ({part})", hide_toc=True)]
+        body += [f"# {heading}\n\n", intro if part == 0 else ""]
+        body.append(pager(kind, slug, part, count))
         if not chunk:
             body.append("No papers yet.\n\n")
         body.extend(paper_item(ctx, path, p) for p in chunk)
-        body.append(pager(kind, slug, number, len(chunks)))
+        body.append(pager(kind, slug, part, count))
         yield path, "".join(body).rstrip() + "\n"
 
 
@@ -198,7 +200,7 @@ def paper_pages(ctx: Context) -> Pages:
 
 def paper_page(ctx: Context, paper: Paper) -> str:
     page = paper_path(paper)
-    out = [front_matter(paper.title), f"# {md(paper.title)}\n\n"]
+    out = [front_matter(paper.title), f"# {ctx.titles[paper.id]}\n\n"]
     facts = [f"First seen {paper.first_seen.isoformat()}"]
     if paper.arxiv_id:
         facts.append(
@@ -230,7 +232,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     if related:
         out.append("\n## Related papers\n\n")
         for other in related:
-            out.append(f"1. [{md(other.title)}]({rel(page, paper_path(other))})\n")
+            out.append(f"1. [{ctx.titles[other.id]}]({rel(page, paper_path(other))})\n")
     return "".join(out)
 
 
@@ -268,6 +270,9 @@ def home_page(ctx: Context) -> Pages:
             out.append(paper_item(ctx, page, paper, abstract=False))
     else:
         out.append("No digests yet: add one to the digests folder.\n")
+    if ctx.settings.extra_pages:
+        links = " · ".join(f"[{md(title)}]({path})" for path, title in ctx.settings.extra_pages)
+        out.append(f"\n---\n\n{links}\n")
     return iter([(page, "".join(out).rstrip() + "\n")])
 
 

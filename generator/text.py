@@ -1,0 +1,18 @@
+"""The one normalisation every text field gets: the parsers apply it, the renderer re-applies it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls, the BOM, and the bidirectional embedding/override/isolate controls
+# (invisible, and able to make the text after them display backwards).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """NFC, control characters and runs of white space turned into single spaces, stripped.
+
+    Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
+    """
+    return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
