@@ -67,7 +67,7 @@ def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
             "--search",
             choices=("auto", "material", "pagefind"),
             help="search backend (default: the plugin's 'search' option, 'auto': "
-            "Pagefind from 2,000 papers)",
+            "Pagefind from 500 papers)",
         )
 
 

@@ -39,7 +39,7 @@ class PaperfeedConfig(base.Config):
     """Topic and tag taxonomy, relative to mkdocs.yml."""
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
-    pagefind_threshold = c.Type(int, default=2000)
+    pagefind_threshold = c.Type(int, default=500)
     page_size = c.Type(int, default=30)
     """Papers per topic, tag or digest listing page."""
     feed_size = c.Type(int, default=50)
@@ -68,7 +68,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Set by ``paperfeed build`` to skip generating twice; otherwise filled in on_config."""
         self.overrides: dict[str, Any] = {}
         """Command-line overrides of the plugin options (``digests``, ``taxonomy``, ``search``)."""
-        self.on_page_done: Callable[[], None] | None = None
+        self.page_tick: Callable[[], None] | None = None
         """Progress callback, called once per page rendered."""
         self.backend = "material"
         self.owns_nav = False
@@ -167,8 +167,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return files
 
     def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
-        if self.on_page_done is not None:
-            self.on_page_done()
+        if self.page_tick is not None:
+            self.page_tick()
         return markdown
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:

@@ -42,7 +42,7 @@ from mkdocs.structure.pages import Page
 
 Backend = Literal["material", "pagefind"]
 SETTINGS = ("auto", "material", "pagefind")
-DEFAULT_THRESHOLD = 2000
+DEFAULT_THRESHOLD = 500
 """``auto`` switches to Pagefind from this many papers on."""
 
 THEME_DIR = Path(__file__).parent / "theme_pagefind"
@@ -69,7 +69,7 @@ class PagefindError(RuntimeError):
 def choose_backend(setting: str, paper_count: int, threshold: int = DEFAULT_THRESHOLD) -> Backend:
     """The search backend for a feed: ``setting`` unless it is ``auto``, then by size.
 
-    >>> choose_backend("auto", 1999), choose_backend("auto", 2000)
+    >>> choose_backend("auto", 499), choose_backend("auto", 500)
     ('material', 'pagefind')
     >>> choose_backend("material", 10_000)
     'material'

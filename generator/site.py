@@ -140,7 +140,7 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
             if progress is not None:
                 progress(done, total)
 
-        plugin.on_page_done = tick
+        plugin.page_tick = tick
         try:
             with _source_date_epoch(generated):
                 mkdocs_build(config)

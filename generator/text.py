@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 controls, the BOM, and the bidirectional embedding/override/isolate controls
-# (invisible, and able to make the text after them display backwards).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls, the BOM, the bidirectional embedding/override/isolate controls
+# (invisible, and able to make the text after them display backwards) and the two
+# non-characters U+FFFE/U+FFFF (which XML and YAML cannot hold).
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\u202a-\u202e\u2066-\u2069\ufffe\uffff]"
+)
 
 
 def clean_text(text: str) -> str:

@@ -123,8 +123,8 @@ def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     ("setting", "count", "expected"),
     [
         ("auto", 0, "material"),
-        ("auto", 1999, "material"),
-        ("auto", 2000, "pagefind"),
+        ("auto", 499, "material"),
+        ("auto", 500, "pagefind"),
         ("material", 50_000, "material"),
         ("pagefind", 1, "pagefind"),
     ],

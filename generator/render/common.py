@@ -97,11 +97,18 @@ def rel(from_page: str, to_file: str) -> str:
     return "../" * from_page.count("/") + to_file
 
 
-def front_matter(title: str, *, hide_toc: bool = False, extra: Sequence[str] = ()) -> str:
+NOT_SEARCHED = "{ data-search-exclude }"
+"""attr_list pragma after a heading: Material's search skips the section it starts."""
+
+
+def front_matter(title: str, *, hide_toc: bool = False, searched: bool = True) -> str:
+    """The page's front matter. ``searched=False`` keeps the page out of the search index
+    (both Material's and Pagefind's): listings repeat what the paper pages hold."""
     lines = ["---", front_matter_title(title)]
     if hide_toc:
         lines += ["hide:", "  - toc"]
-    lines += list(extra)
+    if not searched:
+        lines += ["search:", "  exclude: true"]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 

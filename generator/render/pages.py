@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from generator.escape import external_link, md
 from generator.model import Digest, Paper, Topic
 from generator.render.common import (
+    NOT_SEARCHED,
     Context,
     digest_path,
     front_matter,
@@ -72,8 +73,11 @@ def _listing(
     for part, chunk in parts:
         path = listing_path(kind, slug, part)
         heading = md(title) if part == 0 else f"{md(title)}, part {part} of {count}"
-        body = [front_matter(title if part == 0 else f"{title} ({part})", hide_toc=True)]
+        name = title if part == 0 else f"{title} ({part})"
+        body = [front_matter(name, hide_toc=True, searched=part == 0)]
         body += [f"# {heading}\n\n", intro if part == 0 else ""]
+        if part == 0:
+            body.append(f"## Papers {NOT_SEARCHED}\n\n")
         body.append(pager(kind, slug, part, count))
         if not chunk:
             body.append("No papers yet.\n\n")
@@ -165,7 +169,7 @@ def digest_pages(ctx: Context) -> Pages:
         page = digest_path(digest.slug)
         items = [p for _, p in sorted(papers_by_digest.get(digest.slug, []), key=lambda t: t[0])]
         body = [
-            front_matter(_digest_title(digest), hide_toc=True),
+            front_matter(_digest_title(digest), hide_toc=True, searched=False),
             f"# {md(_digest_title(digest))}\n\n",
             f"{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
             f"[All digests]({rel(page, 'archive/index.md')})\n\n",
@@ -264,7 +268,7 @@ def home_page(ctx: Context) -> Pages:
         items.sort(key=lambda t: t[0])
         out.append(
             f"## Latest digest: [{md(_digest_title(latest))}]"
-            f"({rel(page, digest_path(latest.slug))})\n\n"
+            f"({rel(page, digest_path(latest.slug))}) {NOT_SEARCHED}\n\n"
         )
         for _, paper in items:
             out.append(paper_item(ctx, page, paper, abstract=False))

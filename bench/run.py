@@ -1,0 +1,245 @@
+"""The benchmark: synthetic feeds of N papers, generated and built; prints a table.
+
+    python bench/run.py                       # 1,000, 10,000 and 100,000 papers
+    python bench/run.py --sizes 1000 --runs 5
+
+For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), then
+
+- generate: parse, feed, classify, related papers, render and write the Markdown, in a
+  fresh process (median of --runs); peak memory is that process's maximum RSS;
+- incremental: one more 75-paper digest added to the feed, regenerated (files rewritten);
+- build: ``paperfeed build`` (generate + MkDocs + search index), wall time, median;
+- the site: HTML pages, bytes, median page bytes, the navigation's share of page bytes,
+  and the search bytes a visitor downloads before a first result (measured in headless
+  Chromium when it is installed, else the sum of the files the search must load).
+
+MkDocs builds above --build-max papers are skipped (they take many minutes here).
+Times are wall-clock seconds on this machine; tests never assert on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.measure import first_search_bytes, nav_share, site_stats  # noqa: E402
+
+CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+t0 = time.perf_counter()
+from generator.pipeline import load_inputs, generate
+from generator.render import SiteSettings
+from generator.write import sync_tree
+t1 = time.perf_counter()
+digests, taxonomy, warnings = load_inputs(Path(sys.argv[1]), Path(sys.argv[2]))
+t2 = time.perf_counter()
+g = generate(digests, taxonomy, SiteSettings(site_url="https://example.org/"), warnings)
+t3 = time.perf_counter()
+stats = sync_tree(g.files, Path(sys.argv[3]))
+t4 = time.perf_counter()
+print(json.dumps({
+    "import": t1 - t0, "parse": t2 - t1, "generate": t3 - t2, "write": t4 - t3,
+    "total": t4 - t1, "timings": g.timings, "files": len(g.files),
+    "written": stats.written, "unchanged": stats.unchanged,
+    "papers": len(g.feed.papers),
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}))
+"""
+
+
+def run_child(project: Path, pages: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            str(project / "digests"),
+            str(project / "taxonomy.yml"),
+            str(pages),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    return json.loads(out.stdout)  # type: ignore[no-any-return]
+
+
+def make_project(root: Path, papers: int, seed: int) -> Path:
+    project = root / f"feed-{papers}"
+    marker = project / ".complete"
+    if not marker.exists():
+        shutil.rmtree(project, ignore_errors=True)
+        (project / "docs").mkdir(parents=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "synth.py"),
+                "--papers",
+                str(papers),
+                "--seed",
+                str(seed),
+                "--out",
+                str(project / "digests"),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        marker.touch()
+    text = (
+        (ROOT / "mkdocs.yml")
+        .read_text("utf-8")
+        .replace(
+            "site_url: https://paperfeed.github.io/paperfeed/", "site_url: https://example.org/"
+        )
+    )
+    (project / "mkdocs.yml").write_text(text, "utf-8")
+    shutil.copy(ROOT / "taxonomy.yml", project / "taxonomy.yml")
+    return project
+
+
+def add_digest(project: Path, seed: int) -> Path:
+    """One more 75-paper digest, dated the day after the newest one."""
+    sys.path.insert(0, str(HERE))
+    import synth  # type: ignore[import-not-found]
+
+    newest = max(p.name[:10] for p in (project / "digests").glob("*.txt"))
+    import datetime as dt
+
+    day = dt.date.fromisoformat(newest) + dt.timedelta(days=1)
+    ((_, papers),) = synth.generate_feed(75, seed + 7919)[:1]
+    lines = [day.strftime("%b %-d"), ""]
+    for i, (title, abstract) in enumerate(papers):
+        lines += [f"{title} (update {i})", "", abstract, ""]
+    path = project / "digests" / f"{day.isoformat()}.txt"
+    path.write_text("\n".join(lines), "utf-8")
+    return path
+
+
+def build(project: Path) -> tuple[float, float]:
+    """Wall seconds and peak MB of one ``paperfeed build`` (a separate process)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--config",
+            str(project / "mkdocs.yml"),
+            "--quiet",
+        ],
+        cwd=ROOT,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"build of {project} failed ({status})")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--build-runs", type=int, default=3)
+    parser.add_argument("--build-max", type=int, default=10000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        project = make_project(args.out, n, args.seed)
+        for extra in (project / "digests").glob("*update*"):
+            extra.unlink()
+        pages = project / "build" / "pages"
+        shutil.rmtree(pages, ignore_errors=True)
+        gens = [run_child(project, pages) for _ in range(args.runs)]
+        gen = {k: median([g[k] for g in gens]) for k in ("parse", "generate", "write", "total")}
+        peak = max(g["peak_mb"] for g in gens)
+        extra = add_digest(project, args.seed)
+        inc = run_child(project, pages)
+        extra.unlink()
+        run_child(project, pages)  # back to the base feed
+        row = {
+            "papers": gens[0]["papers"],
+            "generate_s": gen["total"],
+            "parse_s": gen["parse"],
+            "classify_render_s": gen["generate"],
+            "write_s": gen["write"],
+            "generate_peak_mb": peak,
+            "incremental_s": inc["total"],
+            "incremental_written": inc["written"],
+            "files": gens[0]["files"],
+        }
+        if n <= args.build_max:
+            runs = args.build_runs if n <= 2000 else 1
+            builds = [build(project) for _ in range(runs)]
+            site = project / "site"
+            row.update(
+                build_s=median([b[0] for b in builds]),
+                build_peak_mb=max(b[1] for b in builds),
+                **site_stats(site),
+                nav_share=nav_share(site),
+                search_bytes=first_search_bytes(site, use_browser=not args.no_browser),
+            )
+        rows.append(row)
+        print(json.dumps(row), file=sys.stderr)
+    print_table(rows)
+
+
+def print_table(rows: list[dict[str, float]]) -> None:
+    print(
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.platform()}"
+    )
+    cols = [
+        ("papers", "papers", "{:,.0f}"),
+        ("generate_s", "generate s", "{:.2f}"),
+        ("generate_peak_mb", "gen peak MB", "{:.0f}"),
+        ("incremental_s", "+1 digest s", "{:.2f}"),
+        ("incremental_written", "files rewritten", "{:,.0f}"),
+        ("build_s", "full build s", "{:.1f}"),
+        ("pages", "HTML pages", "{:,.0f}"),
+        ("site_mb", "site MB", "{:.1f}"),
+        ("median_page_kb", "median page KB", "{:.1f}"),
+        ("nav_share", "nav share", "{:.0%}"),
+        ("search_bytes", "first search KB", "{}"),
+        ("build_peak_mb", "build peak MB", "{:.0f}"),
+    ]
+    print("| " + " | ".join(c[1] for c in cols) + " |")
+    print("|" + "|".join(" ---: " for _ in cols) + "|")
+    for row in rows:
+        cells = []
+        for key, _, fmt in cols:
+            value = row.get(key)
+            if value is None:
+                cells.append("n/a")
+            elif key == "search_bytes":
+                cells.append(f"{value / 1024:.0f}")
+            else:
+                cells.append(fmt.format(value))
+        print("| " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()

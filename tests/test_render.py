@@ -1,0 +1,90 @@
+"""The renderer's building blocks: links, parts of long listings, the Atom feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import shutil
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.cli import main
+from generator.feed import build_feed
+from generator.model import Classification, Digest, Entry, Taxonomy, Topic
+from generator.render import SiteSettings, render_site
+from generator.render.common import listing_path, pager, parts_of, rel
+
+ROOT = Path(__file__).resolve().parent.parent
+segment = st.text("abc", min_size=1, max_size=3)
+page_path = st.lists(segment, min_size=1, max_size=4).map(lambda p: "/".join(p) + ".md")
+
+
+@given(page_path, page_path)
+def test_rel_reaches_the_same_file_as_relpath(src: str, dst: str) -> None:
+    link = rel(src, dst)
+    assert not link.startswith("/")
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(src), link)) == dst
+
+
+def feed_of(n: int) -> tuple[object, Taxonomy, Classification]:
+    entries = tuple(Entry(f"Paper number {i}", "An abstract.", i + 1) for i in range(n))
+    digest = Digest("d.yml", dt.date(2025, 3, 14), "d", entries)
+    feed = build_feed([digest])
+    taxonomy = Taxonomy((Topic("all", "All"),), (), "all")
+    classes = Classification(topics={p.id: ("all",) for p in feed.papers})
+    return feed, taxonomy, classes
+
+
+def test_long_listings_are_split_into_parts_that_never_change() -> None:
+    titles = [f"p{i}" for i in range(100)]
+    newest_first = list(reversed(titles))
+    parts = parts_of(newest_first, 30)  # type: ignore[arg-type]
+    assert [n for n, _ in parts] == [0, 1, 2, 3, 4]
+    assert list(parts[0][1]) == newest_first[:30]
+    assert list(parts[1][1]) == list(reversed(titles[:30]))  # part 1: the oldest thirty
+    more = parts_of(list(reversed([*titles, "p100", "p101"])), 30)  # type: ignore[arg-type]
+    assert more[1:4] == parts[1:4], "full parts changed when papers were added"
+
+
+def test_pager_links_neighbours_not_every_part() -> None:
+    text = pager("topics", "x", 50, 100)
+    assert text.count("](") < 12
+    assert "page-49.md" in text and "page-51.md" in text and "page-1.md" in text
+
+
+def test_a_big_topic_is_split_and_every_paper_is_listed_once_in_the_parts() -> None:
+    feed, taxonomy, classes = feed_of(95)
+    files = render_site(feed, taxonomy, classes, SiteSettings(page_size=30))  # type: ignore[arg-type]
+    parts = [p for p in files if p.startswith("topics/all/page-")]
+    assert sorted(parts) == [listing_path("topics", "all", n) for n in (1, 2, 3, 4)]
+    listed = [line for p in parts for line in files[p].splitlines() if line.startswith("**[")]
+    assert len(listed) == 95 == len(set(listed))
+
+
+def test_atom_feed_is_well_formed_with_hostile_and_odd_characters() -> None:
+    entries = (Entry("A \ufffe <b>&amp;</b> \x01 title", "]]> <![CDATA[ x", 1),)
+    feed = build_feed([Digest("d.yml", dt.date(2025, 3, 14), "d", entries)])
+    taxonomy = Taxonomy((Topic("all", "All"),), (), "all")
+    files = render_site(feed, taxonomy, Classification(), SiteSettings())
+    root = ET.fromstring(files["feed.xml"].encode("utf-8"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.find("a:entry/a:summary", ns).text == "]]> <![CDATA[ x"  # type: ignore[union-attr]
+
+
+def test_a_hand_written_page_in_the_way_of_a_generated_one_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "digests", tmp_path / "digests")
+    (tmp_path / "docs" / "papers").mkdir(parents=True)
+    (tmp_path / "docs" / "papers" / "mine.md").write_text("# Mine\n", "utf-8")
+    assert main(["build", "--config", str(tmp_path / "mkdocs.yml"), "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "these files in the docs folder are in the way of generated pages" in err
+    assert "papers/mine.md" in err
+    assert not (tmp_path / "site").exists()
