@@ -46,13 +46,14 @@ from generator.write import sync_tree
 t1 = time.perf_counter()
 digests, taxonomy, warnings = load_inputs(Path(sys.argv[1]), Path(sys.argv[2]))
 t2 = time.perf_counter()
-g = generate(digests, taxonomy, SiteSettings(site_url="https://example.org/"), warnings)
-t3 = time.perf_counter()
-stats = sync_tree(g.files, Path(sys.argv[3]))
-t4 = time.perf_counter()
+written = []
+sink = lambda files: written.append(sync_tree(files, Path(sys.argv[3])))
+g = generate(digests, taxonomy, SiteSettings(site_url="https://example.org/"), warnings, sink)
+t3 = t4 = time.perf_counter()  # rendering and writing are one streamed step
+stats = written[0]
 print(json.dumps({
     "import": t1 - t0, "parse": t2 - t1, "generate": t3 - t2, "write": t4 - t3,
-    "total": t4 - t1, "timings": g.timings, "files": len(g.files),
+    "total": t4 - t1, "timings": g.timings, "files": len(g.paths),
     "written": stats.written, "unchanged": stats.unchanged,
     "papers": len(g.feed.papers),
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -124,7 +125,7 @@ def add_digest(project: Path, seed: int) -> Path:
     lines = [day.strftime("%b %-d"), ""]
     for i, (title, abstract) in enumerate(papers):
         lines += [f"{title} (update {i})", "", abstract, ""]
-    path = project / "digests" / f"{day.isoformat()}.txt"
+    path = project / "digests" / f"{day.isoformat()}-added.txt"
     path.write_text("\n".join(lines), "utf-8")
     return path
 
@@ -169,7 +170,7 @@ def main() -> None:
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         project = make_project(args.out, n, args.seed)
-        for extra in (project / "digests").glob("*update*"):
+        for extra in (project / "digests").glob("*-added.txt"):
             extra.unlink()
         pages = project / "build" / "pages"
         shutil.rmtree(pages, ignore_errors=True)

@@ -189,7 +189,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(
             f"paperfeed: {acc.digests} digests, {acc.entries_read} papers read, "
             f"{acc.unique_papers} unique, {acc.papers_rendered} rendered, "
-            f"{acc.no_topic} with no topic; {len(result.generated.files)} generated files "
+            f"{acc.no_topic} with no topic; {len(result.generated.paths)} generated files "
             f"({result.pages.written} written, {result.pages.unchanged} unchanged, "
             f"{result.pages.removed} removed), {result.html_pages} HTML pages "
             f"in {result.seconds:.1f} s{where}"

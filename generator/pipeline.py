@@ -7,6 +7,7 @@ Writing is left to the caller (:mod:`generator.write`, or MkDocs itself).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from generator.digests import find_digests, read_digests_with_warnings
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Feed, Taxonomy
-from generator.render import SiteSettings, render_site
+from generator.render import SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
 
@@ -63,6 +64,9 @@ class Generated:
     taxonomy: Taxonomy
     classes: Classification
     files: dict[str, str]
+    """Every generated file by path; empty when they were streamed to a sink instead."""
+    paths: frozenset[str]
+    """The path of every generated file."""
     accounting: Accounting
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
@@ -102,7 +106,7 @@ def load_inputs(
 
 
 def account(
-    feed: Feed, classes: Classification, files: dict[str, str], catch_all: str
+    feed: Feed, classes: Classification, files: Collection[str], catch_all: str
 ) -> Accounting:
     """Count where the papers went; a paper without a page is named in ``missing``."""
     missing = tuple(p.title for p in feed.papers if paper_path(p) not in files)
@@ -118,28 +122,47 @@ def account(
     )
 
 
+def _recording(pages: Iterable[tuple[str, str]], seen: list[str]) -> Iterator[tuple[str, str]]:
+    for path, text in pages:
+        seen.append(path)
+        yield path, text
+
+
 def generate(
     digests: list[Digest],
     taxonomy: Taxonomy,
     settings: SiteSettings,
     warnings: list[Problem] | None = None,
+    sink: Callable[[Iterable[tuple[str, str]]], object] | None = None,
 ) -> Generated:
-    """Everything between reading and writing: pure, deterministic."""
+    """Everything between reading and writing: pure, deterministic.
+
+    With a ``sink`` (e.g. a writer), the files are handed to it one at a time as they
+    are rendered instead of being collected in ``Generated.files``.
+    """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     feed = build_feed(digests)
     t1 = time.perf_counter()
     classes = classify(feed, taxonomy, related_k=settings.related_k)
     t2 = time.perf_counter()
-    files = render_site(feed, taxonomy, classes, settings)
+    files: dict[str, str] = {}
+    if sink is None:
+        files = render_site(feed, taxonomy, classes, settings)
+        paths = frozenset(files)
+    else:
+        seen: list[str] = []
+        sink(_recording(iter_site(feed, taxonomy, classes, settings), seen))
+        paths = frozenset(seen)
     t3 = time.perf_counter()
     timings.update(feed=t1 - t0, classify=t2 - t1, render=t3 - t2)
-    accounting = account(feed, classes, files, taxonomy.catch_all)
+    accounting = account(feed, classes, paths, taxonomy.catch_all)
     return Generated(
         feed=feed,
         taxonomy=taxonomy,
         classes=classes,
         files=files,
+        paths=paths,
         accounting=accounting,
         warnings=tuple(warnings or ()),
         timings=timings,

@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,16 +85,22 @@ def _check_paths(plugin: Any, config: Any) -> None:
         raise UsageError(f"{taxonomy}: no such taxonomy file (see --taxonomy)")
 
 
-def prepare(options: BuildOptions, **overrides: Any) -> tuple[Any, Any, Generated]:
-    """Load the MkDocs config and generate every page (no writing)."""
-    config = _load_config(options, **overrides)
+def prepare(
+    options: BuildOptions, sink: Callable[[Iterable[tuple[str, str]]], object] | None = None
+) -> tuple[Any, Any, Generated]:
+    """Load the MkDocs config and generate every page (handed to ``sink`` if given)."""
+    config = _load_config(options)
     plugin = _plugin(config, options)
     _check_paths(plugin, config)
     digests, taxonomy, warnings = load_inputs(
         plugin.path(config, "digests"), plugin.path(config, "taxonomy")
     )
-    plugin.generated = generate(digests, taxonomy, plugin.settings(config), warnings)
+    plugin.generated = generate(digests, taxonomy, plugin.settings(config), warnings, sink)
     return config, plugin, plugin.generated
+
+
+def _pages_dir(options: BuildOptions) -> Path:
+    return options.pages_dir or options.config_file.resolve().parent / "build" / "pages"
 
 
 @contextmanager
@@ -121,42 +127,45 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     from mkdocs.exceptions import Abort, MkDocsException
 
     start = time.perf_counter()
+    pages_dir = _pages_dir(options)
+    if options.markdown_only:  # written as rendered: a large feed is never held in memory
+        written: list[WriteStats] = []
+        _, _, generated = prepare(options, lambda f: written.append(sync_tree(f, pages_dir)))
+        seconds = time.perf_counter() - start
+        return BuildResult(generated, written[0], None, 0, seconds, seconds)
     config, plugin, generated = prepare(options)
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
-    pages_dir = options.pages_dir or Path(config.config_file_path).parent / "build" / "pages"
-    html_pages = 0
-    if not options.markdown_only:
-        recover(site_dir)
-        staging = new_sibling(site_dir)
-        config.site_dir = os.fspath(staging)
-        config.strict = options.strict
-        total = sum(1 for p in generated.files if p.endswith(".md"))
-        done = 0
+    recover(site_dir)
+    staging = new_sibling(site_dir)
+    config.site_dir = os.fspath(staging)
+    config.strict = options.strict
+    total = sum(1 for p in generated.paths if p.endswith(".md"))
+    done = 0
 
-        def tick() -> None:
-            nonlocal done
-            done += 1
-            if progress is not None:
-                progress(done, total)
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total)
 
-        plugin.page_tick = tick
-        try:
-            with _source_date_epoch(generated):
-                mkdocs_build(config)
-        except (Abort, MkDocsException) as e:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise BuildFailed(str(e)) from e
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        html_pages = sum(1 for _ in staging.rglob("*.html"))
-        swap_in(staging, site_dir)
+    plugin.page_tick = tick
+    try:
+        with _source_date_epoch(generated):
+            mkdocs_build(config)
+    except (Abort, MkDocsException) as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(str(e)) from e
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    html_pages = sum(1 for _ in staging.rglob("*.html"))
+    swap_in(staging, site_dir)
     pages = sync_tree(generated.files, pages_dir)
     return BuildResult(
         generated=generated,
         pages=pages,
-        site_dir=None if options.markdown_only else site_dir,
+        site_dir=site_dir,
         html_pages=html_pages,
         seconds=time.perf_counter() - start,
         generate_seconds=generate_seconds,

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -85,11 +85,15 @@ def swap_in(new: Path, dest: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def sync_tree(files: Mapping[str, str | bytes], dest: Path) -> WriteStats:
+def sync_tree(
+    files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]], dest: Path
+) -> WriteStats:
     """Make ``dest`` hold exactly ``files`` (relative POSIX path -> content), atomically.
 
-    A file whose content hash matches the previous build's manifest is hard-linked
-    from the old tree instead of written. Files not in ``files`` disappear.
+    ``files`` is a mapping or an iterable of pairs (consumed once, so a large site can be
+    written as it is rendered). A file whose content hash matches the previous build's
+    manifest is hard-linked from the old tree instead of written. Files not in ``files``
+    disappear. Two files with the same path are refused.
     """
     recover(dest)
     previous = _old_manifest(dest)
@@ -97,7 +101,10 @@ def sync_tree(files: Mapping[str, str | bytes], dest: Path) -> WriteStats:
     manifest: dict[str, str] = {}
     written = unchanged = 0
     try:
-        for path, content in sorted(files.items()):
+        pairs = files.items() if isinstance(files, Mapping) else files
+        for path, content in pairs:
+            if path in manifest:
+                raise ValueError(f"two files want the path {path!r}")
             rel = safe_relpath(path)
             data = content.encode("utf-8") if isinstance(content, str) else content
             digest = _digest(data)

@@ -6,26 +6,37 @@ byte. Paths are POSIX, relative to the docs folder the site is built from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.model import Classification, Feed, Taxonomy
 from generator.render.common import SiteSettings, make_context
 from generator.render.feeds import atom_feed, papers_json
 from generator.render.pages import all_pages
 
-__all__ = ["SiteSettings", "render_site"]
+__all__ = ["SiteSettings", "iter_site", "render_site"]
 
 GENERATED_ROOTS = ("index.md", "topics", "tags", "archive", "papers", "feed.xml", "papers.json")
 """The paths the generator owns in a site's docs; a hand-written file there is an error."""
 
 
+def iter_site(
+    feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
+) -> Iterator[tuple[str, str]]:
+    """Every generated file as (path, text), one at a time (a large feed never has to be
+    held in memory whole when the files go straight to disk)."""
+    ctx = make_context(feed, taxonomy, classes, settings)
+    yield from all_pages(ctx)
+    yield "feed.xml", atom_feed(ctx)
+    yield "papers.json", papers_json(ctx)
+
+
 def render_site(
     feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
 ) -> dict[str, str]:
-    ctx = make_context(feed, taxonomy, classes, settings)
+    """Every generated file, as a dict sorted by path."""
     files: dict[str, str] = {}
-    for path, text in all_pages(ctx):
+    for path, text in iter_site(feed, taxonomy, classes, settings):
         if path in files:
             raise AssertionError(f"two generated pages want the path {path!r}")
         files[path] = text
-    files["feed.xml"] = atom_feed(ctx)
-    files["papers.json"] = papers_json(ctx)
     return dict(sorted(files.items()))

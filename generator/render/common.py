@@ -145,7 +145,10 @@ def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
 
 def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) -> str:
     """One paper in a listing: title link, date, topics, tags, links, collapsed abstract."""
-    key = (paper.id, page.count("/"), abstract)
+    depth = page.count("/")
+    if depth < 2:  # the home page and digest pages list a paper once: nothing to reuse
+        return _paper_item(ctx, page, paper, abstract)
+    key = (paper.id, depth, abstract)
     cached = ctx.items.get(key)
     if cached is None:
         cached = ctx.items[key] = _paper_item(ctx, page, paper, abstract)

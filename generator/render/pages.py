@@ -67,6 +67,8 @@ def _listing(
     title: str,
     intro: str,
     papers: Sequence[Paper],
+    *,
+    abstracts: bool = True,
 ) -> Pages:
     parts = parts_of(papers, ctx.settings.page_size)
     count = len(parts) - 1
@@ -81,7 +83,7 @@ def _listing(
         body.append(pager(kind, slug, part, count))
         if not chunk:
             body.append("No papers yet.\n\n")
-        body.extend(paper_item(ctx, path, p) for p in chunk)
+        body.extend(paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
         body.append(pager(kind, slug, part, count))
         yield path, "".join(body).rstrip() + "\n"
 
@@ -141,7 +143,8 @@ def tag_pages(ctx: Context) -> Pages:
             + rel(listing_path("tags", slug), "tags/index.md")
             + ")\n\n"
         )
-        yield from _listing(ctx, "tags", slug, f"#{name}", intro, papers)
+        # Tag pages list titles only: topic pages and paper pages carry the abstracts.
+        yield from _listing(ctx, "tags", slug, f"#{name}", intro, papers, abstracts=False)
 
 
 def tags_index(ctx: Context) -> Pages:
