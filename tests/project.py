@@ -10,9 +10,8 @@ The project holds a copy of the repository's ``mkdocs.yml``, the taxonomy
 (``taxonomy.yml``, or the packaged default while the repository has none), a
 ``docs/`` folder with one hand-written page and a ``digests/`` folder.
 :meth:`Project.build` calls :func:`generator.cli.main` in this process (fast)
-and restores ``SOURCE_DATE_EPOCH`` afterwards, because ``paperfeed build`` sets
-it in ``os.environ`` when it is missing. :func:`run_module` runs ``python -m
-generator`` as a subprocess instead.
+and makes sure ``SOURCE_DATE_EPOCH`` is as it was afterwards. :func:`run_module`
+runs ``python -m generator`` as a subprocess instead.
 """
 
 from __future__ import annotations

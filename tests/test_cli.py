@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from project import make_project
 
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "digests" / "2025-03-14-hf-papers.txt"
 
 
 @pytest.mark.parametrize("command", ["build", "serve", "parse", "check"])
@@ -54,9 +55,8 @@ def test_unknown_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
 def test_missing_digests_folder_is_a_usage_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    (tmp_path / "docs").mkdir()
-    code = main(["check", "--config", str(tmp_path / "mkdocs.yml"), "--digests", "nowhere"])
+    project = make_project(tmp_path)
+    code = main(["check", "--config", str(project.config), "--digests", "nowhere"])
     assert code == 2
     err = capsys.readouterr().err
     where = Path("nowhere").resolve()
@@ -69,7 +69,7 @@ def test_missing_file_to_parse_is_a_usage_error(capsys: pytest.CaptureFixture[st
 
 
 def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["parse", str(ROOT / "digests" / "2025-03-14-hf-papers.txt"), "--json"]) == 0
+    assert main(["parse", str(SAMPLE), "--json"]) == 0
     papers = json.loads(capsys.readouterr().out)
     assert len(papers) == 75
     for paper in papers:
@@ -82,12 +82,9 @@ def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
-    for name in ("mkdocs.yml", "taxonomy.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "digests", tmp_path / "digests")
-    (tmp_path / "docs").mkdir()
-    assert main(["build", "--config", str(tmp_path / "mkdocs.yml"), "--markdown-only", "-q"]) == 0
-    pages = tmp_path / "build" / "pages"
+    project = make_project(tmp_path, digests={SAMPLE.name: SAMPLE.read_bytes()})
+    assert project.build("--markdown-only") == 0
+    pages = project.pages
     assert len(list((pages / "papers").glob("*.md"))) == 75
     assert (pages / "feed.xml").is_file() and (pages / "papers.json").is_file()
     assert not (tmp_path / "site").exists()

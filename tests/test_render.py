@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from project import make_project
 
-from generator.cli import main
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Entry, Taxonomy, Topic
 from generator.render import SiteSettings, render_site
@@ -78,12 +77,11 @@ def test_atom_feed_is_well_formed_with_hostile_and_odd_characters() -> None:
 def test_a_hand_written_page_in_the_way_of_a_generated_one_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    for name in ("mkdocs.yml", "taxonomy.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    shutil.copytree(ROOT / "digests", tmp_path / "digests")
-    (tmp_path / "docs" / "papers").mkdir(parents=True)
-    (tmp_path / "docs" / "papers" / "mine.md").write_text("# Mine\n", "utf-8")
-    assert main(["build", "--config", str(tmp_path / "mkdocs.yml"), "-q"]) == 1
+    sample = ROOT / "digests" / "2025-03-14-hf-papers.txt"
+    project = make_project(
+        tmp_path, digests={sample.name: sample.read_bytes()}, docs={"papers/mine.md": "# Mine\n"}
+    )
+    assert project.build() == 1
     err = capsys.readouterr().err
     assert "these files in the docs folder are in the way of generated pages" in err
     assert "papers/mine.md" in err
