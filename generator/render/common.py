@@ -40,6 +40,8 @@ class Context:
     tag_names: dict[str, str]
     titles: dict[str, str] = field(default_factory=dict)
     """Paper id -> its title escaped for Markdown (escaped once, used on many pages)."""
+    abstracts: dict[str, str] = field(default_factory=dict)
+    """Paper id -> its abstract escaped for HTML (escaped once, used on up to 8 pages)."""
     topic_md: dict[str, str] = field(default_factory=dict)
     tag_md: dict[str, str] = field(default_factory=dict)
     items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
@@ -63,6 +65,7 @@ def make_context(
         topic_names=topic_names,
         tag_names=tag_names,
         titles={p.id: md(p.title) for p in feed.papers},
+        abstracts={p.id: attr(p.abstract) for p in feed.papers},
         topic_md={slug: md(name) for slug, name in topic_names.items()},
         tag_md={slug: md(name) for slug, name in tag_names.items()},
     )
@@ -172,14 +175,15 @@ def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
     if abstract and paper.abstract:
         text += (
             '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-            f"<summary>Abstract</summary><p>{attr(paper.abstract)}</p></details>\n"
+            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n"
         )
     return text + "\n"
 
 
-def text_block(text: str, css_class: str) -> str:
-    """Long untrusted text as a raw HTML block: HTML-escaped, and never parsed as Markdown."""
-    return f'<div class="{css_class}"><p>{attr(text)}</p></div>\n\n'
+def text_block(text: str, css_class: str, *, escaped: bool = False) -> str:
+    """Long untrusted text as a raw HTML block: HTML-escaped (unless ``escaped`` says it
+    already is), and never parsed as Markdown."""
+    return f'<div class="{css_class}"><p>{text if escaped else attr(text)}</p></div>\n\n'
 
 
 def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequence[Paper]]]:

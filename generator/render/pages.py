@@ -224,7 +224,8 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
         out.append("**Tags:** " + tag_links(ctx, page, tags) + "\n\n")
-    out.append("## Abstract\n\n" + text_block(paper.abstract or "(none)", "pf-abstract-text"))
+    abstract = ctx.abstracts[paper.id] or "(none)"
+    out.append("## Abstract\n\n" + text_block(abstract, "pf-abstract-text", escaped=True))
     if paper.links:
         out.append("## Links\n\n" + link_list(paper.links) + "\n\n")
     if paper.note:
