@@ -65,7 +65,7 @@ def test_strict_failure_leaves_everything_as_it_was(
     built: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str], link: str
 ) -> None:
     project = _copy(built, tmp_path)
-    # about.md is listed under not_in_nav in mkdocs.yml: only the link can fail the build.
+    # The plugin keeps hand-written pages out of the navigation: only the link can fail the build.
     project.write_doc("about.md", f"# About\n\nSee {link}.\n")
     before = _hashes(project)
     assert project.build() == 1
@@ -103,7 +103,7 @@ def test_hand_written_pages_are_never_touched(
     built: Project, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     project = _copy(built, tmp_path)
-    # Listed under not_in_nav in mkdocs.yml (any other new page fails the strict build).
+    # A hand-written page: the plugin keeps it out of the generated navigation.
     project.write_doc("taxonomy.md", "# Taxonomy\n\nBack to [about](about.md).\n")
     before = tree_files(project.docs)
     mtimes = {p: p.stat().st_mtime_ns for p in project.docs.rglob("*")}
