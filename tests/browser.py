@@ -41,10 +41,18 @@ CHROMIUM_ARGS = (
 
 
 def require_browser() -> None:
-    """Skip the calling test unless Chromium and Playwright's Python package are installed."""
+    """Skip the calling test unless Chromium and Playwright's Python package are installed.
+
+    With ``PAPERFEED_REQUIRE_BROWSER=1`` (set by ``.ci/run`` in CI) a missing browser is a
+    failure instead: CI must not pass by skipping its browser tests.
+    """
+    stop = pytest.fail if os.environ.get("PAPERFEED_REQUIRE_BROWSER") == "1" else pytest.skip
     if not CHROMIUM.is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
-    pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+        stop(f"no Chromium at {CHROMIUM} (set PAPERFEED_CHROMIUM)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        stop("Playwright is not installed")
 
 
 @dataclass
