@@ -177,7 +177,8 @@ def _counts(papers: Sequence[Paper]) -> tuple[Ints, Ints, Ints, int]:
         order = np.argsort(key, kind="stable")
         key = key[order]
         count = np.array(counts, dtype=np.int64)[keep][order]
-        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        # Where each (paper, term) run starts; none at all when no word was indexable.
+        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
         chunks.append(
             (
                 key[first] >> 32,

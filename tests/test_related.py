@@ -12,7 +12,8 @@ from pathlib import Path
 
 from sample_papers import sample_papers
 
-from generator.model import Appearance, Paper
+from generator.feed import build_feed
+from generator.model import Appearance, Digest, Entry, Paper
 from generator.related import related_papers, stem
 
 DAY = dt.date(2025, 3, 14)
@@ -156,3 +157,10 @@ def test_ascii_fast_path_cuts_words_like_the_regex() -> None:
     accented = [paper("a", words + " é"), paper("b", words + " é"), paper("c", "zebra")]
     assert related_papers(ascii_papers) == related_papers(accented)
     assert related_papers(ascii_papers)["a"] == ("b",)
+
+
+def test_papers_with_no_indexable_word_have_no_related_papers() -> None:
+    # Found by the property test: titles and abstracts of digits and punctuation only.
+    entries = (Entry("0.07\\%", "0", 1), Entry("0", "0", 2))
+    feed = build_feed([Digest("d.yml", dt.date(2025, 3, 14), "d", entries)])
+    assert all(not r for r in related_papers(feed.papers).values())
