@@ -28,6 +28,17 @@ class Problem:
         return f"{self.file}: {self.message}"
 
 
+class ProblemLog:
+    """Collects the problems of one file, so that a reader can report all of them at once."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.source, line, message))
+
+
 class InputError(Exception):
     """The inputs cannot be built; ``problems`` lists every reason (sorted)."""
 

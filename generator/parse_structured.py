@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, ProblemLog
 from generator.ids import arxiv_id, slugify
 from generator.links import classify_url, clean_url, extract_links, safe_url
 from generator.model import Digest, Entry, Link
@@ -189,14 +189,7 @@ def _parse(
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
 
-class _Checker:
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def fail(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source, line, message))
-
+class _Checker(ProblemLog):
     def digest(self, tree: _Value, file_date: dt.date | None, slug: str) -> Digest:
         if tree.kind != "mapping":
             message = f"a digest must be a mapping with 'date' and 'papers', got {tree.kind}"
@@ -214,68 +207,68 @@ class _Checker:
         for name, item in value.fields:
             if name not in allowed:
                 expected = ", ".join(allowed)
-                self.fail(item.line, f"unknown field {name!r} (expected one of {expected})")
+                self.add(item.line, f"unknown field {name!r} (expected one of {expected})")
             elif name in found:
-                self.fail(item.line, f"duplicate field {name!r}")
+                self.add(item.line, f"duplicate field {name!r}")
             else:
                 found[name] = item
         return found
 
     def string(self, name: str, value: _Value) -> str | None:
         if value.kind in ("list", "mapping", "null"):
-            self.fail(value.line, f"{name!r} must be a string, got {value.kind}")
+            self.add(value.line, f"{name!r} must be a string, got {value.kind}")
             return None
         text = clean_text(value.text)
         if not text:
-            self.fail(value.line, f"{name!r} must not be empty")
+            self.add(value.line, f"{name!r} must not be empty")
             return None
         bad = next((c for c in text if 0xD800 <= ord(c) <= 0xDFFF), None)
         if bad is not None:
-            self.fail(value.line, f"{name!r} holds a lone surrogate {bad!r}, not a character")
+            self.add(value.line, f"{name!r} holds a lone surrogate {bad!r}, not a character")
             return None
         return text
 
     def date(self, value: _Value | None, file_date: dt.date | None) -> dt.date | None:
         if value is None:
             if file_date is None:
-                self.fail(1, "no date: add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD....yml")
+                self.add(1, "no date: add 'date: YYYY-MM-DD' or name the file YYYY-MM-DD....yml")
             return file_date
         match = _DATE.fullmatch(value.text.strip()) if value.kind in ("date", "string") else None
         if match is None:
             shown = value.text if value.kind not in ("list", "mapping") else value.kind
-            self.fail(value.line, f"'date' must be a date like 2025-03-14, got {shown!r}")
+            self.add(value.line, f"'date' must be a date like 2025-03-14, got {shown!r}")
             return None
         try:
             date = dt.date(*(int(g) for g in match.groups()))
         except ValueError:
-            self.fail(value.line, f"'date' is not a valid date: {value.text!r}")
+            self.add(value.line, f"'date' is not a valid date: {value.text!r}")
             return None
         if file_date is not None and date != file_date:
-            self.fail(value.line, f"date {date} contradicts the date {file_date} in the file name")
+            self.add(value.line, f"date {date} contradicts the date {file_date} in the file name")
         return date
 
     def papers(self, value: _Value | None, line: int) -> tuple[Entry, ...]:
         if value is None:
-            self.fail(line, "missing required field 'papers'")
+            self.add(line, "missing required field 'papers'")
             return ()
         if value.kind != "list":
-            self.fail(value.line, f"'papers' must be a list, got {value.kind}")
+            self.add(value.line, f"'papers' must be a list, got {value.kind}")
             return ()
         if not value.items:
-            self.fail(value.line, "empty digest (no papers)")
+            self.add(value.line, "empty digest (no papers)")
         entries = (self.paper(item) for item in value.items)
         return tuple(e for e in entries if e is not None)
 
     def paper(self, value: _Value) -> Entry | None:
         if value.kind != "mapping":
             message = f"a paper must be a mapping with 'title' and 'abstract', got {value.kind}"
-            self.fail(value.line, message)
+            self.add(value.line, message)
             return None
         before = len(self.problems)
         f = self.fields(value, PAPER_FIELDS)
         for name in ("title", "abstract"):
             if name not in f:
-                self.fail(value.line, f"missing required field {name!r}")
+                self.add(value.line, f"missing required field {name!r}")
         title = self.string("title", f["title"]) if "title" in f else None
         abstract = self.string("abstract", f["abstract"]) if "abstract" in f else None
         arxiv = self.arxiv(f["arxiv"]) if "arxiv" in f else None
@@ -306,7 +299,7 @@ class _Checker:
             return None
         found = arxiv_id(text)
         if found is None:
-            self.fail(value.line, f"'arxiv' must be an arXiv id or URL, got {text!r}")
+            self.add(value.line, f"'arxiv' must be an arXiv id or URL, got {text!r}")
         return found
 
     def url(self, name: str, value: _Value) -> str | None:
@@ -314,7 +307,7 @@ class _Checker:
         if text is None:
             return None
         if safe_url(text) is None or not text.lower().startswith(("http://", "https://")):
-            self.fail(value.line, f"{name!r} must be an http(s) URL, got {text!r}")
+            self.add(value.line, f"{name!r} must be an http(s) URL, got {text!r}")
             return None
         return text
 
@@ -334,7 +327,7 @@ class _Checker:
                 continue
             slug = slugify(text)
             if not slug:
-                self.fail(item.line, f"{name!r} holds {text!r}, which has no letters or digits")
+                self.add(item.line, f"{name!r} holds {text!r}, which has no letters or digits")
             elif slug not in slugs:
                 slugs.append(slug)
         return tuple(slugs)

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import InputError, Problem
+from .errors import InputError, Problem, ProblemLog
 from .ids import slugify
 from .model import TagDef, Taxonomy, Topic
 
@@ -116,36 +116,29 @@ class _Item:
     rule_line: int = 0
 
 
-class _Reader:
+class _Reader(ProblemLog):
     """Walks the composed YAML, collecting problems instead of stopping at the first."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.problems: list[Problem] = []
-
-    def problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.source, line, message))
 
     # -- generic shapes --------------------------------------------------
 
     def fields(self, node: Node, allowed: tuple[str, ...], what: str) -> dict[str, Node]:
         """The fields of mapping ``node``; unknown, repeated or non-string keys are reported."""
         if not isinstance(node, MappingNode):
-            self.problem(_line(node), f"{what} must be a mapping, not {_kind(node)}")
+            self.add(_line(node), f"{what} must be a mapping, not {_kind(node)}")
             return {}
         result: dict[str, Node] = {}
         for key, value in node.value:
             if not isinstance(key, ScalarNode) or key.tag != _STR:
-                self.problem(_line(key), f"{what}: field names must be strings")
+                self.add(_line(key), f"{what}: field names must be strings")
                 continue
             name = str(key.value)
             if name not in allowed:
                 expected = ", ".join(allowed)
-                self.problem(
+                self.add(
                     _line(key), f"unknown field {name!r} in {what} (expected one of: {expected})"
                 )
             elif name in result:
-                self.problem(_line(key), f"duplicate field {name!r} in {what}")
+                self.add(_line(key), f"duplicate field {name!r} in {what}")
             else:
                 result[name] = value
         return result
@@ -154,18 +147,18 @@ class _Reader:
         """A string scalar (numbers are taken as written); ``None`` after reporting."""
         if isinstance(node, ScalarNode) and node.tag in (_STR, _INT, _FLOAT):
             return str(node.value).strip()
-        self.problem(_line(node), f"{what} must be a string, not {_kind(node)}")
+        self.add(_line(node), f"{what} must be a string, not {_kind(node)}")
         return None
 
     def number(self, node: Node, what: str, *, integer: bool, minimum: float) -> float | None:
         allowed = (_INT,) if integer else (_INT, _FLOAT)
         if not isinstance(node, ScalarNode) or node.tag not in allowed:
             kind = "an integer" if integer else "a number"
-            self.problem(_line(node), f"{what} must be {kind}, not {_kind(node)}")
+            self.add(_line(node), f"{what} must be {kind}, not {_kind(node)}")
             return None
         value = float(yaml.safe_load(node.value))
         if not value >= minimum:  # also rejects nan
-            self.problem(_line(node), f"{what} must be at least {minimum:g}, not {node.value!r}")
+            self.add(_line(node), f"{what} must be at least {minimum:g}, not {node.value!r}")
             return None
         return value
 
@@ -173,7 +166,7 @@ class _Reader:
         if isinstance(node, ScalarNode) and node.tag == _NULL:
             return []
         if not isinstance(node, SequenceNode):
-            self.problem(_line(node), f"{what} must be a list, not {_kind(node)}")
+            self.add(_line(node), f"{what} must be a list, not {_kind(node)}")
             return []
         return list(node.value)
 
@@ -184,7 +177,7 @@ class _Reader:
             if word is None:
                 continue
             if not any(ch.isalnum() for ch in word):
-                self.problem(_line(item), f"empty keyword in {what}")
+                self.add(_line(item), f"empty keyword in {what}")
                 continue
             words.append(" ".join(word.split()))
         return tuple(dict.fromkeys(words))
@@ -193,19 +186,19 @@ class _Reader:
 
     def taxonomy(self, root: Node | None) -> Taxonomy | None:
         if root is None:
-            self.problem(0, "the taxonomy is empty (it needs at least 'topics')")
+            self.add(0, "the taxonomy is empty (it needs at least 'topics')")
             return None
         top = self.fields(root, _TOP_FIELDS, "the taxonomy")
         if not top:
             if isinstance(root, MappingNode):
-                self.problem(_line(root), "the taxonomy needs 'topics'")
+                self.add(_line(root), "the taxonomy needs 'topics'")
             return None
         settings = self.settings(top.get("settings"))
         if "topics" not in top:
-            self.problem(_line(root), "missing field 'topics'")
+            self.add(_line(root), "missing field 'topics'")
         topics = self.items(top.get("topics"), "topic", _TOPIC_FIELDS)
         if "topics" in top and not topics and not self.problems:
-            self.problem(_line(top["topics"]), "'topics' must list at least one topic")
+            self.add(_line(top["topics"]), "'topics' must list at least one topic")
         tags = self.items(top.get("tags"), "tag", _TAG_FIELDS)
         self.check_parents(topics)
         self.check_rules(tags)
@@ -218,9 +211,7 @@ class _Reader:
         if topics and catch_all not in known:
             names = ", ".join(sorted(known))
             how = "" if "catch_all" in top else " (the default catch_all)"
-            self.problem(
-                catch_line, f"catch_all {catch_all!r}{how} is not a topic (known: {names})"
-            )
+            self.add(catch_line, f"catch_all {catch_all!r}{how} is not a topic (known: {names})")
         if self.problems:
             return None
         return Taxonomy(
@@ -276,7 +267,7 @@ class _Reader:
             if item is None:
                 continue
             if item.slug in first_line:
-                self.problem(
+                self.add(
                     item.line,
                     f"duplicate {kind} slug {item.slug!r} (first at line {first_line[item.slug]})",
                 )
@@ -291,12 +282,12 @@ class _Reader:
         if not fields and not isinstance(node, MappingNode):
             return None
         if "name" not in fields:
-            self.problem(line, f"{kind} without a 'name'")
+            self.add(line, f"{kind} without a 'name'")
             return None
         name = self.text(fields["name"], f"'name' of {kind}")
         if not name:
             if name is not None:
-                self.problem(_line(fields["name"]), f"empty 'name' of {kind}")
+                self.add(_line(fields["name"]), f"empty 'name' of {kind}")
             return None
         what = f"{kind} {name!r}"
         if "slug" in fields:
@@ -304,7 +295,7 @@ class _Reader:
             if slug is None:
                 return None
             if not slug or slugify(slug) != slug:
-                self.problem(
+                self.add(
                     _line(fields["slug"]),
                     f"slug {slug!r} of {what} must be lower-case ASCII words joined by '-'"
                     f" (e.g. {slugify(slug) or 'my-' + kind!r})",
@@ -313,7 +304,7 @@ class _Reader:
         else:
             slug = slugify(name)
             if not slug:
-                self.problem(line, f"{what} needs a 'slug' (its name has no ASCII letters)")
+                self.add(line, f"{what} needs a 'slug' (its name has no ASCII letters)")
                 return None
         result = _Item(line=line, slug=slug, name=name)
         if "description" in fields and not _is_null(fields["description"]):
@@ -333,7 +324,7 @@ class _Reader:
         for topic in topics:
             if topic.parent is not None and topic.parent not in by_slug:
                 known = ", ".join(sorted(by_slug))
-                self.problem(
+                self.add(
                     topic.parent_line,
                     f"parent {topic.parent!r} of topic {topic.slug!r} is not a topic"
                     f" (known: {known})",
@@ -347,7 +338,7 @@ class _Reader:
                 start = min((by_slug[s] for s in cycle[:-1]), key=lambda t: t.line)
                 i = cycle.index(start.slug)
                 ordered = [*cycle[i:-1], *cycle[:i], start.slug]
-                self.problem(start.parent_line, f"parent cycle: {' -> '.join(ordered)}")
+                self.add(start.parent_line, f"parent cycle: {' -> '.join(ordered)}")
 
     def check_rules(self, tags: Iterable[_Item]) -> None:
         for tag in tags:
@@ -355,12 +346,12 @@ class _Reader:
                 continue
             line = tag.rule_line
             if tag.rule not in RULES:
-                self.problem(
+                self.add(
                     line,
                     f"unknown rule {tag.rule!r} of tag {tag.slug!r} (known: {', '.join(RULES)})",
                 )
             elif tag.slug != CODE_TAG:
-                self.problem(
+                self.add(
                     line,
                     f"rule {tag.rule!r} only applies to the tag with slug {CODE_TAG!r},"
                     f" not {tag.slug!r}",

@@ -44,6 +44,10 @@ class Context:
     """Paper id -> its abstract escaped for HTML (escaped once, used on up to 8 pages)."""
     topic_md: dict[str, str] = field(default_factory=dict)
     tag_md: dict[str, str] = field(default_factory=dict)
+    topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
+    """Topic slug -> its papers, newest first (every topic of the taxonomy has a key)."""
+    tag_papers: dict[str, list[Paper]] = field(default_factory=dict)
+    """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
     items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
     """Rendered listing items by (paper id, page depth, with abstract)."""
 
@@ -56,6 +60,13 @@ def make_context(
         for slug in tags:
             tag_names.setdefault(slug, slug)
     topic_names = {t.slug: t.name for t in taxonomy.topics}
+    topic_papers: dict[str, list[Paper]] = {t.slug: [] for t in taxonomy.topics}
+    tag_papers: dict[str, list[Paper]] = {}
+    for paper in feed.papers:  # newest first, so every list is too
+        for slug in classes.topics.get(paper.id, ()):
+            topic_papers.setdefault(slug, []).append(paper)
+        for slug in classes.tags.get(paper.id, ()):
+            tag_papers.setdefault(slug, []).append(paper)
     return Context(
         feed=feed,
         taxonomy=taxonomy,
@@ -68,6 +79,8 @@ def make_context(
         abstracts={p.id: attr(p.abstract) for p in feed.papers},
         topic_md={slug: md(name) for slug, name in topic_names.items()},
         tag_md={slug: md(name) for slug, name in tag_names.items()},
+        topic_papers=topic_papers,
+        tag_papers=dict(sorted(tag_papers.items())),
     )
 
 

@@ -31,23 +31,6 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def topic_members(ctx: Context) -> dict[str, list[Paper]]:
-    """Topic slug -> its papers, newest first (the feed's order)."""
-    members: dict[str, list[Paper]] = {t.slug: [] for t in ctx.taxonomy.topics}
-    for paper in ctx.feed.papers:
-        for slug in ctx.classes.topics.get(paper.id, ()):
-            members.setdefault(slug, []).append(paper)
-    return members
-
-
-def tag_members(ctx: Context) -> dict[str, list[Paper]]:
-    members: dict[str, list[Paper]] = {}
-    for paper in ctx.feed.papers:
-        for slug in ctx.classes.tags.get(paper.id, ()):
-            members.setdefault(slug, []).append(paper)
-    return dict(sorted(members.items()))
-
-
 def related_topics(ctx: Context, members: dict[str, list[Paper]], slug: str) -> list[str]:
     """Topics sharing the most papers with ``slug`` (at most 5), parent and children aside."""
     topic = ctx.taxonomy.topic(slug)
@@ -89,7 +72,7 @@ def _listing(
 
 
 def topic_pages(ctx: Context) -> Pages:
-    members = topic_members(ctx)
+    members = ctx.topic_papers
     children: dict[str, list[Topic]] = {}
     for topic in ctx.taxonomy.topics:
         if topic.parent:
@@ -113,7 +96,7 @@ def topic_pages(ctx: Context) -> Pages:
 
 
 def topics_index(ctx: Context) -> Pages:
-    members = topic_members(ctx)
+    members = ctx.topic_papers
     page = "topics/index.md"
     lines = [front_matter("Topics"), "# Topics\n\n"]
 
@@ -132,7 +115,7 @@ def topics_index(ctx: Context) -> Pages:
 
 
 def tag_pages(ctx: Context) -> Pages:
-    members = tag_members(ctx)
+    members = ctx.tag_papers
     descriptions = {t.slug: t.description for t in ctx.taxonomy.tags}
     for slug, papers in members.items():
         name = ctx.tag_names.get(slug, slug)
@@ -148,7 +131,7 @@ def tag_pages(ctx: Context) -> Pages:
 
 
 def tags_index(ctx: Context) -> Pages:
-    members = tag_members(ctx)
+    members = ctx.tag_papers
     page = "tags/index.md"
     lines = [front_matter("Tags"), "# Tags\n\n"]
     if not members:
@@ -246,7 +229,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
 
 def home_page(ctx: Context) -> Pages:
     page = "index.md"
-    members = topic_members(ctx)
+    members = ctx.topic_papers
     name = ctx.settings.site_name
     out = [front_matter(name), f"# {md(name)}\n\n"]
     feed = ctx.feed
