@@ -1,0 +1,13 @@
+"""Test-wide settings."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import settings
+
+# CI replays the same examples every run (a red CI must mean a change broke something);
+# elsewhere hypothesis explores new examples each time, which is how it finds bugs.
+settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
