@@ -20,10 +20,12 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from generator.errors import InputError
+from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, SiteSettings
 
@@ -44,6 +46,9 @@ class PaperfeedConfig(base.Config):
     """Papers per topic, tag or digest listing page."""
     feed_size = c.Type(int, default=50)
     """Papers in the Atom feed."""
+    fast_pages = c.Type(bool, default=True)
+    """Skip Markdown for generated pages and render the theme once per kind of page
+    (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
 
 
 def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
@@ -73,6 +78,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.backend = "material"
         self.owns_nav = False
         """True when the navigation is ours: hand-written pages are then kept out of it."""
+        self.shells: Shells | None = None
+        self._context: dict[str, Any] | None = None
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -92,6 +99,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             page_size=max(1, self.config.page_size),
             feed_size=max(1, self.config.feed_size),
             extra_pages=hand_written_pages(Path(config.docs_dir)),
+            directory_urls=config.use_directory_urls,
         )
 
     # Events ----------------------------------------------------------------
@@ -156,7 +164,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 if path in in_nav or not path.endswith(".md")
                 else InclusionLevel.NOT_IN_NAV
             )
-            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+            file = File.generated(config, path, content=text, inclusion=inclusion)
+            files.append(file)
+            if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
+                GeneratedPage(None, file, config)  # becomes file.page
         css = (
             resources.files("generator")
             .joinpath("theme")
@@ -171,6 +182,27 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.page_tick()
         return markdown
 
+    def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        import jinja2
+
+        env.loader = jinja2.ChoiceLoader(
+            [jinja2.DictLoader({BARE_TEMPLATE: "{{ page.content }}"}), env.loader]
+        )
+        self.shells = Shells(env)
+        return env
+
+    @event_priority(-100)  # last: the context every other plugin has seen
+    def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
+        self._context = context if isinstance(page, GeneratedPage) else None
+        return context
+
+    @event_priority(100)  # first: other plugins see the whole page
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if isinstance(page, GeneratedPage) and self.shells is not None:
+            assert self._context is not None
+            return self.shells.render(page, self._context)
+        return output
+
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("digests", "taxonomy"):
             target = self.path(config, name)
@@ -179,6 +211,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.shells is not None:
+            log.debug(
+                f"paperfeed: {self.shells.stamped} pages stamped, "
+                f"{self.shells.rendered} rendered by the theme template"
+            )
         if self.backend == "pagefind":
             from generator.search import run_pagefind
 

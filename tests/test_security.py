@@ -427,9 +427,18 @@ def test_atom_feed_through_feedparser(site: Site) -> None:
 
 
 def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
-    """The Markdown copy: no '<' of the input survives outside the generator's own tags."""
+    """The Markdown copy: no '<' of the input survives outside the generator's own tags,
+    and every link the generator writes goes to a page of the site or an http(s) URL."""
+    href = r'(?:(?:\.\./)*[a-z0-9][^":<>]*|\./|#[a-z0-9-]+|https?://[^"<>]*|mailto:[^"<>]*)'
     own = re.compile(
-        r"</?(?:a|div|p|span|details|summary)(?:\s[^<>]*)?>|<(?:a|div|span|details)\s[^<>]*>"
+        r"</?(?:h1|h2|p|a|div|span|strong|br|hr|ul|ol|li|table|thead|tbody|tr|th|td"
+        r"|details|summary)>"
+        rf'|<a href="{href}"(?: rel="nofollow ugc noopener")?>'
+        r'|<a class="headerlink" href="#[a-z0-9-]+" title="Permanent link">'
+        r'|<h2 id="[a-z0-9-]+"(?: data-search-exclude)?>'
+        r'|<(?:div|span|p) class="pf-[a-z-]+">'
+        r'|<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
+        r'|<t[hd] style="text-align: right">'
     )
     for path in sorted(site.project.pages.rglob("*.md")):
         text = own.sub("", path.read_text("utf-8"))

@@ -1,11 +1,19 @@
-"""Pieces shared by the page renderers: paths, links, paper list items, pagination."""
+"""Pieces shared by the page renderers: URLs, links, paper list items, pagination.
+
+A generated page is a Markdown file whose body is a sequence of block-level HTML
+elements separated by blank lines. Python-Markdown passes such blocks through
+untouched, so the file renders the same with or without paperfeed's plugin, and
+the plugin can skip Markdown for it altogether (see :mod:`generator.plugin`).
+Every piece of digest text in a block is HTML-escaped (:mod:`generator.escape`);
+no block ever contains a blank line, so a block can never end early.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from generator.escape import attr, external_link, front_matter_title, md
+from generator.escape import external_link, front_matter_title, text
 from generator.model import Classification, Feed, Link, Paper, Taxonomy
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
@@ -25,6 +33,8 @@ class SiteSettings:
     related_k: int = 5
     extra_pages: tuple[tuple[str, str], ...] = ()
     """Hand-written pages of the docs folder, as (path, title), linked from the home page."""
+    directory_urls: bool = True
+    """MkDocs' ``use_directory_urls``: ``papers/x/`` rather than ``papers/x.html``."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +49,24 @@ class Context:
     topic_names: dict[str, str]
     tag_names: dict[str, str]
     titles: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its title escaped for Markdown (escaped once, used on many pages)."""
+    """Paper id -> its title, HTML-escaped (escaped once, used on many pages)."""
     abstracts: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its abstract escaped for HTML (escaped once, used on up to 8 pages)."""
-    topic_md: dict[str, str] = field(default_factory=dict)
-    tag_md: dict[str, str] = field(default_factory=dict)
+    """Paper id -> its abstract, HTML-escaped (escaped once, used on up to 8 pages)."""
+    topic_html: dict[str, str] = field(default_factory=dict)
+    tag_html: dict[str, str] = field(default_factory=dict)
     topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Topic slug -> its papers, newest first (every topic of the taxonomy has a key)."""
     tag_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
     items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
     """Rendered listing items by (paper id, page depth, with abstract)."""
+
+    def link(self, page: str, target: str) -> str:
+        """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
+        return rel(page, target, self.settings.directory_urls)
+
+    def depth(self, page: str) -> int:
+        return page_url(page, self.settings.directory_urls).count("/")
 
 
 def make_context(
@@ -75,10 +92,10 @@ def make_context(
         papers=feed.by_id(),
         topic_names=topic_names,
         tag_names=tag_names,
-        titles={p.id: md(p.title) for p in feed.papers},
-        abstracts={p.id: attr(p.abstract) for p in feed.papers},
-        topic_md={slug: md(name) for slug, name in topic_names.items()},
-        tag_md={slug: md(name) for slug, name in tag_names.items()},
+        titles={p.id: text(p.title) for p in feed.papers},
+        abstracts={p.id: text(p.abstract) for p in feed.papers},
+        topic_html={slug: text(name) for slug, name in topic_names.items()},
+        tag_html={slug: text(name) for slug, name in tag_names.items()},
         topic_papers=topic_papers,
         tag_papers=dict(sorted(tag_papers.items())),
     )
@@ -103,30 +120,58 @@ def digest_path(slug: str) -> str:
     return f"archive/{slug}.md"
 
 
-def rel(from_page: str, to_file: str) -> str:
-    """A relative Markdown link target from one generated file to another.
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives the file at ``path`` (docs-relative), relative to the site root:
+    ``papers/x.md`` -> ``papers/x/`` (or ``papers/x.html``), ``topics/index.md`` ->
+    ``topics/``, ``index.md`` -> ``""``; other files keep their path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/"
 
-    Always climbs to the docs root first (``../../papers/x.md``), so the text of
-    a link depends only on the depth of the page it is on: listings reuse the
+
+def rel(from_page: str, to_file: str, directory_urls: bool = True) -> str:
+    """The relative URL of one file from the page built from another.
+
+    Always climbs to the site root first (``../../papers/x/``), so the text of a
+    link depends only on the depth of the page it is on: listings reuse the
     rendered items of a paper on every page of the same depth.
     """
-    return "../" * from_page.count("/") + to_file
+    up = "../" * page_url(from_page, directory_urls).count("/")
+    return (up + page_url(to_file, directory_urls)) or "./"
 
 
-NOT_SEARCHED = "{ data-search-exclude }"
-"""attr_list pragma after a heading: Material's search skips the section it starts."""
-
-
-def front_matter(title: str, *, hide_toc: bool = False, searched: bool = True) -> str:
-    """The page's front matter. ``searched=False`` keeps the page out of the search index
-    (both Material's and Pagefind's): listings repeat what the paper pages hold."""
-    lines = ["---", front_matter_title(title)]
-    if hide_toc:
-        lines += ["hide:", "  - toc"]
+def front_matter(title: str, *, searched: bool = True) -> str:
+    """The page's front matter. Generated pages have no table of contents (their
+    headings are few and in raw HTML). ``searched=False`` keeps the page out of the
+    search index (both Material's and Pagefind's): listings repeat what the paper
+    pages hold."""
+    lines = ["---", front_matter_title(title), "hide:", "  - toc"]
     if not searched:
         lines += ["search:", "  exclude: true"]
     lines.append("---")
     return "\n".join(lines) + "\n\n"
+
+
+def page_text(meta: str, blocks: Iterable[str]) -> str:
+    """A page: front matter, then the HTML blocks separated by blank lines."""
+    return meta + "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def heading(level: int, label: str, anchor: str, *, searched: bool = True) -> str:
+    """A section heading with an id and a permalink, as Python-Markdown's ``toc`` writes
+    them. ``label`` is HTML already; ``anchor`` is a fixed ASCII word."""
+    extra = "" if searched else " data-search-exclude"
+    return (
+        f'<h{level} id="{anchor}"{extra}>{label}'
+        f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a></h{level}>'
+    )
 
 
 def link_list(links: Sequence[Link]) -> str:
@@ -149,21 +194,22 @@ def _short_url(url: str) -> str:
 
 def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> str:
     return " ".join(
-        f"[#{ctx.tag_md.get(t) or md(t)}]({rel(page, listing_path('tags', t))})" for t in tags
+        f'<a href="{ctx.link(page, listing_path("tags", t))}">#{ctx.tag_html.get(t) or text(t)}</a>'
+        for t in tags
     )
 
 
 def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
     return " · ".join(
-        f"[{ctx.topic_md.get(t) or md(t)}]({rel(page, listing_path('topics', t))})" for t in topics
+        f'<a href="{ctx.link(page, listing_path("topics", t))}">'
+        f"{ctx.topic_html.get(t) or text(t)}</a>"
+        for t in topics
     )
 
 
 def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) -> str:
     """One paper in a listing: title link, date, topics, tags, links, collapsed abstract."""
-    depth = page.count("/")
-    if depth < 2:  # the home page and digest pages list a paper once: nothing to reuse
-        return _paper_item(ctx, page, paper, abstract)
+    depth = ctx.depth(page)
     key = (paper.id, depth, abstract)
     cached = ctx.items.get(key)
     if cached is None:
@@ -172,7 +218,11 @@ def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) 
 
 
 def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
-    lines = [f"**[{ctx.titles[paper.id]}]({rel(page, paper_path(paper))})**  "]
+    lines = [
+        '<div class="pf-item">',
+        f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
+        "</a></strong><br>",
+    ]
     meta = [paper.last_seen.isoformat()]
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
@@ -182,21 +232,22 @@ def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
         meta.append(tag_links(ctx, page, tags))
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
     if paper.links:
-        lines[-1] += "  "
+        lines[-1] += "<br>"
         lines.append('<span class="pf-links">' + link_list(paper.links) + "</span>")
-    text = "\n".join(lines) + "\n"
+    lines[-1] += "</p>"
     if abstract and paper.abstract:
-        text += (
-            '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n"
+        lines.append(
+            '<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
+            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>"
         )
-    return text + "\n"
+    lines.append("</div>")
+    return "\n".join(lines)
 
 
-def text_block(text: str, css_class: str, *, escaped: bool = False) -> str:
-    """Long untrusted text as a raw HTML block: HTML-escaped (unless ``escaped`` says it
-    already is), and never parsed as Markdown."""
-    return f'<div class="{css_class}"><p>{text if escaped else attr(text)}</p></div>\n\n'
+def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:
+    """Long untrusted text as an HTML block: HTML-escaped (unless ``escaped`` says it
+    already is)."""
+    return f'<div class="{css_class}"><p>{value if escaped else text(value)}</p></div>'
 
 
 def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequence[Paper]]]:
@@ -210,7 +261,7 @@ def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequen
     return parts
 
 
-def pager(kind: str, slug: str, part: int, parts: int) -> str:
+def pager(kind: str, slug: str, part: int, parts: int, directory_urls: bool = True) -> str:
     """Links between the parts of a split listing: the newest, the oldest, the ones next
     to this one (never a link to every part: that would grow with the feed)."""
     if parts <= 1:
@@ -218,7 +269,7 @@ def pager(kind: str, slug: str, part: int, parts: int) -> str:
     here = listing_path(kind, slug, part)
 
     def link(label: str, n: int) -> str:
-        return f"[{label}]({rel(here, listing_path(kind, slug, n))})"
+        return f'<a href="{rel(here, listing_path(kind, slug, n), directory_urls)}">{label}</a>'
 
     current = part or parts  # the index shows what the newest part shows, and more
     shown = sorted({1, parts, *range(max(1, current - 2), min(parts, current + 2) + 1)})
@@ -227,9 +278,9 @@ def pager(kind: str, slug: str, part: int, parts: int) -> str:
     for n in reversed(shown):
         if n < previous - 1:
             numbers.append("…")
-        numbers.append(f"**{n}**" if n == part else link(str(n), n))
+        numbers.append(f"<strong>{n}</strong>" if n == part else link(str(n), n))
         previous = n
-    items = ["**Newest**" if part == 0 else link("Newest", 0), *numbers]
+    items = ["<strong>Newest</strong>" if part == 0 else link("Newest", 0), *numbers]
     if current > 1:
         items.append(link("Older →", current - 1))
-    return "Pages: " + " · ".join(items) + "\n\n"
+    return '<p class="pf-pager">Pages: ' + " · ".join(items) + "</p>"

@@ -10,24 +10,19 @@ from xml.sax.saxutils import quoteattr
 from generator.escape import clean
 from generator.links import safe_url
 from generator.model import Paper
-from generator.render.common import Context, listing_path, paper_path
+from generator.render.common import Context, listing_path, page_url, paper_path
 
 
-def page_url(ctx: Context, md_path: str) -> str:
-    """The URL path of a generated page relative to the site root (directory URLs)."""
-    path = md_path.removesuffix(".md")
-    if path == "index" or path.endswith("/index"):
-        path = path.removesuffix("index")
-    else:
-        path += "/"
-    return path
+def _url(ctx: Context, md_path: str) -> str:
+    """The URL path of a generated page relative to the site root."""
+    return page_url(md_path, ctx.settings.directory_urls)
 
 
 def _absolute(ctx: Context, md_path: str) -> str:
     base = ctx.settings.site_url or "/"
     if not base.endswith("/"):
         base += "/"
-    return base + page_url(ctx, md_path)
+    return base + _url(ctx, md_path)
 
 
 def _timestamp(paper: Paper) -> str:
@@ -100,7 +95,7 @@ def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:
             for a in paper.appearances
         ],
         "note": paper.note,
-        "page": page_url(ctx, paper_path(paper)),
+        "page": _url(ctx, paper_path(paper)),
     }
 
 
@@ -122,7 +117,7 @@ def papers_json(ctx: Context) -> str:
                 "slug": t.slug,
                 "name": t.name,
                 "parent": t.parent,
-                "page": page_url(ctx, listing_path("topics", t.slug)),
+                "page": _url(ctx, listing_path("topics", t.slug)),
             }
             for t in ctx.taxonomy.topics
         ],

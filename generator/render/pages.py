@@ -1,24 +1,27 @@
-"""Markdown pages: home, topics, tags, digest archive and one page per paper."""
+"""The pages: home, topics, tags, digest archive and one page per paper.
+
+Each page is front matter plus HTML blocks (see :mod:`generator.render.common`).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
-from generator.escape import external_link, md
+from generator.escape import external_link, text
 from generator.model import Digest, Paper, Topic
 from generator.render.common import (
-    NOT_SEARCHED,
     Context,
     digest_path,
     front_matter,
+    heading,
     link_list,
     listing_path,
+    page_text,
     pager,
     paper_item,
     paper_path,
     parts_of,
-    rel,
     tag_links,
     text_block,
     topic_links,
@@ -48,7 +51,7 @@ def _listing(
     kind: str,
     slug: str,
     title: str,
-    intro: str,
+    intro: Sequence[str],
     papers: Sequence[Paper],
     *,
     abstracts: bool = True,
@@ -57,18 +60,19 @@ def _listing(
     count = len(parts) - 1
     for part, chunk in parts:
         path = listing_path(kind, slug, part)
-        heading = md(title) if part == 0 else f"{md(title)}, part {part} of {count}"
+        shown = text(title) if part == 0 else f"{text(title)}, part {part} of {count}"
         name = title if part == 0 else f"{title} ({part})"
-        body = [front_matter(name, hide_toc=True, searched=part == 0)]
-        body += [f"# {heading}\n\n", intro if part == 0 else ""]
+        blocks = [f"<h1>{shown}</h1>"]
         if part == 0:
-            body.append(f"## Papers {NOT_SEARCHED}\n\n")
-        body.append(pager(kind, slug, part, count))
+            blocks += intro
+            blocks.append(heading(2, "Papers", "papers", searched=False))
+        nav = pager(kind, slug, part, count, ctx.settings.directory_urls)
+        blocks.append(nav)
         if not chunk:
-            body.append("No papers yet.\n\n")
-        body.extend(paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
-        body.append(pager(kind, slug, part, count))
-        yield path, "".join(body).rstrip() + "\n"
+            blocks.append("<p>No papers yet.</p>")
+        blocks += (paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
+        blocks.append(nav)
+        yield path, page_text(front_matter(name, searched=part == 0), blocks)
 
 
 def topic_pages(ctx: Context) -> Pages:
@@ -79,39 +83,40 @@ def topic_pages(ctx: Context) -> Pages:
             children.setdefault(topic.parent, []).append(topic)
     for topic in ctx.taxonomy.topics:
         page = listing_path("topics", topic.slug)
-        intro = ""
+        intro = []
         if topic.description:
-            intro += md(topic.description) + "\n\n"
+            intro.append(f"<p>{text(topic.description)}</p>")
         facts = [_plural(len(members.get(topic.slug, [])), "paper")]
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
-        intro += " · ".join(facts) + "\n\n"
+        intro.append("<p>" + " · ".join(facts) + "</p>")
         subs = [t.slug for t in children.get(topic.slug, [])]
         if subs:
-            intro += "Sub-topics: " + topic_links(ctx, page, subs) + "\n\n"
+            intro.append("<p>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
         related = related_topics(ctx, members, topic.slug)
         if related:
-            intro += "Related topics: " + topic_links(ctx, page, related) + "\n\n"
+            intro.append("<p>Related topics: " + topic_links(ctx, page, related) + "</p>")
         yield from _listing(ctx, "topics", topic.slug, topic.name, intro, members[topic.slug])
 
 
 def topics_index(ctx: Context) -> Pages:
     members = ctx.topic_papers
     page = "topics/index.md"
-    lines = [front_matter("Topics"), "# Topics\n\n"]
 
-    def tree(parent: str | None, depth: int) -> None:
+    def tree(parent: str | None) -> str:
+        items = []
         for topic in ctx.taxonomy.topics:
             if topic.parent != parent:
                 continue
             count = len(members.get(topic.slug, []))
-            link = f"[{md(topic.name)}]({rel(page, listing_path('topics', topic.slug))})"
-            desc = f": {md(topic.description)}" if topic.description else ""
-            lines.append(f"{'    ' * depth}- {link} ({count}){desc}\n")
-            tree(topic.slug, depth + 1)
+            link = f'<a href="{ctx.link(page, listing_path("topics", topic.slug))}">'
+            desc = f": {text(topic.description)}" if topic.description else ""
+            sub = tree(topic.slug)
+            items.append(f"<li>{link}{ctx.topic_html[topic.slug]}</a> ({count}){desc}{sub}</li>")
+        return "\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
-    tree(None, 0)
-    yield page, "".join(lines)
+    blocks = ["<h1>Topics</h1>", tree(None).lstrip("\n")]
+    yield page, page_text(front_matter("Topics"), blocks)
 
 
 def tag_pages(ctx: Context) -> Pages:
@@ -119,12 +124,11 @@ def tag_pages(ctx: Context) -> Pages:
     descriptions = {t.slug: t.description for t in ctx.taxonomy.tags}
     for slug, papers in members.items():
         name = ctx.tag_names.get(slug, slug)
-        intro = md(descriptions[slug]) + "\n\n" if descriptions.get(slug) else ""
-        intro += (
-            _plural(len(papers), "paper")
-            + " · [All tags]("
-            + rel(listing_path("tags", slug), "tags/index.md")
-            + ")\n\n"
+        page = listing_path("tags", slug)
+        intro = [f"<p>{text(descriptions[slug])}</p>"] if descriptions.get(slug) else []
+        intro.append(
+            f"<p>{_plural(len(papers), 'paper')} · "
+            f'<a href="{ctx.link(page, "tags/index.md")}">All tags</a></p>'
         )
         # Tag pages list titles only: topic pages and paper pages carry the abstracts.
         yield from _listing(ctx, "tags", slug, f"#{name}", intro, papers, abstracts=False)
@@ -133,13 +137,22 @@ def tag_pages(ctx: Context) -> Pages:
 def tags_index(ctx: Context) -> Pages:
     members = ctx.tag_papers
     page = "tags/index.md"
-    lines = [front_matter("Tags"), "# Tags\n\n"]
+    blocks = ["<h1>Tags</h1>"]
     if not members:
-        lines.append("No tags yet.\n")
-    lines.append("| Tag | Papers |\n| --- | ---: |\n")
-    for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        lines.append(f"| {tag_links(ctx, page, [slug])} | {len(papers)} |\n")
-    yield page, "".join(lines)
+        blocks.append("<p>No tags yet.</p>")
+    else:
+        rows = [
+            f"<tr><td>{tag_links(ctx, page, [slug])}</td>"
+            f'<td style="text-align: right">{len(papers)}</td></tr>'
+            for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        ]
+        blocks.append(
+            "<table>\n<thead>\n<tr><th>Tag</th>"
+            '<th style="text-align: right">Papers</th></tr>\n</thead>\n<tbody>\n'
+            + "\n".join(rows)
+            + "\n</tbody>\n</table>"
+        )
+    yield page, page_text(front_matter("Tags"), blocks)
 
 
 def _digest_title(digest: Digest) -> str:
@@ -154,33 +167,31 @@ def digest_pages(ctx: Context) -> Pages:
     for digest in ctx.feed.digests:
         page = digest_path(digest.slug)
         items = [p for _, p in sorted(papers_by_digest.get(digest.slug, []), key=lambda t: t[0])]
-        body = [
-            front_matter(_digest_title(digest), hide_toc=True, searched=False),
-            f"# {md(_digest_title(digest))}\n\n",
-            f"{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
-            f"[All digests]({rel(page, 'archive/index.md')})\n\n",
+        blocks = [
+            f"<h1>{text(_digest_title(digest))}</h1>",
+            f"<p>{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
+            f'<a href="{ctx.link(page, "archive/index.md")}">All digests</a></p>',
         ]
-        body.extend(paper_item(ctx, page, p) for p in items)
-        yield page, "".join(body).rstrip() + "\n"
+        blocks += (paper_item(ctx, page, p) for p in items)
+        yield page, page_text(front_matter(_digest_title(digest), searched=False), blocks)
 
 
 def archive_index(ctx: Context) -> Pages:
     page = "archive/index.md"
-    lines = [front_matter("Archive"), "# Archive\n\n"]
+    blocks = ["<h1>Archive</h1>"]
     counts = Counter(a.digest for p in ctx.feed.papers for a in p.appearances)
-    year = None
+    by_year: dict[int, list[str]] = {}
     for digest in reversed(ctx.feed.digests):
-        if digest.date.year != year:
-            year = digest.date.year
-            lines.append(f"\n## {year}\n\n")
-        title = _digest_title(digest)
-        lines.append(
-            f"- [{md(title)}]({rel(page, digest_path(digest.slug))}) "
-            f"({_plural(counts[digest.slug], 'paper')})\n"
+        by_year.setdefault(digest.date.year, []).append(
+            f'<li><a href="{ctx.link(page, digest_path(digest.slug))}">'
+            f"{text(_digest_title(digest))}</a> ({_plural(counts[digest.slug], 'paper')})</li>"
         )
+    for year, items in by_year.items():
+        blocks.append(heading(2, str(year), f"year-{year}"))
+        blocks.append("<ul>\n" + "\n".join(items) + "\n</ul>")
     if not ctx.feed.digests:
-        lines.append("No digests yet.\n")
-    yield page, "".join(lines)
+        blocks.append("<p>No digests yet.</p>")
+    yield page, page_text(front_matter("Archive"), blocks)
 
 
 def paper_pages(ctx: Context) -> Pages:
@@ -190,7 +201,7 @@ def paper_pages(ctx: Context) -> Pages:
 
 def paper_page(ctx: Context, paper: Paper) -> str:
     page = paper_path(paper)
-    out = [front_matter(paper.title), f"# {ctx.titles[paper.id]}\n\n"]
+    blocks = [f"<h1>{ctx.titles[paper.id]}</h1>"]
     facts = [f"First seen {paper.first_seen.isoformat()}"]
     if paper.arxiv_id:
         facts.append(
@@ -198,54 +209,66 @@ def paper_page(ctx: Context, paper: Paper) -> str:
         )
     if paper.url:
         facts.append(external_link(paper.url, "Paper"))
-    out.append(" · ".join(facts) + "\n\n")
+    blocks.append("<p>" + " · ".join(facts) + "</p>")
     if paper.authors:
-        out.append("**Authors:** " + md(", ".join(paper.authors)) + "\n\n")
+        blocks.append("<p><strong>Authors:</strong> " + text(", ".join(paper.authors)) + "</p>")
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
-        out.append("**Topics:** " + topic_links(ctx, page, topics) + "\n\n")
+        blocks.append("<p><strong>Topics:</strong> " + topic_links(ctx, page, topics) + "</p>")
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
-        out.append("**Tags:** " + tag_links(ctx, page, tags) + "\n\n")
-    abstract = ctx.abstracts[paper.id] or "(none)"
-    out.append("## Abstract\n\n" + text_block(abstract, "pf-abstract-text", escaped=True))
+        blocks.append("<p><strong>Tags:</strong> " + tag_links(ctx, page, tags) + "</p>")
+    blocks.append(heading(2, "Abstract", "abstract"))
+    blocks.append(text_block(ctx.abstracts[paper.id] or "(none)", "pf-abstract-text", escaped=True))
     if paper.links:
-        out.append("## Links\n\n" + link_list(paper.links) + "\n\n")
+        blocks.append(heading(2, "Links", "links"))
+        blocks.append("<p>" + link_list(paper.links) + "</p>")
     if paper.note:
-        out.append("## Curator's note\n\n" + text_block(paper.note, "pf-note"))
-    out.append("## Appearances\n\n")
-    for appearance in paper.appearances:
-        out.append(
-            f"- [{appearance.date.isoformat()}]({rel(page, digest_path(appearance.digest))})"
-            f", #{appearance.position}\n"
+        blocks.append(heading(2, "Curator&#x27;s note", "curators-note"))
+        blocks.append(text_block(paper.note, "pf-note"))
+    blocks.append(heading(2, "Appearances", "appearances"))
+    blocks.append(
+        "<ul>\n"
+        + "\n".join(
+            f'<li><a href="{ctx.link(page, digest_path(a.digest))}">{a.date.isoformat()}</a>'
+            f", #{a.position}</li>"
+            for a in paper.appearances
         )
+        + "\n</ul>"
+    )
     related = [ctx.papers[r] for r in ctx.classes.related.get(paper.id, ()) if r in ctx.papers]
     if related:
-        out.append("\n## Related papers\n\n")
-        for other in related:
-            out.append(f"1. [{ctx.titles[other.id]}]({rel(page, paper_path(other))})\n")
-    return "".join(out)
+        blocks.append(heading(2, "Related papers", "related-papers"))
+        blocks.append(
+            "<ol>\n"
+            + "\n".join(
+                f'<li><a href="{ctx.link(page, paper_path(other))}">{ctx.titles[other.id]}</a></li>'
+                for other in related
+            )
+            + "\n</ol>"
+        )
+    return page_text(front_matter(paper.title), blocks)
 
 
 def home_page(ctx: Context) -> Pages:
     page = "index.md"
     members = ctx.topic_papers
     name = ctx.settings.site_name
-    out = [front_matter(name), f"# {md(name)}\n\n"]
     feed = ctx.feed
-    out.append(
-        f"{_plural(len(feed.papers), 'paper')} from {_plural(len(feed.digests), 'digest')}, "
+    blocks = [
+        f"<h1>{text(name)}</h1>",
+        f"<p>{_plural(len(feed.papers), 'paper')} from {_plural(len(feed.digests), 'digest')}, "
         f"sorted into {_plural(len(ctx.taxonomy.topics), 'topic')}. "
-        f"Subscribe with the [Atom feed]({rel(page, 'feed.xml')}) or download "
-        f"[the whole feed as JSON]({rel(page, 'papers.json')}).\n\n"
-    )
+        f'Subscribe with the <a href="{ctx.link(page, "feed.xml")}">Atom feed</a> or download '
+        f'<a href="{ctx.link(page, "papers.json")}">the whole feed as JSON</a>.</p>',
+    ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None]
-    out.append(
-        "**Topics:** "
+    blocks.append(
+        "<p><strong>Topics:</strong> "
         + " · ".join(
             f"{topic_links(ctx, page, [t.slug])} ({len(members.get(t.slug, []))})" for t in tops
         )
-        + f" · [all topics]({rel(page, 'topics/index.md')})\n\n"
+        + f' · <a href="{ctx.link(page, "topics/index.md")}">all topics</a></p>'
     )
     if feed.digests:
         latest = feed.digests[-1]
@@ -253,22 +276,25 @@ def home_page(ctx: Context) -> Pages:
             (a.position, p) for p in feed.papers for a in p.appearances if a.digest == latest.slug
         ]
         items.sort(key=lambda t: t[0])
-        out.append(
-            f"## Latest digest: [{md(_digest_title(latest))}]"
-            f"({rel(page, digest_path(latest.slug))}) {NOT_SEARCHED}\n\n"
+        label = (
+            f'Latest digest: <a href="{ctx.link(page, digest_path(latest.slug))}">'
+            f"{text(_digest_title(latest))}</a>"
         )
-        for _, paper in items:
-            out.append(paper_item(ctx, page, paper, abstract=False))
+        blocks.append(heading(2, label, "latest-digest", searched=False))
+        blocks += (paper_item(ctx, page, paper, abstract=False) for _, paper in items)
     else:
-        out.append("No digests yet: add one to the digests folder.\n")
+        blocks.append("<p>No digests yet: add one to the digests folder.</p>")
     if ctx.settings.extra_pages:
-        links = " · ".join(f"[{md(title)}]({path})" for path, title in ctx.settings.extra_pages)
-        out.append(f"\n---\n\n{links}\n")
-    return iter([(page, "".join(out).rstrip() + "\n")])
+        links = " · ".join(
+            f'<a href="{ctx.link(page, path)}">{text(title)}</a>'
+            for path, title in ctx.settings.extra_pages
+        )
+        blocks += ["<hr>", f"<p>{links}</p>"]
+    return iter([(page, page_text(front_matter(name), blocks))])
 
 
 def all_pages(ctx: Context) -> Pages:
-    """Every generated Markdown page, as (path, text)."""
+    """Every generated page, as (path, text)."""
     yield from home_page(ctx)
     yield from topics_index(ctx)
     yield from topic_pages(ctx)

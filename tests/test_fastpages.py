@@ -1,0 +1,161 @@
+"""The fast path for generated pages changes nothing but the time a build takes.
+
+Generated pages skip Markdown and are stamped into a shell rendered once per kind
+of page (:mod:`generator.fastpages`). These tests build the same projects with
+``fast_pages: false`` (every page through Python-Markdown and the theme template,
+the way MkDocs renders any page) and compare the two sites byte for byte, and
+check that every link of a built site lands on a file of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from project import FIXTURES, REPO, Project, copy_digests, make_project, tree_files
+
+SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
+CONFIG = (REPO / "mkdocs.yml").read_text("utf-8")
+
+
+def _config(*, fast: bool, directory_urls: bool = True, custom_dir: str | None = None) -> str:
+    text = CONFIG.replace(
+        "      feed_size: 50\n",
+        f"      feed_size: 50\n      page_size: 4\n      fast_pages: {str(fast).lower()}\n",
+    )
+    text = text.replace(
+        "use_directory_urls: true", f"use_directory_urls: {str(directory_urls).lower()}"
+    )
+    if custom_dir:
+        text = text.replace("  name: material\n", f"  name: material\n  custom_dir: {custom_dir}\n")
+    return text
+
+
+def _project(root: Path, config_text: str, overrides: dict[str, str] | None = None) -> Project:
+    project = make_project(
+        root, digests={SAMPLE.name: SAMPLE.read_bytes()}, config_text=config_text
+    )
+    copy_digests(FIXTURES / "hostile", project)
+    copy_digests(FIXTURES / "digests", project, ["2025-03-15-noisy.txt"])
+    for name, text in (overrides or {}).items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return project
+
+
+def _stamped(err: str) -> tuple[int, int]:
+    """The plugin's debug report (MkDocs' own handler prints it; its logger does not
+    propagate to pytest's)."""
+    m = re.search(r"(\d+) pages stamped, (\d+) rendered", err)
+    assert m, f"the plugin did not report its shells: {err[-500:]}"
+    return int(m.group(1)), int(m.group(2))
+
+
+def _build_both(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    **options: object,
+) -> tuple[dict[str, bytes], dict[str, bytes], tuple[int, int]]:
+    overrides = options.pop("overrides", None)
+    sites = []
+    stats = (0, 0)
+    for fast in (True, False):
+        capsys.readouterr()
+        project = _project(
+            tmp_path / ("fast" if fast else "slow"),
+            _config(fast=fast, **options),  # type: ignore[arg-type]
+            overrides,  # type: ignore[arg-type]
+        )
+        with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.paperfeed"):
+            assert project.build() == 0
+        if fast:
+            stats = _stamped(capsys.readouterr().err)
+        sites.append(tree_files(project.site))
+    return sites[0], sites[1], stats
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_fast_pages_are_byte_identical_to_rendering_through_mkdocs(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+    directory_urls: bool,
+) -> None:
+    fast, slow, (stamped, rendered) = _build_both(
+        tmp_path, caplog, capsys, directory_urls=directory_urls
+    )
+    assert fast.keys() == slow.keys()
+    different = [path for path in fast if fast[path] != slow[path]]
+    assert not different, different[:10]
+    # The shells were used, not bypassed: most pages were stamped.
+    pages = sum(1 for p in fast if p.endswith(".html"))
+    assert stamped > pages * 0.8, (stamped, rendered, pages)
+
+
+def test_a_theme_override_that_shows_the_page_url_falls_back_to_the_template(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A shell cannot know about ``page.url``; its check against the template sees the
+    difference and those pages are rendered the usual way."""
+    override = (
+        '{% extends "base.html" %}\n'
+        '{% block content %}{{ super() }}<p class="where">{{ page.url }}</p>{% endblock %}\n'
+    )
+    fast, slow, (stamped, rendered) = _build_both(
+        tmp_path,
+        caplog,
+        capsys,
+        custom_dir="overrides",
+        overrides={"overrides/main.html": override},
+    )
+    assert [p for p in fast if fast[p] != slow[p]] == []
+    assert b'<p class="where">papers/' in next(
+        v for k, v in fast.items() if k.startswith("papers/") and k.endswith(".html")
+    )
+    # Only the page a shell was made from (identical by construction) was stamped.
+    assert stamped < 10 and rendered > 100, (stamped, rendered)
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.links.append(value)
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_link_of_the_built_site_lands_on_a_file_of_it(
+    tmp_path: Path, directory_urls: bool
+) -> None:
+    project = _project(tmp_path, _config(fast=True, directory_urls=directory_urls))
+    assert project.build() == 0
+    site = project.site
+    root = "http://127.0.0.1/site/"
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if page.name == "404.html":  # MkDocs writes it with absolute URLs from site_url
+            continue
+        url = root + page.relative_to(site).as_posix()
+        parser = _Links()
+        parser.feed(page.read_text("utf-8"))
+        for link in parser.links:
+            target = urlsplit(urljoin(url, link))
+            if target.scheme not in ("http", "https") or target.netloc != "127.0.0.1":
+                continue
+            assert target.path.startswith("/site/"), (page, link)
+            path = site / unquote(target.path.removeprefix("/site/"))
+            if target.path.endswith("/"):
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append((page.relative_to(site).as_posix(), link))
+    assert not broken, broken[:10]
