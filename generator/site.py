@@ -27,6 +27,10 @@ from generator.write import WriteStats, new_sibling, recover, swap_in, sync_tree
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
 
 
+DETACHED_CLEANUP_PAGES = 2000
+"""From this many pages, the previous ``site/`` is deleted by a detached process."""
+
+
 @dataclass(frozen=True)
 class BuildOptions:
     config_file: Path
@@ -160,7 +164,8 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         shutil.rmtree(staging, ignore_errors=True)
         raise
     html_pages = sum(1 for _ in staging.rglob("*.html"))
-    swap_in(staging, site_dir)
+    # A large previous site is deleted in the background: the new one is already live.
+    swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
     pages = sync_tree(generated.files, pages_dir)
     return BuildResult(
         generated=generated,

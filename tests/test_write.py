@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from generator.write import recover, safe_relpath, sync_tree
+from generator.write import recover, safe_relpath, swap_in, sync_tree
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -67,3 +68,26 @@ def test_recover_restores_the_old_tree_after_a_crash_between_renames(tmp_path: P
     recover(dest)
     assert tree(dest) == {"index.html": b"old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_detached_cleanup_swaps_at_once_and_deletes_the_old_tree_later(tmp_path: Path) -> None:
+    dest = tmp_path / "site"
+    sync_tree({"a.html": "old"}, dest)
+    new = tmp_path / "staging"
+    new.mkdir()
+    (new / "a.html").write_text("new")
+    swap_in(new, dest, detach_cleanup=True)
+    assert (dest / "a.html").read_text() == "new"
+    assert not list(tmp_path.glob(".site.old-*")), "the old tree must not look like a backup"
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob(".site.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_recover_drops_trash_and_never_restores_it(tmp_path: Path) -> None:
+    trash = tmp_path / ".site.trash-abc"
+    trash.mkdir()
+    (trash / "a.html").write_text("old")
+    recover(tmp_path / "site")
+    assert list(tmp_path.iterdir()) == []
