@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from generator.escape import external_link, front_matter_title, text
 from generator.model import Classification, Feed, Link, Paper, Taxonomy
@@ -60,6 +61,8 @@ class Context:
     """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
     items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
     """Rendered listing items by (paper id, page depth, with abstract)."""
+    fragments: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
+    """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
@@ -120,6 +123,7 @@ def digest_path(slug: str) -> str:
     return f"archive/{slug}.md"
 
 
+@cache
 def page_url(path: str, directory_urls: bool = True) -> str:
     """The URL MkDocs gives the file at ``path`` (docs-relative), relative to the site root:
     ``papers/x.md`` -> ``papers/x/`` (or ``papers/x.html``), ``topics/index.md`` ->
@@ -143,8 +147,12 @@ def rel(from_page: str, to_file: str, directory_urls: bool = True) -> str:
     link depends only on the depth of the page it is on: listings reuse the
     rendered items of a paper on every page of the same depth.
     """
-    up = "../" * page_url(from_page, directory_urls).count("/")
-    return (up + page_url(to_file, directory_urls)) or "./"
+    return (_up(from_page, directory_urls) + page_url(to_file, directory_urls)) or "./"
+
+
+@cache
+def _up(page: str, directory_urls: bool) -> str:
+    return "../" * page_url(page, directory_urls).count("/")
 
 
 def front_matter(title: str, *, searched: bool = True) -> str:
@@ -193,18 +201,27 @@ def _short_url(url: str) -> str:
 
 
 def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> str:
-    return " ".join(
-        f'<a href="{ctx.link(page, listing_path("tags", t))}">#{ctx.tag_html.get(t) or text(t)}</a>'
-        for t in tags
-    )
+    key = ("tags", _up(page, ctx.settings.directory_urls), tuple(tags))
+    cached = ctx.fragments.get(key)
+    if cached is None:
+        cached = ctx.fragments[key] = " ".join(
+            f'<a href="{ctx.link(page, listing_path("tags", t))}">'
+            f"#{ctx.tag_html.get(t) or text(t)}</a>"
+            for t in tags
+        )
+    return cached
 
 
 def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
-    return " · ".join(
-        f'<a href="{ctx.link(page, listing_path("topics", t))}">'
-        f"{ctx.topic_html.get(t) or text(t)}</a>"
-        for t in topics
-    )
+    key = ("topics", _up(page, ctx.settings.directory_urls), tuple(topics))
+    cached = ctx.fragments.get(key)
+    if cached is None:
+        cached = ctx.fragments[key] = " · ".join(
+            f'<a href="{ctx.link(page, listing_path("topics", t))}">'
+            f"{ctx.topic_html.get(t) or text(t)}</a>"
+            for t in topics
+        )
+    return cached
 
 
 def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) -> str:
