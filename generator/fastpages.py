@@ -49,7 +49,44 @@ BARE_TEMPLATE = "paperfeed-bare.html"
 CHECKED_PAGES = 3
 """Pages of each shell that are also rendered by the template and compared."""
 
-_ID = re.compile(r"""<[a-zA-Z][^>]*?\sid="([^"]*)\"""")
+_ID = re.compile(r' id="([^"]*)"')
+"""Ids in a generated page: digest text there has its quotes escaped, so only tags match."""
+
+_FRONT_MATTER_BLOCKS: dict[str, dict[str, Any]] = {
+    "hide:\n  - toc": {"hide": ["toc"]},
+    "search:\n  exclude: true": {"search": {"exclude": True}},
+}
+"""The front matter lines :func:`generator.render.common.front_matter` writes after the title."""
+
+
+def quick_front_matter(source: str) -> tuple[str, dict[str, Any]] | None:
+    """``(body, meta)`` as ``mkdocs.utils.meta.get_data`` returns them, for the front
+    matter paperfeed writes, without YAML; ``None`` for anything else.
+
+    The title is taken only when its JSON-quoted value has no escape in it: then the
+    JSON string and the YAML double-quoted scalar are both exactly the text between the
+    quotes (the title is cleaned text, so it has no line break or control character).
+    """
+    if not source.startswith('---\ntitle: "'):
+        return None
+    end = source.find("\n---\n", 4)
+    if end < 0:
+        return None
+    first, _, rest = source[4:end].partition("\n")
+    value = first[len("title: ") :]
+    if len(value) < 2 or not value.endswith('"') or "\\" in value or '"' in value[1:-1]:
+        return None
+    meta: dict[str, Any] = {"title": value[1:-1]}
+    while rest:
+        for text, entry in _FRONT_MATTER_BLOCKS.items():
+            if rest == text or rest.startswith(text + "\n"):
+                key, item = next(iter(entry.items()))
+                meta[key] = item.copy()
+                rest = rest[len(text) + 1 :]
+                break
+        else:
+            return None
+    return source[end + 5 :].lstrip("\n"), meta
 
 
 class GeneratedPage(Page):
@@ -59,7 +96,13 @@ class GeneratedPage(Page):
     """The theme template the page would be rendered with (its front matter may say)."""
 
     def read_source(self, config: MkDocsConfig) -> None:
-        super().read_source(config)
+        parsed = None
+        if not config.plugins.events["page_read_source"]:  # no plugin supplies the source
+            parsed = quick_front_matter(self.file.content_string)
+        if parsed is None:
+            super().read_source(config)
+        else:
+            self.markdown, self.meta = parsed
         self.template = str(self.meta.get("template", "main.html"))
         self.meta["template"] = BARE_TEMPLATE
 

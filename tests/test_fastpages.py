@@ -16,7 +16,13 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from mkdocs.utils.meta import get_data
 from project import FIXTURES, REPO, Project, copy_digests, make_project, tree_files
+
+from generator.fastpages import quick_front_matter
+from generator.render.common import front_matter
 
 SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
 CONFIG = (REPO / "mkdocs.yml").read_text("utf-8")
@@ -159,3 +165,27 @@ def test_every_link_of_the_built_site_lands_on_a_file_of_it(
             if not path.is_file():
                 broken.append((page.relative_to(site).as_posix(), link))
     assert not broken, broken[:10]
+
+
+@given(st.text(max_size=80), st.booleans())
+def test_quick_front_matter_reads_what_yaml_reads(title: str, searched: bool) -> None:
+    source = front_matter(title, searched=searched) + "<h1>x</h1>\n\n<p>y</p>\n"
+    quick = quick_front_matter(source)
+    if quick is not None:
+        assert quick == get_data(source)
+
+
+def test_quick_front_matter_reads_the_pages_of_the_hostile_fixtures(tmp_path: Path) -> None:
+    project = _project(tmp_path, _config(fast=True))
+    assert project.build("--markdown-only") == 0
+    pages = sorted(project.pages.rglob("*.md"))
+    quick = 0
+    for page in pages:
+        source = page.read_text("utf-8")
+        parsed = quick_front_matter(source)
+        if parsed is not None:
+            quick += 1
+            assert parsed == get_data(source), page
+    assert quick > len(pages) * 0.9, (quick, len(pages))
+    assert quick_front_matter("---\ntitle: x\n---\n") is None
+    assert quick_front_matter('---\ntitle: "x"\ntemplate: a.html\n---\n') is None
