@@ -41,31 +41,39 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for v in values if v))
 
 
+def _occurrence(t: tuple[Digest, int, Entry]) -> tuple[object, ...]:
+    return (t[0].date, t[0].slug, t[1])
+
+
 def _merge(group: _Group, slug: str) -> Paper:
     # The newest occurrence wins for the text (a curator may correct a title),
     # ties broken by the digest slug so the result never depends on read order.
-    ordered = sorted(group.entries, key=lambda t: (t[0].date, t[0].slug, t[1]))
-    newest = ordered[-1][2]
-    arxiv = next((e.arxiv_id for _, _, e in reversed(ordered) if e.arxiv_id), None)
+    occurrences = group.entries
+    if len(occurrences) > 1:
+        occurrences = sorted(occurrences, key=_occurrence)
+    entries = [e for _, _, e in occurrences]
+    newest_first = entries[::-1]
+    newest = newest_first[0]
+    arxiv = next((e.arxiv_id for e in newest_first if e.arxiv_id), None)
     links: dict[str, Link] = {}
-    for _, _, entry in ordered:
+    for entry in entries:
         for link in entry.links:
             links.setdefault(link.url, link)
-    appearances = sorted({Appearance(d.date, d.slug, pos) for d, pos, _ in ordered})
+    appearances = {Appearance(d.date, d.slug, pos) for d, pos, _ in occurrences}
     return Paper(
         id=arxiv or slug,
         slug=slug,
         title=newest.title,
-        abstract=max((e.abstract for _, _, e in ordered), key=len),
-        appearances=tuple(appearances),
+        abstract=max((e.abstract for e in entries), key=len),
+        appearances=tuple(sorted(appearances)),
         arxiv_id=arxiv,
-        url=next((e.url for _, _, e in reversed(ordered) if e.url), None),
-        authors=next((e.authors for _, _, e in reversed(ordered) if e.authors), ()),
+        url=next((e.url for e in newest_first if e.url), None),
+        authors=next((e.authors for e in newest_first if e.authors), ()),
         links=tuple(links.values()),
-        extra_topics=_unique(t for _, _, e in ordered for t in e.topics),
-        extra_tags=_unique(t for _, _, e in ordered for t in e.tags),
-        note="\n\n".join(_unique(e.note for _, _, e in ordered)),
-        sources=tuple((d.source, e.line) for d, _, e in ordered),
+        extra_topics=_unique(t for e in entries for t in e.topics),
+        extra_tags=_unique(t for e in entries for t in e.tags),
+        note="\n\n".join(_unique(e.note for e in entries)),
+        sources=tuple((d.source, e.line) for d, _, e in occurrences),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 import unicodedata
 
 _ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
@@ -11,6 +12,18 @@ _ARXIV_OLD = re.compile(r"(?<![\w./-])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
 
 MAX_SLUG_BYTES = 80
+
+_ASCII_TITLE_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not (c.isalnum() or c == "_")}
+    | {c: c.lower() for c in string.ascii_uppercase}
+)
+"""Lower-cases ASCII text and blanks every non-word character: ``split`` then gives the
+``\\w+`` words of the case-folded text (for ASCII, NFKC changes nothing)."""
+_ASCII_SLUG_WORDS = str.maketrans(
+    {c: " " for c in map(chr, range(128)) if not c.isalnum()}
+    | {c: c.lower() for c in string.ascii_uppercase}
+)
+"""Likewise for the ``[a-z0-9]+`` words of a slug (``_`` is no slug letter)."""
 
 
 def arxiv_id(text: str) -> str | None:
@@ -40,6 +53,8 @@ def normalize_title(title: str) -> str:
     Unicode compatibility form (so NFC and NFD agree), case-folded, punctuation
     other than letters and digits dropped, white space collapsed.
     """
+    if title.isascii():
+        return " ".join(title.translate(_ASCII_TITLE_WORDS).split())
     folded = unicodedata.normalize("NFKC", title).casefold()
     words = re.findall(r"\w+", folded)
     return " ".join(words)
@@ -57,15 +72,16 @@ def slugify(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     Titles with no Latin letters or digits (Chinese, emoji) give ``""``; callers
     fall back to :func:`short_hash`.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_bytes:
-            break
-        slug = candidate
+    if text.isascii():
+        words = text.translate(_ASCII_SLUG_WORDS).split()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        ascii_text = decomposed.encode("ascii", "ignore").decode("ascii").lower()
+        words = re.findall(r"[a-z0-9]+", ascii_text)
+    slug = "-".join(words)
+    if len(slug) > max_bytes:
+        # The longest run of whole words that fits ends just before a hyphen.
+        slug = slug[: max(0, slug.rfind("-", 0, max_bytes + 1))]
     if not slug and words:
         slug = words[0][:max_bytes]
     return slug

@@ -50,6 +50,8 @@ _BIBLIOGRAPHIC = (
 
 def extract_links(text: str) -> tuple[Link, ...]:
     """Every http(s) URL in ``text``, cleaned and classified, deduplicated in first-seen order."""
+    if "://" not in text:  # every match of _URL holds it: most abstracts have no URL
+        return ()
     seen: dict[str, Link] = {}
     for match in _URL.finditer(text):
         for piece in _split_glued(match.group()):

@@ -57,12 +57,20 @@ _NOISE_PATTERNS = (
     re.compile(r"(?:github|stars?|upvotes?|comments?)\s*[·:]?\s*\d+(?:[.,]\d+)*\s*[km]?"),
     re.compile(r"[·•|\-–—]+"),
 )
+_NOISE = re.compile("|".join(f"(?:{p.pattern})" for p in _NOISE_PATTERNS))
+"""Any of :data:`_NOISE_PATTERNS`, in one pattern."""
 _SUBMITTED_ALONE = frozenset({"submitted by", "submitted by:"})
+_SUBMITTED_CHARS = max(map(len, _SUBMITTED_ALONE))
 
 
 def _is_noise(line: str) -> bool:
     folded = line.casefold()
-    return folded in _NOISE_EXACT or any(p.fullmatch(folded) for p in _NOISE_PATTERNS)
+    return folded in _NOISE_EXACT or _NOISE.fullmatch(folded) is not None
+
+
+def _is_submitted(line: str) -> bool:
+    """``Submitted by`` alone (case-folding never makes a text shorter)."""
+    return len(line) <= _SUBMITTED_CHARS and line.casefold() in _SUBMITTED_ALONE
 
 
 def _is_user_name(line: str) -> bool:
@@ -104,7 +112,7 @@ def _blocks(text: str) -> list[_Block]:
             expect_user = False
             continue
         start, end = _trim_noise(lines)
-        expect_user = lines[-1].casefold() in _SUBMITTED_ALONE
+        expect_user = _is_submitted(lines[-1])
         if start < end:
             out.append(_Block(raw[start][0], " ".join(lines[start:end])))
     return out
@@ -113,12 +121,12 @@ def _blocks(text: str) -> list[_Block]:
 def _trim_noise(lines: list[str]) -> tuple[int, int]:
     start, end = 0, len(lines)
     while start < end and _is_noise(lines[start]):
-        submitted = lines[start].casefold() in _SUBMITTED_ALONE
+        submitted = _is_submitted(lines[start])
         start += 2 if submitted and start + 1 < end and _is_user_name(lines[start + 1]) else 1
     while start < end:
-        if _is_noise(lines[end - 1]):
+        if end - 1 > start and _is_noise(lines[end - 1]):  # lines[start] is no noise
             end -= 1
-        elif end - 2 >= start and lines[end - 2].casefold() in _SUBMITTED_ALONE:
+        elif end - 2 >= start and _is_submitted(lines[end - 2]):
             end -= 2
         else:
             break
@@ -139,8 +147,10 @@ def is_abstract_like(text: str) -> bool:
 
     Prose ending in ``?`` or ``!`` has at least 20 words, or 15 and two sentences.
     """
+    if len(text) > MAX_TITLE_CHARS:
+        return True
     words = text.split()
-    if len(words) > MAX_TITLE_WORDS or len(text) > MAX_TITLE_CHARS:
+    if len(words) > MAX_TITLE_WORDS:
         return True
     if words[-1].lstrip("([{<\"'").lower().startswith(("http://", "https://")):
         return True

@@ -6,6 +6,8 @@ Writing is left to the caller (:mod:`generator.write`, or MkDocs itself).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -80,6 +82,21 @@ def shown(path: Path) -> Path:
         return path
 
 
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector: reading, merging and classifying make millions of
+    small objects and no reference cycles, and the collector would walk the growing heap
+    again and again for nothing (10-25% of those steps at 100,000 papers)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def load_inputs(
     digests_dir: Path, taxonomy_path: Path
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
@@ -94,7 +111,8 @@ def load_inputs(
     digests: list[Digest] = []
     warnings: list[Problem] = []
     try:
-        digests, file_problems, warnings = read_digests_with_warnings(find_digests(digests_dir))
+        with _no_cycle_collection():
+            digests, file_problems, warnings = read_digests_with_warnings(find_digests(digests_dir))
         problems += file_problems
     except InputError as e:
         problems += e.problems
@@ -142,10 +160,11 @@ def generate(
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    feed = build_feed(digests)
-    t1 = time.perf_counter()
-    classes = classify(feed, taxonomy, related_k=settings.related_k)
-    t2 = time.perf_counter()
+    with _no_cycle_collection():
+        feed = build_feed(digests)
+        t1 = time.perf_counter()
+        classes = classify(feed, taxonomy, related_k=settings.related_k)
+        t2 = time.perf_counter()
     files: dict[str, str] = {}
     if sink is None:
         files = render_site(feed, taxonomy, classes, settings)

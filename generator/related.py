@@ -19,22 +19,21 @@ The result depends only on the set of papers: they are processed in id order,
 and equal scores are broken by id (equal term weights by term: the term first
 seen in id order loses).
 
-How it is fast: each text is cut into words once (ASCII text with
-``str.translate`` and ``str.split``, other text with the regex) and counted with
-:class:`~collections.Counter`; a word is mapped to its term (stop word, stem) once
-per run, not once per occurrence. Everything after counting is done on numpy
-arrays: the term weights, each paper's strongest terms and each term's posting
-list (a segmented top-k: an ``argpartition`` per row of a padded matrix), and the
-candidate scores of a block of papers at a time (one ``np.add.at`` into a scratch
-array indexed by ``paper * n + candidate``, reset after each block, so memory stays
-linear in ``n``).
+How it is fast: the papers are read a chunk at a time; ASCII text (nearly all of
+it) is cut into words on its bytes with numpy (:func:`ascii_words`), equal words are
+found by sorting their bytes, and only each chunk's distinct words go through Python to
+their term (stop word, stem), once per run for a new word. Other text goes through the
+regex. Everything after is done on numpy arrays: the term weights, each paper's
+strongest terms and each term's posting list (a segmented top-k: a partition per row of
+a padded matrix), and the candidate scores of a block of papers at a time (each paper's
+candidate cells sorted by candidate, summed along each run in query-term order), so
+memory stays linear in ``n``.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 
@@ -53,12 +52,23 @@ POSTINGS_PER_TERM = 48
 """How many papers (those where it weighs most) a term's posting list keeps."""
 
 _TOKEN = re.compile(r"[^\W\d_][^\W_]+")
-_ASCII_WORDS = str.maketrans(
-    {c: " " for c in map(chr, range(128)) if c not in string.ascii_letters + string.digits}
-    | {c: c.lower() for c in string.ascii_uppercase}
-)
-"""Lower-cases ASCII text and blanks everything but letters and digits: ``split``
-then gives runs of letters and digits, each holding at most one :data:`_TOKEN`."""
+
+
+def word_bytes(letters: str) -> npt.NDArray[np.uint8]:
+    """Byte -> its lower-case form for the ASCII ``letters`` words are made of, else 0."""
+    table = np.zeros(256, dtype=np.uint8)
+    for c in letters:
+        table[ord(c)] = ord(c.lower())
+    return table
+
+
+ALNUM = word_bytes(string.ascii_letters + string.digits)
+"""Words are runs of ASCII letters and digits."""
+_MASKS = np.array([(1 << (8 * i)) - 1 for i in range(8)] + [(1 << 64) - 1], dtype=np.uint64)
+"""Length -> the mask keeping that many bytes of a little-endian 8-byte window."""
+_PACKED = 16
+"""ASCII words up to this long are told apart by their bytes (two 8-byte windows) in
+numpy; longer ones (rare) as Python strings."""
 
 _COUNT_CHUNK = 2048
 """Papers counted before their (term, count) lists are turned into arrays."""
@@ -70,6 +80,8 @@ _NEW = -2
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Words = npt.NDArray[np.uint64]
+Int32s = npt.NDArray[np.int32]
 
 STOP_WORDS = frozenset(
     """
@@ -103,13 +115,11 @@ def stem(word: str) -> str:
 
 
 def _words(paper: Paper) -> list[str]:
-    """The words of a paper, the title's :data:`TITLE_WEIGHT` times: tokens, or (for ASCII
-    text) runs of letters and digits that :meth:`_Vocabulary.add` reduces to tokens."""
-    title, abstract = paper.title, paper.abstract
-    if title.isascii() and abstract.isascii():
-        text = " ".join([title] * TITLE_WEIGHT + [abstract])
-        return text.translate(_ASCII_WORDS).split()
-    return _TOKEN.findall(title.casefold()) * TITLE_WEIGHT + _TOKEN.findall(abstract.casefold())
+    """The tokens of a paper with non-ASCII text, the title's :data:`TITLE_WEIGHT` times
+    (ASCII text is cut by :func:`ascii_words` into runs of letters and digits, which
+    :meth:`_Vocabulary.add` reduces to the same tokens)."""
+    title, abstract = paper.title.casefold(), paper.abstract.casefold()
+    return _TOKEN.findall(title) * TITLE_WEIGHT + _TOKEN.findall(abstract)
 
 
 class _Vocabulary:
@@ -133,6 +143,25 @@ class _Vocabulary:
             else:
                 self.of_word[word] = of_stem.setdefault(stem(token), len(of_stem))
 
+    def terms(self, words: Sequence[str], first: Ints) -> Ints:
+        """The term ids of distinct ``words``; a new word gets its id as if :meth:`add`
+        saw the papers one by one, each with the words that first appear in it (``first``:
+        the paper each word first appears in, ascending papers get ids first)."""
+        of_word = self.of_word
+        found = np.fromiter(map(of_word.get, words, repeat(_NEW)), np.int64, len(words))
+        new = np.flatnonzero(found == _NEW)
+        if new.size:
+            first_paper: dict[str, int] = {}
+            for index in new[np.argsort(first[new], kind="stable")].tolist():
+                first_paper.setdefault(words[index], int(first[index]))
+            by_paper: dict[int, list[str]] = {}
+            for word, paper in first_paper.items():
+                by_paper.setdefault(paper, []).append(word)
+            for paper_words in by_paper.values():  # papers in ascending order
+                self.add(paper_words)
+            found[new] = [of_word[words[i]] for i in new.tolist()]
+        return found
+
 
 def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
     """Paper id -> ids of up to ``k`` most similar other papers, most similar first."""
@@ -151,43 +180,151 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     return result
 
 
-def _counts(papers: Sequence[Paper]) -> tuple[Ints, Ints, Ints, int]:
+def _counts(papers: Sequence[Paper]) -> tuple[Int32s, Int32s, Int32s, int]:
     """(doc, term, count) of every term of every paper, sorted by doc then term; and the
-    number of terms."""
+    number of terms. 32-bit integers: these are the largest arrays of the computation."""
     vocabulary = _Vocabulary()
-    of_word = vocabulary.of_word
-    chunks: list[tuple[Ints, Ints, Ints]] = []
+    chunks: list[tuple[Int32s, Int32s, Int32s]] = []
     for start in range(0, len(papers), _COUNT_CHUNK):
-        terms: list[int] = []
-        counts: list[int] = []
-        lengths: list[int] = []
-        for paper in papers[start : start + _COUNT_CHUNK]:
-            counted = Counter(_words(paper))
-            found = list(map(of_word.get, counted, repeat(_NEW)))
-            if _NEW in found:  # words not seen before
-                vocabulary.add(set(counted).difference(of_word))
-                found = list(map(of_word.__getitem__, counted))
-            terms += found
-            counts += counted.values()
-            lengths.append(len(counted))
-        term = np.array(terms, dtype=np.int64)
-        doc = np.repeat(np.arange(start, start + len(lengths), dtype=np.int64), lengths)
+        words, first, doc, word = _occurrences(papers[start : start + _COUNT_CHUNK])
+        term = vocabulary.terms(words, first)[word]
         keep = term >= 0
-        key = doc[keep] << 32 | term[keep]
-        order = np.argsort(key, kind="stable")
-        key = key[order]
-        count = np.array(counts, dtype=np.int64)[keep][order]
+        key = np.sort((doc[keep] + start) << 32 | term[keep])
         # Where each (paper, term) run starts; none at all when no word was indexable.
-        first = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
+        run = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
         chunks.append(
             (
-                key[first] >> 32,
-                key[first] & 0xFFFFFFFF,
-                np.add.reduceat(count, first) if first.size else count[:0],
+                (key[run] >> 32).astype(np.int32),
+                (key[run] & 0xFFFFFFFF).astype(np.int32),
+                np.diff(np.append(run, key.size)).astype(np.int32),
             )
         )
-    doc, term, count = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
-    return doc, term, count, len(vocabulary.of_stem)
+    docs, terms, counts = zip(*chunks, strict=True)
+    size = len(vocabulary.of_stem)
+    return np.concatenate(docs), np.concatenate(terms), np.concatenate(counts), size
+
+
+def _occurrences(papers: Sequence[Paper]) -> tuple[list[str], Ints, Ints, Ints]:
+    """The words of ``papers`` (see :func:`_words`): the distinct words, the first paper
+    each occurs in, and for every occurrence its paper and the index of its word."""
+    plain = [i for i, p in enumerate(papers) if p.title.isascii() and p.abstract.isascii()]
+    texts = [" ".join([papers[i].title] * TITLE_WEIGHT + [papers[i].abstract]) for i in plain]
+    words, first, text, word = ascii_words(texts, ALNUM)
+    paper_of = np.array(plain, dtype=np.int64)
+    first, doc = paper_of[first], paper_of[text]
+    others = [i for i, p in enumerate(papers) if not (p.title.isascii() and p.abstract.isascii())]
+    if not others:
+        return words, first, doc, word
+    # Text with other characters: the regex, word by word (rare).
+    more: dict[str, int] = {}
+    more_first: list[int] = []
+    more_doc: list[int] = []
+    more_word: list[int] = []
+    for i in others:
+        for token in _words(papers[i]):
+            index = more.setdefault(token, len(more))
+            if index == len(more_first):
+                more_first.append(i)
+            more_doc.append(i)
+            more_word.append(len(words) + index)
+    return (
+        [*words, *more],
+        np.concatenate((first, np.array(more_first, dtype=np.int64))),
+        np.concatenate((doc, np.array(more_doc, dtype=np.int64))),
+        np.concatenate((word, np.array(more_word, dtype=np.int64))),
+    )
+
+
+def ascii_words(
+    texts: Sequence[str], letters: npt.NDArray[np.uint8]
+) -> tuple[list[str], Ints, Ints, Ints]:
+    """The words of ASCII ``texts``, lower-cased: runs of the bytes that ``letters`` (from
+    :func:`word_bytes`) maps to non-zero. Returns the distinct words, the first text each
+    occurs in, and for every occurrence (in text order) its text and word index.
+
+    Done on the bytes with numpy: a word is read as two little-endian 8-byte windows (the
+    bytes past its end masked off), which tell words of up to :data:`_PACKED` letters
+    apart; the longer ones are compared as strings.
+    """
+    joined = " ".join(texts)
+    size = len(joined)
+    # The word bytes with a 0 before them and 16 after: windows never run past the end.
+    padded = np.zeros(size + 17, dtype=np.uint8)
+    np.take(
+        letters, np.frombuffer(joined.encode("ascii"), dtype=np.uint8), out=padded[1 : size + 1]
+    )
+    in_word = padded != 0
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1])  # alternately starts and ends
+    starts, ends = edges[0::2], edges[1::2]
+    text_start = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]], dtype=np.int64)
+    first_word = np.searchsorted(starts, text_start)
+    text = np.repeat(np.arange(len(texts), dtype=np.int64), np.diff(first_word, append=starts.size))
+    length = ends - starts
+    # Every byte offset's 8-byte window (unaligned, not copied), from the first real byte.
+    window: Words = np.ndarray((size + 9,), dtype="<u8", buffer=padded.data, offset=1, strides=(1,))
+    word = np.empty(starts.size, dtype=np.int64)
+    first_rows: list[Ints] = []
+    words: list[str] = []
+    short = np.flatnonzero(length <= 8)
+    medium = np.flatnonzero((length > 8) & (length <= _PACKED))
+    for rows, keys in (
+        (short, [window[starts[short]] & _MASKS[length[short]]]),
+        (
+            medium,
+            [window[starts[medium]], window[starts[medium] + 8] & _MASKS[length[medium] - 8]],
+        ),
+    ):
+        inverse, first = _distinct(keys)
+        word[rows] = inverse + len(words)
+        first_rows.append(rows[first])
+        words += [
+            joined[a:b].lower()
+            for a, b in zip(starts[rows[first]].tolist(), ends[rows[first]].tolist(), strict=True)
+        ]
+    long = np.flatnonzero(length > _PACKED)
+    if long.size:
+        known: dict[str, int] = {}
+        index: list[int] = []
+        first_long: list[int] = []
+        for row, a, b in zip(
+            long.tolist(), starts[long].tolist(), ends[long].tolist(), strict=True
+        ):
+            found = known.setdefault(joined[a:b].lower(), len(known))
+            if found == len(first_long):
+                first_long.append(row)
+            index.append(found)
+        word[long] = np.array(index, dtype=np.int64) + len(words)
+        first_rows.append(np.array(first_long, dtype=np.int64))
+        words += known
+    first_row = np.concatenate(first_rows)
+    return words, text[first_row], text, word
+
+
+def _distinct(keys: list[Words]) -> tuple[Ints, Ints]:
+    """Rows of equal ``keys`` (columns): each row's group, and each group's first row.
+
+    Rows are sorted by one mix of the keys; should two different rows mix alike (which
+    is most unlikely), they are sorted by all the keys instead.
+    """
+    n = keys[0].size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    mixed = keys[0]
+    for key in keys[1:]:
+        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + key  # wraps around
+    order = np.argsort(mixed)
+    ordered = mixed[order]
+    new = np.ones(n, dtype=np.bool_)
+    new[1:] = ordered[1:] != ordered[:-1]
+    if len(keys) > 1 and any((key[order][1:] != key[order][:-1])[~new[1:]].any() for key in keys):
+        order = np.lexsort(keys)
+        new[1:] = False
+        for key in keys:
+            ordered = key[order]
+            new[1:] |= ordered[1:] != ordered[:-1]
+    group = np.empty(n, dtype=np.int64)
+    group[order] = np.cumsum(new) - 1
+    return group, np.minimum.reduceat(order, np.flatnonzero(new))
 
 
 def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
@@ -200,9 +337,18 @@ def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
     with np.errstate(divide="ignore"):
         idf = np.where(df < n, np.log(n / np.maximum(df, 1)), 0.0)
     useful = np.where((df > 1) & (df <= max(2, n // 2)), idf, 0.0)
-    tf = 1.0 + np.log(count)
-    norm = np.sqrt(np.bincount(doc, weights=np.square(tf * idf[term]), minlength=n))
-    strength = tf * useful[term]
+    # In place, to hold few arrays as long as all the (paper, term) pairs at a time.
+    tf = np.log(count, dtype=np.float64)
+    del count
+    tf += 1.0
+    square = idf[term]
+    square *= tf
+    np.square(square, out=square)
+    norm = np.sqrt(np.bincount(doc, weights=square, minlength=n))
+    del square
+    strength = useful[term]
+    strength *= tf
+    del tf
     keep = strength > 0.0
     doc, term, strength = doc[keep], term[keep], strength[keep]
     if not term.size:
@@ -210,7 +356,7 @@ def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
     # Within a paper terms are in increasing id order; equal weights go to the larger id.
     rows = _select(np.bincount(doc, minlength=n), strength, -term, INDEXED_TERMS)
     valid = rows >= 0
-    terms = np.where(valid, term[rows], -1)
+    terms = np.where(valid, term[rows], -1).astype(np.int64)
     # A paper with no weighted term has norm 0 and no valid row: divide by 1 there.
     safe_norm = np.where(norm > 0.0, norm, 1.0)
     weights = np.where(valid, strength[rows] / safe_norm[:, None], 0.0)
@@ -239,48 +385,55 @@ def _postings(terms: Ints, weights: Floats) -> tuple[Ints, Floats]:
 def _neighbours(
     query_terms: Ints, query_weights: Floats, posting_docs: Ints, posting_weights: Floats, k: int
 ) -> Ints:
-    """Each paper's ``k`` best-scoring candidates (ties: lower paper first), ``-1`` padded."""
-    n = len(query_terms)
-    width = query_terms.shape[1] * posting_docs.shape[1]
+    """Each paper's ``k`` best-scoring candidates (ties: lower paper first), ``-1`` padded.
+
+    A block of papers at a time: each paper's cells (query term, posting) are sorted by
+    candidate, then query term, so that a candidate's score is summed along its run of
+    cells in query-term order, the order a sum term by term would take.
+    """
+    n, terms = query_terms.shape
+    width = terms * posting_docs.shape[1]
     k = min(k, width)
-    block = max(1, min(n, _CELLS // max(n, width)))
-    scores = np.zeros(block * n + 1)
-    first = np.full(block * n + 1, np.iinfo(np.int64).max, dtype=np.int64)
+    block = max(1, _CELLS // 8 // width)
+    column = np.arange(width, dtype=np.int64)
     result = np.full((n, k), -1, dtype=np.int64)
     for start in range(0, n, block):
         stop = min(n, start + block)
-        rows = np.arange(stop - start, dtype=np.int64)[:, None]
+        size = (stop - start) * width
         docs = posting_docs[query_terms[start:stop]].reshape(stop - start, width)
         contribution = (
             posting_weights[query_terms[start:stop]] * query_weights[start:stop, :, None]
         ).reshape(stop - start, width)
-        valid = (docs >= 0) & (docs != rows + start)
-        cell = np.where(valid, rows * n + docs, block * n)  # the last cell takes the padding
-        flat = cell.ravel()
-        np.add.at(scores, flat, contribution.ravel())  # in query-term order: same sums as before
-        total = scores[cell]
-        scores[flat] = 0.0
-        position = np.arange(flat.size, dtype=np.int64)
-        np.minimum.at(first, flat, position)
-        valid &= (first[flat] == position).reshape(cell.shape)  # each candidate once
-        first[flat] = np.iinfo(np.int64).max
+        own = np.arange(start, stop, dtype=np.int64)[:, None]
+        docs = np.where((docs >= 0) & (docs != own), docs, n)  # n: no candidate
+        docs, cell = np.divmod(np.sort(docs * width + column, axis=1), width)
+        value = np.take_along_axis(contribution, cell, 1).ravel()
+        flat = docs.ravel()
+        same = np.zeros(size, dtype=np.bool_)  # the cell continues the previous one's run
+        same[1:] = (flat[1:] == flat[:-1]) & (flat[1:] < n)
+        same[::width] = False
+        position = np.arange(size, dtype=np.int64)
+        rank = position - np.maximum.accumulate(np.where(same, 0, position))
+        total = value.copy()
+        for step in range(1, int(rank.max(initial=0)) + 1):
+            at = np.flatnonzero(rank == step)
+            total[at] = total[at - 1] + value[at]
+        last = np.append(~same[1:], True).reshape(docs.shape)  # a run's last cell: its sum
+        best = _top(total.reshape(docs.shape), docs, last & (docs < n), k)
         result[start:stop] = np.where(
-            (best := _top(total, docs, valid, k)) >= 0,
-            np.take_along_axis(docs, np.maximum(best, 0), 1),
-            -1,
+            best >= 0, np.take_along_axis(docs, np.maximum(best, 0), 1), -1
         )
     return result
 
 
-def _top(score: Floats, tie: Ints, valid: npt.NDArray[np.bool_], k: int) -> Ints:
+def _top(score: Floats, tie: Ints | Int32s, valid: npt.NDArray[np.bool_], k: int) -> Ints:
     """Per row, the columns of the ``k`` valid cells with the highest score (ties: lower
     ``tie`` first), best first; ``-1`` where a row has fewer."""
     m, width = score.shape
     score = np.where(valid, score, -np.inf)
     chosen = valid
     if width > k:
-        part = np.argpartition(score, width - k, axis=1)[:, width - k :]
-        kth = np.take_along_axis(score, part, 1).min(axis=1)
+        kth = np.partition(score, width - k, axis=1)[:, width - k]  # the k-th highest
         chosen = valid & (score >= kth[:, None])
     row, col = np.nonzero(chosen)
     order = np.lexsort((tie[row, col], -score[row, col], row))
@@ -292,7 +445,7 @@ def _top(score: Floats, tie: Ints, valid: npt.NDArray[np.bool_], k: int) -> Ints
     return result
 
 
-def _select(lengths: Ints, score: Floats, tie: Ints, k: int) -> Ints:
+def _select(lengths: Ints, score: Floats, tie: Ints | Int32s, k: int) -> Ints:
     """Segmented top-k: entries ``score``/``tie`` come in consecutive segments of
     ``lengths``; per segment, the indices of its ``k`` best entries (highest score, then
     lowest ``tie``), best first: a ``(len(lengths), k)`` array padded with ``-1``."""

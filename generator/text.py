@@ -18,4 +18,10 @@ def clean_text(text: str) -> str:
 
     Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
     """
+    if text.isascii() and text.isprintable():
+        # NFC leaves ASCII alone, and printable ASCII has no control and no white space
+        # but the space: only runs of spaces and the ends can change.
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            return " ".join(text.split())
+        return text
     return " ".join(unicodedata.normalize("NFC", _CONTROL.sub(" ", text)).split())
