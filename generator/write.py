@@ -130,6 +130,7 @@ def sync_tree(
     previous = _old_manifest(dest)
     new = new_sibling(dest)
     manifest: dict[str, str] = {}
+    folders: set[Path] = {new}
     written = unchanged = 0
     try:
         pairs = files.items() if isinstance(files, Mapping) else files
@@ -141,16 +142,18 @@ def sync_tree(
             digest = _digest(data)
             manifest[path] = digest
             target = new.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source = dest.joinpath(*rel.parts)
-            if previous.get(path) == digest and source.is_file():
-                try:
-                    os.link(source, target)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.update(target.parents)
+            if previous.get(path) == digest:
+                try:  # fails if the old file is gone or is not a file
+                    os.link(dest.joinpath(*rel.parts), target)
                     unchanged += 1
                     continue
                 except OSError:
                     pass
-            target.write_bytes(data)
+            with open(target, "xb") as f:
+                f.write(data)
             written += 1
         (new / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True), "utf-8")
         swap_in(new, dest)
