@@ -217,6 +217,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 f"{self.shells.rendered} rendered by the theme template"
             )
         if self.backend == "pagefind":
-            from generator.search import run_pagefind
+            from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin, run_pagefind
 
-            run_pagefind(Path(config.site_dir))
+            stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
+            documents = None
+            if isinstance(stand_in, PagefindSearchPlugin):
+                documents = stand_in.documents
+            try:
+                run_pagefind(Path(config.site_dir), documents=documents)
+            finally:
+                if isinstance(stand_in, PagefindSearchPlugin):
+                    stand_in.discard_documents()

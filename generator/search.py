@@ -22,12 +22,21 @@ in the Material header, with Material's own classes, driven by a small script th
 Which text is indexed: each page's ``<article>`` (the page content, not the navigation),
 minus elements with ``data-pagefind-ignore`` or Material's ``data-search-exclude``; pages
 whose front matter says ``search: {exclude: true}`` are left out, as Material's search does.
+
+Pagefind spends most of its time reading and parsing HTML, and of a built page only the
+language, the title and the ``data-pagefind-body`` article matter to it. So while MkDocs
+writes the site, :class:`PagefindSearchPlugin` also writes each indexed page as a *search
+document* holding just those, at the same relative path, in a scratch folder (in memory
+when ``/dev/shm`` is there); Pagefind indexes that folder into the site's ``pagefind/``.
+The bundle is byte for byte the one Pagefind makes from the site itself (tested), a third
+faster.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -37,7 +46,7 @@ from typing import Any, Literal
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, PluginCollection
+from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
 from mkdocs.structure.pages import Page
 
 Backend = Literal["material", "pagefind"]
@@ -101,15 +110,68 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
     hence unindexed; so do theme templates such as ``404.html``).
     """
 
+    documents: Path | None = None
+    """The scratch folder of search documents for this build (see the module docstring)."""
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        self.discard_documents()
+        self.documents = Path(tempfile.mkdtemp(prefix="paperfeed-search-", dir=_scratch()))
+
+    def discard_documents(self) -> None:
+        if self.documents is not None:
+            shutil.rmtree(self.documents, ignore_errors=True)
+            self.documents = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.discard_documents()
+
+    @event_priority(-100)  # last: the article as it is written
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         search = page.meta.get("search")
         if isinstance(search, dict) and search.get("exclude"):
             return output
-        return _ARTICLE.sub(
+        output = _ARTICLE.sub(
             lambda m: m.group(0).replace("<article", "<article data-pagefind-body", 1),
             output,
             count=1,
         )
+        if self.documents is not None:
+            document = search_document(output)
+            if document is not None:
+                target = self.documents / page.file.dest_path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(document.encode("utf-8", errors="xmlcharrefreplace"))
+        return output
+
+
+_LANG = re.compile(r"<html\b[^>]*?\slang=\"([^\"]*)\"")
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def search_document(page_html: str) -> str | None:
+    """What Pagefind reads of a built page: its language, its title and its
+    ``data-pagefind-body`` article (``None`` when it has none)."""
+    start = page_html.find("<article data-pagefind-body")
+    end = page_html.rfind("</article>")
+    if start < 0 or end < start:
+        return None
+    lang = _LANG.search(page_html, 0, start)
+    title = _TITLE.search(page_html, 0, start)
+    return (
+        "<!DOCTYPE html>\n"
+        + (f'<html lang="{lang.group(1)}">' if lang else "<html>")
+        + '<head><meta charset="utf-8">'
+        + (f"<title>{title.group(1)}</title>" if title else "")
+        + "</head><body>"
+        + page_html[start : end + len("</article>")]
+        + "</body></html>\n"
+    )
+
+
+def _scratch() -> str | None:
+    """``/dev/shm`` when it is a writable folder (memory: quick to fill and to empty)."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _is_search_plugin(name: str, plugin: BasePlugin[Any]) -> bool:
@@ -198,10 +260,14 @@ def pagefind_executable() -> Path:
 def run_pagefind(
     site_dir: Path,
     *,
+    documents: Path | None = None,
     exclude_selectors: Sequence[str] = EXCLUDE_SELECTORS,
     timeout: float = 600,
 ) -> dict[str, int]:
     """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
+
+    With ``documents``, Pagefind reads the search documents there (same relative paths as
+    the site's pages) instead of the site's own HTML.
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
     variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
@@ -217,7 +283,10 @@ def run_pagefind(
         import shutil
 
         shutil.rmtree(bundle)
-    args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
+    if documents is None:
+        args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
+    else:
+        args = [str(exe), "--site", str(documents), "--output-path", str(bundle)]
     if exclude_selectors:
         args += ["--exclude-selectors", ", ".join(exclude_selectors)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}

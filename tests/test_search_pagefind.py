@@ -9,9 +9,11 @@ search downloads less than 300 KB, and indexed text that looks like markup stays
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -244,3 +246,61 @@ def test_search_finds_known_paper_in_chromium(pagefind_site: Path) -> None:
         assert page.locator(".md-search-result img").count() == 0
         assert dialogs == []
         assert errors == []
+
+
+# -- search documents --------------------------------------------------------------------------
+
+
+def test_search_documents_give_the_bundle_pagefind_makes_from_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The build feeds Pagefind small search documents; the bundle must be the one Pagefind
+    writes when it reads the built pages themselves.
+
+    Pagefind numbers pages in the order the file system lists them, so only documents on
+    the site's own file system give the very same bytes; in memory (``/dev/shm``, what a
+    build uses when it can) the fragments are the same and the index chunks number the
+    same pages differently.
+    """
+    if not HAS_PAGEFIND:
+        pytest.skip("Pagefind is not installed")
+    from project import REPO, copy_digests, make_project, tree_files
+
+    scratch = set(Path(search._scratch() or tempfile.gettempdir()).glob("paperfeed-search-*"))
+    project = make_project(tmp_path / "p")
+    copy_digests(REPO / "digests", project)
+    copy_digests(REPO / "tests" / "fixtures" / "hostile", project)
+    assert project.build("--search", "pagefind") == 0
+    built = tree_files(project.site / "pagefind")
+    left = set(Path(search._scratch() or tempfile.gettempdir()).glob("paperfeed-search-*"))
+    assert left <= scratch, "the search documents were not removed"
+
+    run_pagefind(project.site)  # Pagefind reads the site's HTML
+    direct = tree_files(project.site / "pagefind")
+    fragments = {k: v for k, v in direct.items() if k.endswith(".pf_fragment")}
+    assert len(fragments) > 150
+    assert {k: v for k, v in built.items() if k.endswith(".pf_fragment")} == fragments
+    entries = [json.loads(b["pagefind-entry.json"]) for b in (built, direct)]
+    assert [e["languages"]["en"]["page_count"] for e in entries] == [len(fragments)] * 2
+
+    same_disk = tmp_path / "scratch"
+    same_disk.mkdir()
+    monkeypatch.setattr(search, "_scratch", lambda: str(same_disk))
+    assert project.build("--search", "pagefind") == 0
+    assert tree_files(project.site / "pagefind") == direct
+    assert list(same_disk.iterdir()) == []
+
+
+def test_a_search_document_holds_language_title_and_article_only() -> None:
+    page = (
+        '<!doctype html><html lang="fr" class="x"><head><title>T &amp; U</title>'
+        '<script>nav()</script></head><body><nav>menu</nav><article data-pagefind-body class="a">'
+        "<h1>T</h1><p>text</p></article><footer>f</footer></body></html>"
+    )
+    document = search.search_document(page)
+    assert document == (
+        '<!DOCTYPE html>\n<html lang="fr"><head><meta charset="utf-8"><title>T &amp; U</title>'
+        '</head><body><article data-pagefind-body class="a"><h1>T</h1><p>text</p></article>'
+        "</body></html>\n"
+    )
+    assert search.search_document("<html><body><article><p>x</p></article></body></html>") is None
