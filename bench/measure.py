@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import statistics
 import sys
+import time
 from pathlib import Path
 
 _NAV_TAG = re.compile(r"<(/?)nav\b([^>]*)>")
@@ -61,6 +62,13 @@ def nav_share(site: Path, sample: int = 400) -> float:
 
 def first_search_bytes(site: Path, use_browser: bool = True) -> int:
     """Bytes a visitor downloads for a first search (Chromium if available, else the files)."""
+    return first_search(site, use_browser)[0]
+
+
+def first_search(site: Path, use_browser: bool = True) -> tuple[int, float | None]:
+    """Bytes a visitor downloads for a first search and the seconds from clicking the
+    search box to the first result (Chromium if available; else the bytes of the files
+    and no time)."""
     if use_browser:
         try:
             return _browser_first_search(site)
@@ -69,7 +77,7 @@ def first_search_bytes(site: Path, use_browser: bool = True) -> int:
     material = site / "search" / "search_index.json"
     if material.exists():
         workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.js"))
-        return material.stat().st_size + sum(w.stat().st_size for w in workers)
+        return material.stat().st_size + sum(w.stat().st_size for w in workers), None
     bundle = site / "pagefind"
     fixed = sum(
         p.stat().st_size
@@ -78,10 +86,10 @@ def first_search_bytes(site: Path, use_browser: bool = True) -> int:
     )
     chunks = sorted(p.stat().st_size for p in (bundle / "index").glob("*"))
     fragments = sorted(p.stat().st_size for p in (bundle / "fragment").glob("*"))
-    return fixed + (statistics.median(chunks) if chunks else 0) + sum(fragments[:5])
+    return fixed + int(statistics.median(chunks) if chunks else 0) + sum(fragments[:5]), None
 
 
-def _browser_first_search(site: Path) -> int:
+def _browser_first_search(site: Path) -> tuple[int, float]:
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
     from tests.browser import chromium, serve
@@ -96,17 +104,20 @@ def _browser_first_search(site: Path) -> int:
         page.goto(server.url + f"papers/{title_page.name}/")
         page.wait_for_load_state("networkidle")
         box = page.locator(".md-search__input")
+        start = time.perf_counter()
         box.click()
         box.fill(word)
         page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
+        seconds = time.perf_counter() - start
         page.wait_for_load_state("networkidle")
-        return sum(
+        sent = sum(
             server.bytes_sent(prefix)
             for prefix in ("/search/", "/assets/javascripts/workers/", "/pagefind/")
         )
+        return sent, seconds
 
 
 def _first_long_word(html: str) -> str:
     h1 = re.search(r"<h1[^>]*>(.*?)<", html, re.S)
-    words = re.findall(r"[A-Za-z]{6,}", h1.group(1) if h1 else "")
+    words: list[str] = re.findall(r"[A-Za-z]{6,}", h1.group(1) if h1 else "")
     return (words or ["model"])[0].lower()

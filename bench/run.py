@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.measure import first_search_bytes, nav_share, site_stats  # noqa: E402
+from bench.measure import first_search, nav_share, site_stats  # noqa: E402
 
 CHILD = """
 import json, resource, sys, time
@@ -115,7 +115,7 @@ def make_project(root: Path, papers: int, seed: int) -> Path:
 def add_digest(project: Path, seed: int) -> Path:
     """One more 75-paper digest, dated the day after the newest one."""
     sys.path.insert(0, str(HERE))
-    import synth  # type: ignore[import-not-found]
+    import synth
 
     newest = max(p.name[:10] for p in (project / "digests").glob("*.txt"))
     import datetime as dt
@@ -196,13 +196,16 @@ def main() -> None:
             runs = args.build_runs if n <= 2000 else 1
             builds = [build(project) for _ in range(runs)]
             site = project / "site"
+            search_bytes, search_s = first_search(site, use_browser=not args.no_browser)
             row.update(
                 build_s=median([b[0] for b in builds]),
                 build_peak_mb=max(b[1] for b in builds),
                 **site_stats(site),
                 nav_share=nav_share(site),
-                search_bytes=first_search_bytes(site, use_browser=not args.no_browser),
+                search_bytes=search_bytes,
             )
+            if search_s is not None:
+                row["search_s"] = search_s
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     print_table(rows)
@@ -225,6 +228,7 @@ def print_table(rows: list[dict[str, float]]) -> None:
         ("median_page_kb", "median page KB", "{:.1f}"),
         ("nav_share", "nav share", "{:.0%}"),
         ("search_bytes", "first search KB", "{}"),
+        ("search_s", "first search s", "{:.2f}"),
         ("build_peak_mb", "build peak MB", "{:.0f}"),
     ]
     print("| " + " | ".join(c[1] for c in cols) + " |")

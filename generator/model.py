@@ -3,7 +3,7 @@
 parse   -> :class:`Digest` (with :class:`Entry` records, one per paper occurrence)
 model   -> :class:`Feed` (unique :class:`Paper` records with their appearances)
 classify-> :class:`Classification` (topics, tags and related papers per paper id)
-render  -> ``dict[str, str]`` (relative path -> file text)
+render  -> ``dict[str, str | bytes]`` (relative path -> file text or bytes)
 
 All text fields hold the curator's *untrusted* text, already decoded, NFC
 normalised and whitespace-collapsed. Nothing here is escaped: escaping is the

@@ -65,7 +65,7 @@ class Generated:
     feed: Feed
     taxonomy: Taxonomy
     classes: Classification
-    files: dict[str, str]
+    files: dict[str, str | bytes]
     """Every generated file by path; empty when they were streamed to a sink instead."""
     paths: frozenset[str]
     """The path of every generated file."""
@@ -140,7 +140,9 @@ def account(
     )
 
 
-def _recording(pages: Iterable[tuple[str, str]], seen: list[str]) -> Iterator[tuple[str, str]]:
+def _recording(
+    pages: Iterable[tuple[str, str | bytes]], seen: list[str]
+) -> Iterator[tuple[str, str | bytes]]:
     for path, text in pages:
         seen.append(path)
         yield path, text
@@ -151,7 +153,7 @@ def generate(
     taxonomy: Taxonomy,
     settings: SiteSettings,
     warnings: list[Problem] | None = None,
-    sink: Callable[[Iterable[tuple[str, str]]], object] | None = None,
+    sink: Callable[[Iterable[tuple[str, str | bytes]]], object] | None = None,
 ) -> Generated:
     """Everything between reading and writing: pure, deterministic.
 
@@ -165,7 +167,7 @@ def generate(
         t1 = time.perf_counter()
         classes = classify(feed, taxonomy, related_k=settings.related_k)
         t2 = time.perf_counter()
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     if sink is None:
         files = render_site(feed, taxonomy, classes, settings)
         paths = frozenset(files)

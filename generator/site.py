@@ -90,7 +90,8 @@ def _check_paths(plugin: Any, config: Any) -> None:
 
 
 def prepare(
-    options: BuildOptions, sink: Callable[[Iterable[tuple[str, str]]], object] | None = None
+    options: BuildOptions,
+    sink: Callable[[Iterable[tuple[str, str | bytes]]], object] | None = None,
 ) -> tuple[Any, Any, Generated]:
     """Load the MkDocs config and generate every page (handed to ``sink`` if given)."""
     config = _load_config(options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
@@ -99,3 +100,12 @@ def test_a_hand_written_page_in_the_way_of_a_generated_one_is_refused(
     assert "these files in the docs folder are in the way of generated pages" in err
     assert "papers/mine.md" in err
     assert not (tmp_path / "site").exists()
+
+
+def test_papers_json_is_one_json_document_written_a_paper_at_a_time() -> None:
+    feed, taxonomy, classes = feed_of(5)
+    files = render_site(feed, taxonomy, classes, SiteSettings())  # type: ignore[arg-type]
+    data = json.loads(files["papers.json"])
+    assert [p["title"] for p in data["papers"]] == [p.title for p in feed.papers]  # type: ignore[attr-defined]
+    whole = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert files["papers.json"] == whole.encode("utf-8")

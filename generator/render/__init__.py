@@ -21,20 +21,22 @@ GENERATED_ROOTS = ("index.md", "topics", "tags", "archive", "papers", "feed.xml"
 
 def iter_site(
     feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str | bytes]]:
     """Every generated file as (path, text), one at a time (a large feed never has to be
     held in memory whole when the files go straight to disk)."""
     ctx = make_context(feed, taxonomy, classes, settings)
     yield from all_pages(ctx)
+    ctx.items.clear()  # the pages are done: papers.json gets their memory
+    ctx.fragments.clear()
     yield "feed.xml", atom_feed(ctx)
     yield "papers.json", papers_json(ctx)
 
 
 def render_site(
     feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
-) -> dict[str, str]:
+) -> dict[str, str | bytes]:
     """Every generated file, as a dict sorted by path."""
-    files: dict[str, str] = {}
+    files: dict[str, str | bytes] = {}
     for path, text in iter_site(feed, taxonomy, classes, settings):
         if path in files:
             raise AssertionError(f"two generated pages want the path {path!r}")

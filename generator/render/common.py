@@ -59,8 +59,8 @@ class Context:
     """Topic slug -> its papers, newest first (every topic of the taxonomy has a key)."""
     tag_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
-    items: dict[tuple[str, int, bool], str] = field(default_factory=dict)
-    """Rendered listing items by (paper id, page depth, with abstract)."""
+    items: dict[tuple[str, int], str] = field(default_factory=dict)
+    """Rendered heads of listing items (all but the abstract) by (paper id, page depth)."""
     fragments: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
     """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
 
@@ -201,40 +201,57 @@ def _short_url(url: str) -> str:
 
 
 def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> str:
-    key = ("tags", _up(page, ctx.settings.directory_urls), tuple(tags))
-    cached = ctx.fragments.get(key)
-    if cached is None:
-        cached = ctx.fragments[key] = " ".join(
-            f'<a href="{ctx.link(page, listing_path("tags", t))}">'
-            f"#{ctx.tag_html.get(t) or text(t)}</a>"
-            for t in tags
-        )
-    return cached
+    return _listing_links(ctx, page, "tags", tags, ctx.tag_html, "#", " ")
 
 
 def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
-    key = ("topics", _up(page, ctx.settings.directory_urls), tuple(topics))
+    return _listing_links(ctx, page, "topics", topics, ctx.topic_html, "", " · ")
+
+
+def _listing_links(
+    ctx: Context,
+    page: str,
+    kind: str,
+    slugs: Sequence[str],
+    names: dict[str, str],
+    prefix: str,
+    separator: str,
+) -> str:
+    """Links to the listing pages of ``slugs``, rendered once per depth and set of slugs."""
+    key = (kind, _up(page, ctx.settings.directory_urls), tuple(slugs))
     cached = ctx.fragments.get(key)
     if cached is None:
-        cached = ctx.fragments[key] = " · ".join(
-            f'<a href="{ctx.link(page, listing_path("topics", t))}">'
-            f"{ctx.topic_html.get(t) or text(t)}</a>"
-            for t in topics
+        cached = ctx.fragments[key] = separator.join(
+            f'<a href="{ctx.link(page, listing_path(kind, slug))}">'
+            f"{prefix}{names.get(slug) or text(slug)}</a>"
+            for slug in slugs
         )
     return cached
 
 
-def paper_item(ctx: Context, page: str, paper: Paper, *, abstract: bool = True) -> str:
-    """One paper in a listing: title link, date, topics, tags, links, collapsed abstract."""
-    depth = ctx.depth(page)
-    key = (paper.id, depth, abstract)
-    cached = ctx.items.get(key)
-    if cached is None:
-        cached = ctx.items[key] = _paper_item(ctx, page, paper, abstract)
-    return cached
+def paper_item(
+    ctx: Context, page: str, paper: Paper, *, abstract: bool = True, reuse: bool = True
+) -> str:
+    """One paper in a listing: title link, date, topics, tags, links, collapsed abstract.
+
+    With ``reuse`` the item's head (all but the abstract) is kept for the other listings
+    of the same depth (a paper is on the pages of each of its topics and tags); the home
+    and digest pages list a paper once, so they do not keep it."""
+    key = (paper.id, ctx.depth(page))
+    head = ctx.items.get(key) if reuse else None
+    if head is None:
+        head = _item_head(ctx, page, paper)
+        if reuse:
+            ctx.items[key] = head
+    if abstract and paper.abstract:
+        return (
+            head + '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
+            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
+        )
+    return head + "\n</div>"
 
 
-def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
+def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     lines = [
         '<div class="pf-item">',
         f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
@@ -252,12 +269,6 @@ def _paper_item(ctx: Context, page: str, paper: Paper, abstract: bool) -> str:
         lines[-1] += "<br>"
         lines.append('<span class="pf-links">' + link_list(paper.links) + "</span>")
     lines[-1] += "</p>"
-    if abstract and paper.abstract:
-        lines.append(
-            '<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>"
-        )
-    lines.append("</div>")
     return "\n".join(lines)
 
 

@@ -172,7 +172,7 @@ def digest_pages(ctx: Context) -> Pages:
             f"<p>{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
             f'<a href="{ctx.link(page, "archive/index.md")}">All digests</a></p>',
         ]
-        blocks += (paper_item(ctx, page, p) for p in items)
+        blocks += (paper_item(ctx, page, p, reuse=False) for p in items)
         yield page, page_text(front_matter(_digest_title(digest), searched=False), blocks)
 
 
@@ -281,7 +281,7 @@ def home_page(ctx: Context) -> Pages:
             f"{text(_digest_title(latest))}</a>"
         )
         blocks.append(heading(2, label, "latest-digest", searched=False))
-        blocks += (paper_item(ctx, page, paper, abstract=False) for _, paper in items)
+        blocks += (paper_item(ctx, page, paper, abstract=False, reuse=False) for _, paper in items)
     else:
         blocks.append("<p>No digests yet: add one to the digests folder.</p>")
     if ctx.settings.extra_pages:
