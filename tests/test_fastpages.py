@@ -28,7 +28,13 @@ SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
 CONFIG = (REPO / "mkdocs.yml").read_text("utf-8")
 
 
-def _config(*, fast: bool, directory_urls: bool = True, custom_dir: str | None = None) -> str:
+def _config(
+    *,
+    fast: bool,
+    directory_urls: bool = True,
+    custom_dir: str | None = None,
+    site_url: bool = True,
+) -> str:
     text = CONFIG.replace(
         "      feed_size: 50\n",
         f"      feed_size: 50\n      page_size: 4\n      fast_pages: {str(fast).lower()}\n",
@@ -36,6 +42,8 @@ def _config(*, fast: bool, directory_urls: bool = True, custom_dir: str | None =
     text = text.replace(
         "use_directory_urls: true", f"use_directory_urls: {str(directory_urls).lower()}"
     )
+    if not site_url:  # no canonical URLs: the shells have no slot for one
+        text = "".join(line for line in text.splitlines(True) if not line.startswith("site_url:"))
     if custom_dir:
         text = text.replace("  name: material\n", f"  name: material\n  custom_dir: {custom_dir}\n")
     return text
@@ -86,19 +94,25 @@ def _build_both(
     return sites[0], sites[1], stats
 
 
-@pytest.mark.parametrize("directory_urls", [True, False])
+@pytest.mark.parametrize(
+    ("directory_urls", "site_url"), [(True, True), (False, True), (True, False)]
+)
 def test_fast_pages_are_byte_identical_to_rendering_through_mkdocs(
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
     directory_urls: bool,
+    site_url: bool,
 ) -> None:
     fast, slow, (stamped, rendered) = _build_both(
-        tmp_path, caplog, capsys, directory_urls=directory_urls
+        tmp_path, caplog, capsys, directory_urls=directory_urls, site_url=site_url
     )
     assert fast.keys() == slow.keys()
     different = [path for path in fast if fast[path] != slow[path]]
     assert not different, different[:10]
+    pages = [v for k, v in fast.items() if k.endswith(".html") and k != "404.html"]
+    canonical = [b'rel="canonical"' in v for v in pages]
+    assert all(canonical) if site_url else not any(canonical)
     # The shells were used, not bypassed: most pages were stamped.
     pages = sum(1 for p in fast if p.endswith(".html"))
     assert stamped > pages * 0.8, (stamped, rendered, pages)
