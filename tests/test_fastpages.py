@@ -110,8 +110,8 @@ def test_fast_pages_are_byte_identical_to_rendering_through_mkdocs(
     assert fast.keys() == slow.keys()
     different = [path for path in fast if fast[path] != slow[path]]
     assert not different, different[:10]
-    pages = [v for k, v in fast.items() if k.endswith(".html") and k != "404.html"]
-    canonical = [b'rel="canonical"' in v for v in pages]
+    built = [v for k, v in fast.items() if k.endswith(".html") and k != "404.html"]
+    canonical = [b'rel="canonical"' in v for v in built]
     assert all(canonical) if site_url else not any(canonical)
     # The shells were used, not bypassed: most pages were stamped.
     pages = sum(1 for p in fast if p.endswith(".html"))
