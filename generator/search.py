@@ -243,8 +243,6 @@ def pagefind_executable() -> Path:
 
             found = bin_executable()
         except (ImportError, FileNotFoundError):
-            import shutil
-
             which = shutil.which("pagefind_extended") or shutil.which("pagefind")
             found = Path(which) if which else None
     except FileNotFoundError:
@@ -280,8 +278,6 @@ def run_pagefind(
     exe = pagefind_executable()
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
-        import shutil
-
         shutil.rmtree(bundle)
     if documents is None:
         args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
