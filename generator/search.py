@@ -39,6 +39,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -115,7 +116,13 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.discard_documents()
-        self.documents = Path(tempfile.mkdtemp(prefix="paperfeed-search-", dir=_scratch()))
+        scratch = _scratch()
+        _remove_stale(Path(scratch or tempfile.gettempdir()))
+        self.documents = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=scratch))
+
+    @event_priority(-100)  # after paperfeed's on_post_build has given them to Pagefind
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.discard_documents()
 
     def discard_documents(self) -> None:
         if self.documents is not None:
@@ -166,6 +173,21 @@ def search_document(page_html: str) -> str | None:
         + page_html[start : end + len("</article>")]
         + "</body></html>\n"
     )
+
+
+SCRATCH_PREFIX = "paperfeed-search-"
+STALE_SECONDS = 24 * 3600
+"""Search documents this old were left by a build that was killed: removed."""
+
+
+def _remove_stale(folder: Path) -> None:
+    now = time.time()
+    for path in folder.glob(SCRATCH_PREFIX + "*"):
+        try:
+            if now - path.stat().st_mtime > STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _scratch() -> str | None:

@@ -304,3 +304,16 @@ def test_a_search_document_holds_language_title_and_article_only() -> None:
         "</body></html>\n"
     )
     assert search.search_document("<html><body><article><p>x</p></article></body></html>") is None
+
+
+def test_search_documents_left_by_a_killed_build_are_removed_a_day_later(tmp_path: Path) -> None:
+    old = tmp_path / (search.SCRATCH_PREFIX + "old")
+    new = tmp_path / (search.SCRATCH_PREFIX + "new")
+    other = tmp_path / "someone-else"
+    for folder in (old, new, other):
+        folder.mkdir()
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (two_days_ago, two_days_ago))
+    os.utime(other, (two_days_ago, two_days_ago))
+    search._remove_stale(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([new.name, other.name])
