@@ -34,10 +34,6 @@ def text(value: str) -> str:
     return html.escape(clean(value), quote=True)
 
 
-attr = text
-"""Alias: the same escaping is right for text content and double-quoted attribute values."""
-
-
 def front_matter_title(title: str) -> str:
     """A YAML front-matter line setting the page title.
 

@@ -52,9 +52,9 @@ CHECKED_PAGES = 3
 _ID = re.compile(r' id="([^"]*)"')
 """Ids in a generated page: digest text there has its quotes escaped, so only tags match."""
 
-_FRONT_MATTER_BLOCKS: dict[str, dict[str, Any]] = {
-    "hide:\n  - toc": {"hide": ["toc"]},
-    "search:\n  exclude: true": {"search": {"exclude": True}},
+_FRONT_MATTER_BLOCKS: dict[str, tuple[str, Callable[[], Any]]] = {
+    "hide:\n  - toc": ("hide", lambda: ["toc"]),
+    "search:\n  exclude: true": ("search", lambda: {"exclude": True}),
 }
 """The front matter lines :func:`generator.render.common.front_matter` writes after the title."""
 
@@ -78,10 +78,9 @@ def quick_front_matter(source: str) -> tuple[str, dict[str, Any]] | None:
         return None
     meta: dict[str, Any] = {"title": value[1:-1]}
     while rest:
-        for text, entry in _FRONT_MATTER_BLOCKS.items():
+        for text, (key, make) in _FRONT_MATTER_BLOCKS.items():
             if rest == text or rest.startswith(text + "\n"):
-                key, item = next(iter(entry.items()))
-                meta[key] = item.copy()
+                meta[key] = make()
                 rest = rest[len(text) + 1 :]
                 break
         else:
