@@ -6,9 +6,12 @@
 For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), then
 
 - generate: parse, feed, classify, related papers, render and write the Markdown, in a
-  fresh process (median of --runs); peak memory is that process's maximum RSS;
-- incremental: one more 75-paper digest added to the feed, regenerated (files rewritten);
-- build: ``paperfeed build`` (generate + MkDocs + search index), wall time, median;
+  fresh process (median of --runs), as a first build: no build cache yet, so it is
+  written too; peak memory is that process's maximum RSS;
+- incremental: one more 75-paper digest added to the feed, regenerated with the build
+  cache the previous generate left (files rewritten: those whose content changed);
+- build: ``paperfeed build --no-cache`` (generate + MkDocs + search index), wall time,
+  median;
 - the site: HTML pages, bytes, median page bytes, the navigation's share of page bytes,
   and the search bytes a visitor downloads before a first result (measured in headless
   Chromium when it is installed, else the sum of the files the search must load).
@@ -43,16 +46,22 @@ t0 = time.perf_counter()
 from generator.pipeline import load_inputs, generate
 from generator.render import SiteSettings
 from generator.write import sync_tree
+from generator.cache import BuildCache
 t1 = time.perf_counter()
-digests, taxonomy, warnings = load_inputs(Path(sys.argv[1]), Path(sys.argv[2]))
+cache = BuildCache(Path(sys.argv[4])) if sys.argv[4] else None
+digests, taxonomy, warnings = load_inputs(Path(sys.argv[1]), Path(sys.argv[2]), cache)
 t2 = time.perf_counter()
 written = []
 sink = lambda files: written.append(sync_tree(files, Path(sys.argv[3])))
-g = generate(digests, taxonomy, SiteSettings(site_url="https://example.org/"), warnings, sink)
-t3 = t4 = time.perf_counter()  # rendering and writing are one streamed step
+settings = SiteSettings(site_url="https://example.org/")
+g = generate(digests, taxonomy, settings, warnings, sink, cache=cache)
+t3 = time.perf_counter()  # rendering and writing are one streamed step
+if cache:
+    cache.save()
+t4 = time.perf_counter()
 stats = written[0]
 print(json.dumps({
-    "import": t1 - t0, "parse": t2 - t1, "generate": t3 - t2, "write": t4 - t3,
+    "import": t1 - t0, "parse": t2 - t1, "generate": t3 - t2, "cache_save": t4 - t3,
     "total": t4 - t1, "timings": g.timings, "files": len(g.paths),
     "written": stats.written, "unchanged": stats.unchanged,
     "papers": len(g.feed.papers),
@@ -61,7 +70,8 @@ print(json.dumps({
 """
 
 
-def run_child(project: Path, pages: Path) -> dict[str, float]:
+def run_child(project: Path, pages: Path, cache: Path | None) -> dict[str, float]:
+    """One generate in a fresh process; ``cache``: the build cache folder, or None for none."""
     out = subprocess.run(
         [
             sys.executable,
@@ -70,6 +80,7 @@ def run_child(project: Path, pages: Path) -> dict[str, float]:
             str(project / "digests"),
             str(project / "taxonomy.yml"),
             str(pages),
+            str(cache or ""),
         ],
         check=True,
         capture_output=True,
@@ -142,6 +153,7 @@ def build(project: Path) -> tuple[float, float]:
             "--config",
             str(project / "mkdocs.yml"),
             "--quiet",
+            "--no-cache",
         ],
         cwd=ROOT,
     )
@@ -174,19 +186,25 @@ def main() -> None:
             extra.unlink()
         pages = project / "build" / "pages"
         shutil.rmtree(pages, ignore_errors=True)
-        gens = [run_child(project, pages) for _ in range(args.runs)]
-        gen = {k: median([g[k] for g in gens]) for k in ("parse", "generate", "write", "total")}
+        cache = project / ".cache" / "plugin" / "paperfeed"
+        gens = []
+        for _ in range(args.runs):  # a first build: no cache yet, so it is written
+            shutil.rmtree(cache, ignore_errors=True)
+            gens.append(run_child(project, pages, cache))
+        gen = {
+            k: median([g[k] for g in gens]) for k in ("parse", "generate", "cache_save", "total")
+        }
         peak = max(g["peak_mb"] for g in gens)
         extra = add_digest(project, args.seed)
-        inc = run_child(project, pages)
+        inc = run_child(project, pages, cache)  # the cache of the last build
         extra.unlink()
-        run_child(project, pages)  # back to the base feed
+        run_child(project, pages, cache)  # back to the base feed
         row = {
             "papers": gens[0]["papers"],
             "generate_s": gen["total"],
             "parse_s": gen["parse"],
             "classify_render_s": gen["generate"],
-            "write_s": gen["write"],
+            "cache_save_s": gen["cache_save"],
             "generate_peak_mb": peak,
             "incremental_s": inc["total"],
             "incremental_written": inc["written"],

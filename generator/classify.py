@@ -20,9 +20,10 @@ from __future__ import annotations
 import functools
 import re
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 
+from .cache import key
 from .errors import InputError, Problem
 from .model import Classification, Digest, Feed, Paper, Taxonomy
 from .related import related_papers
@@ -226,14 +227,39 @@ def _tags_of(
     return tuple(sorted(tags))
 
 
+ClassMemo = MutableMapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
+"""Paper key (:func:`paper_key`) -> (topics, tags) under one taxonomy (:mod:`generator.cache`)."""
+
+
+def paper_key(paper: Paper) -> str:
+    """What a paper's topics and tags depend on besides the taxonomy."""
+    code = any(link.kind == "code" for link in paper.links)
+    return key(paper.title, paper.abstract, repr((paper.extra_topics, paper.extra_tags, code)))
+
+
 def _classify(
-    papers: Iterable[Paper], taxonomy: Taxonomy, *, topics: bool, tags: bool
+    papers: Iterable[Paper],
+    taxonomy: Taxonomy,
+    *,
+    topics: bool,
+    tags: bool,
+    memo: ClassMemo | None = None,
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     compiled = _compile(taxonomy)
     topic_result: dict[str, tuple[str, ...]] = {}
     tag_result: dict[str, tuple[str, ...]] = {}
     weight = taxonomy.title_weight
     words = compiled.words
+    if memo is not None and topics and tags:
+        papers = list(papers)
+        names = [paper_key(paper) for paper in papers]
+        missed = [paper for paper, name in zip(papers, names, strict=True) if name not in memo]
+        found = _classify(missed, taxonomy, topics=True, tags=True)
+        for paper, name in zip(papers, names, strict=True):
+            if paper.id in found[0]:
+                memo[name] = found[0][paper.id], found[1][paper.id]
+            topic_result[paper.id], tag_result[paper.id] = memo[name]
+        return topic_result, tag_result
     for paper in papers:
         title, abstract = _Text(paper.title, words), _Text(paper.abstract, words)
         if topics:
@@ -282,15 +308,18 @@ def check_overrides(digests: Iterable[Digest], taxonomy: Taxonomy) -> list[Probl
     return problems
 
 
-def classify(feed: Feed, taxonomy: Taxonomy, related_k: int = 5) -> Classification:
+def classify(
+    feed: Feed, taxonomy: Taxonomy, related_k: int = 5, memo: ClassMemo | None = None
+) -> Classification:
     """Topics, tags and related papers of every paper of ``feed``.
 
+    With a ``memo`` (for this taxonomy), a paper classified before is not matched again.
     Raises :class:`InputError` when a digest names a topic or tag the taxonomy lacks.
     """
     problems = check_overrides(feed.digests, taxonomy)
     if problems:
         raise InputError(problems)
-    topics, tags = _classify(feed.papers, taxonomy, topics=True, tags=True)
+    topics, tags = _classify(feed.papers, taxonomy, topics=True, tags=True, memo=memo)
     return Classification(
         topics=topics, tags=tags, related=related_papers(feed.papers, k=related_k)
     )

@@ -69,6 +69,12 @@ def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
             help="search backend (default: the plugin's 'search' option, 'auto': "
             "Pagefind from 500 papers)",
         )
+        p.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="parse and classify every digest afresh, without reading or writing the "
+            "build cache (.cache/plugin/paperfeed)",
+        )
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -169,6 +175,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         site_dir=args.site_dir,
         pages_dir=args.pages_dir,
         search=args.search,
+        cache=not args.no_cache,
         strict=not args.no_strict,
         markdown_only=args.markdown_only,
     )
@@ -231,6 +238,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             digests=args.digests,
             taxonomy=args.taxonomy,
             search=args.search,
+            cache=not args.no_cache,
         ),
         args.dev_addr,
     )
@@ -293,7 +301,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     _setup_logging(False)
     _, _, generated = prepare(
-        BuildOptions(config_file=args.config, digests=args.digests, taxonomy=args.taxonomy)
+        BuildOptions(
+            config_file=args.config,
+            digests=args.digests,
+            taxonomy=args.taxonomy,
+            cache=False,  # check writes nothing, not even the cache
+        )
     )
     for warning in generated.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 
+from generator.cache import key
 from generator.errors import InputError, Problem
 from generator.ids import slugify
 from generator.model import Digest
@@ -24,6 +25,8 @@ _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _BOM = b"\xef\xbb\xbf"
 
 _Parser = Callable[[str, str, dt.date | None, str], tuple[Digest, list[Problem]]]
+DigestMemo = MutableMapping[str, tuple[Digest, list[Problem]]]
+"""Digest key (:func:`digest_key`) -> the digest and its warnings (:mod:`generator.cache`)."""
 
 
 def decode(data: bytes, source: str) -> str:
@@ -79,16 +82,34 @@ def read_digest(path: Path, source: str | None = None) -> Digest:
     return read_digest_with_warnings(path, source)[0]
 
 
+def digest_key(name: str, source: str, data: bytes) -> str:
+    """What reading a digest depends on: its file name, the name it is shown as, its bytes."""
+    return key(name, source, data)
+
+
 def read_digest_with_warnings(
-    path: Path, source: str | None = None
+    path: Path, source: str | None = None, memo: DigestMemo | None = None
 ) -> tuple[Digest, list[Problem]]:
-    """The digest in ``path`` and the parser's warnings (problems that do not stop a build)."""
+    """The digest in ``path`` and the parser's warnings (problems that do not stop a build).
+
+    With a ``memo``, a file read before (same name, same bytes) is not parsed again."""
     source = source if source is not None else str(path)
     parser = _parser(path.suffix.lower(), source)
     try:
         data = path.read_bytes()
     except OSError as err:
         raise InputError(Problem(source, 0, f"cannot read: {err.strerror or err}")) from None
+    if memo is None:
+        return _parse(path, source, parser, data)
+    name = digest_key(path.name, source, data)
+    try:
+        digest, warnings = memo[name]
+    except KeyError:
+        digest, warnings = memo[name] = _parse(path, source, parser, data)
+    return digest, list(warnings)
+
+
+def _parse(path: Path, source: str, parser: _Parser, data: bytes) -> tuple[Digest, list[Problem]]:
     text = decode(data, source)
     file_date = date_from_name(path.name, source)
     slug = slugify(path.stem)
@@ -129,16 +150,17 @@ def read_digests(paths: Iterable[Path]) -> tuple[list[Digest], list[Problem]]:
 
 
 def read_digests_with_warnings(
-    paths: Iterable[Path],
+    paths: Iterable[Path], memo: DigestMemo | None = None
 ) -> tuple[list[Digest], list[Problem], list[Problem]]:
-    """Like :func:`read_digests`, plus the warnings of every file."""
+    """Like :func:`read_digests`, plus the warnings of every file (``memo``: see
+    :func:`read_digest_with_warnings`)."""
     digests: list[Digest] = []
     problems: list[Problem] = []
     warnings: list[Problem] = []
     by_slug: dict[str, Digest] = {}
     for path in paths:
         try:
-            digest, found = read_digest_with_warnings(path)
+            digest, found = read_digest_with_warnings(path, memo=memo)
         except InputError as err:
             problems.extend(err.problems)
             continue

@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.cache import BuildCache
 from generator.classify import check_overrides, classify
 from generator.digests import find_digests, read_digests_with_warnings
 from generator.errors import InputError, Problem
@@ -98,9 +99,11 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def load_inputs(
-    digests_dir: Path, taxonomy_path: Path
+    digests_dir: Path, taxonomy_path: Path, cache: BuildCache | None = None
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
-    """Read every digest and the taxonomy; raise one InputError listing every problem."""
+    """Read every digest and the taxonomy; raise one InputError listing every problem.
+
+    With a ``cache``, a digest file read by an earlier build is not parsed again."""
     digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
     problems: list[Problem] = []
     taxonomy = None
@@ -112,7 +115,9 @@ def load_inputs(
     warnings: list[Problem] = []
     try:
         with _no_cycle_collection():
-            digests, file_problems, warnings = read_digests_with_warnings(find_digests(digests_dir))
+            digests, file_problems, warnings = read_digests_with_warnings(
+                find_digests(digests_dir), cache.digests if cache else None
+            )
         problems += file_problems
     except InputError as e:
         problems += e.problems
@@ -154,18 +159,21 @@ def generate(
     settings: SiteSettings,
     warnings: list[Problem] | None = None,
     sink: Callable[[Iterable[tuple[str, str | bytes]]], object] | None = None,
+    cache: BuildCache | None = None,
 ) -> Generated:
     """Everything between reading and writing: pure, deterministic.
 
     With a ``sink`` (e.g. a writer), the files are handed to it one at a time as they
-    are rendered instead of being collected in ``Generated.files``.
+    are rendered instead of being collected in ``Generated.files``. With a ``cache``,
+    papers classified by an earlier build are not matched again (same result).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with _no_cycle_collection():
         feed = build_feed(digests)
         t1 = time.perf_counter()
-        classes = classify(feed, taxonomy, related_k=settings.related_k)
+        memo = cache.classes(taxonomy) if cache else None
+        classes = classify(feed, taxonomy, related_k=settings.related_k, memo=memo)
         t2 = time.perf_counter()
     files: dict[str, str | bytes] = {}
     if sink is None:

@@ -24,6 +24,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
+from generator.cache import BuildCache
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
 from generator.pipeline import Generated, generate, load_inputs
@@ -46,6 +48,10 @@ class PaperfeedConfig(base.Config):
     """Papers per topic, tag or digest listing page."""
     feed_size = c.Type(int, default=50)
     """Papers in the Atom feed."""
+    cache = c.Type(bool, default=True)
+    """Keep parsed digests and classified papers between builds (see :mod:`generator.cache`)."""
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
+    """Where, relative to mkdocs.yml (Material's plugins keep theirs in ``.cache/plugin``)."""
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
@@ -89,6 +95,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         base_dir = Path(config.config_file_path or ".").parent
         return (base_dir / str(self.option(name))).resolve()
 
+    def build_cache(self, config: MkDocsConfig) -> BuildCache | None:
+        """The build cache, unless the ``cache`` option (or ``--no-cache``) turned it off."""
+        return BuildCache(self.path(config, "cache_dir")) if self.option("cache") else None
+
     def settings(self, config: MkDocsConfig) -> SiteSettings:
         site_url = config.site_url or ""
         if site_url and not site_url.endswith("/"):
@@ -105,13 +115,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     # Events ----------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if self.generated is None:
+            cache = self.build_cache(config)
             try:
                 digests, taxonomy, warnings = load_inputs(
-                    self.path(config, "digests"), self.path(config, "taxonomy")
+                    self.path(config, "digests"), self.path(config, "taxonomy"), cache
                 )
             except InputError as e:
                 raise PluginError(f"paperfeed: the inputs have errors:\n{e}") from e
-            self.generated = generate(digests, taxonomy, self.settings(config), warnings)
+            self.generated = generate(
+                digests, taxonomy, self.settings(config), warnings, cache=cache
+            )
+            if cache:
+                cache.save()
             for warning in self.generated.warnings:
                 log.info(f"paperfeed: {warning}")
         if config.nav is None:

@@ -40,6 +40,8 @@ class BuildOptions:
     pages_dir: Path | None = None
     """Where the Markdown copy of the generated pages goes (None: ``build/pages``)."""
     search: str | None = None
+    cache: bool = True
+    """False: neither read nor write the build cache (``--no-cache``)."""
     strict: bool = True
     markdown_only: bool = False
 
@@ -77,6 +79,8 @@ def _plugin(config: Any, options: BuildOptions) -> Any:
         plugin.overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
     if options.search is not None:
         plugin.overrides["search"] = options.search
+    if not options.cache:
+        plugin.overrides["cache"] = False
     return plugin
 
 
@@ -97,10 +101,15 @@ def prepare(
     config = _load_config(options)
     plugin = _plugin(config, options)
     _check_paths(plugin, config)
+    cache = plugin.build_cache(config)
     digests, taxonomy, warnings = load_inputs(
-        plugin.path(config, "digests"), plugin.path(config, "taxonomy")
+        plugin.path(config, "digests"), plugin.path(config, "taxonomy"), cache
     )
-    plugin.generated = generate(digests, taxonomy, plugin.settings(config), warnings, sink)
+    plugin.generated = generate(
+        digests, taxonomy, plugin.settings(config), warnings, sink, cache=cache
+    )
+    if cache:
+        cache.save()
     return config, plugin, plugin.generated
 
 

@@ -1,0 +1,234 @@
+"""The build cache (issue #4): a build from the cache gives the same bytes as a build without.
+
+Parsed digests and classified papers are kept in ``.cache/plugin/paperfeed``; a digest
+whose file did not change is not parsed again, a paper whose text did not change is not
+matched again. Each test compares with a generate that uses no cache at all.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from project import FIXTURES, REPO, make_project, taxonomy_source, tree_files
+
+import generator.classify as classify_module
+import generator.digests as digests_module
+from generator.cache import BuildCache, Memo, code_version
+from generator.classify import paper_key
+from generator.pipeline import Generated, generate, load_inputs
+from generator.render import SiteSettings
+
+SETTINGS = SiteSettings(site_url="https://example.org/")
+EXTRA = """\
+date: 2025-03-25
+papers:
+  - title: A Cached Paper About Retrieval-Augmented Generation
+    abstract: Retrieval-augmented generation with a large language model. Code at https://github.com/a/b
+"""
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    for source in (REPO / "digests", FIXTURES / "digests", FIXTURES / "hostile"):
+        for path in sorted(source.iterdir()):
+            shutil.copy(path, digests / path.name)
+    (digests / "2025-03-24-warns.txt").write_text(
+        "Welcome to the reading group page\n\nOne Title\n\nAn abstract on diffusion models.",
+        "utf-8",
+    )
+    taxonomy = tmp_path / "taxonomy.yml"
+    shutil.copy(taxonomy_source(), taxonomy)
+    return digests, taxonomy
+
+
+def _generate(digests: Path, taxonomy: Path, cache: BuildCache | None) -> Generated:
+    loaded = load_inputs(digests, taxonomy, cache)
+    generated = generate(*loaded[:2], SETTINGS, loaded[2], cache=cache)
+    if cache is not None:
+        cache.save()
+    return generated
+
+
+def _same(a: Generated, b: Generated) -> None:
+    assert list(a.files) == list(b.files)
+    assert a.files == b.files
+    assert a.classes == b.classes
+    assert a.warnings == b.warnings
+    assert a.feed == b.feed
+
+
+class _Counted:
+    """Counts the calls to a module function, still calling it."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> None:
+        self.calls: list[object] = []
+        original = getattr(module, name)
+
+        def counted(*args: object, **kwargs: object) -> object:
+            self.calls.append(args[0])
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, counted)
+
+
+def test_a_warm_cache_gives_the_same_site_without_parsing_or_matching_again(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digests, taxonomy = inputs
+    fresh = _generate(digests, taxonomy, None)
+    cold = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    _same(cold, fresh)
+    assert fresh.warnings, "a digest warns; the cache must keep its warnings"
+
+    parsed = _Counted(monkeypatch, digests_module, "_parse")
+    matched = _Counted(monkeypatch, classify_module, "_Text")
+    warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    _same(warm, fresh)
+    assert parsed.calls == []
+    assert matched.calls == []
+
+
+def test_a_new_or_changed_digest_is_the_only_one_parsed(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    digests, taxonomy = inputs
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    (digests / "2025-03-25-extra.yml").write_text(EXTRA, "utf-8")
+    noisy = digests / "2025-03-15-noisy.txt"
+    noisy.write_bytes(noisy.read_bytes() + b"\n\n")  # other bytes, same papers
+    parsed = _Counted(monkeypatch, digests_module, "_parse")
+    matched = _Counted(monkeypatch, classify_module, "_Text")
+    warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    assert sorted(Path(p).name for p in parsed.calls) == [
+        "2025-03-15-noisy.txt",
+        "2025-03-25-extra.yml",
+    ]
+    titles = {t for t in matched.calls if isinstance(t, str)}
+    assert "A Cached Paper About Retrieval-Augmented Generation" in titles
+    assert len(matched.calls) < len(warm.feed.papers)  # the others came from the cache
+    monkeypatch.undo()
+    _same(warm, _generate(digests, taxonomy, None))
+
+
+def test_a_taxonomy_change_classifies_again(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    digests, taxonomy = inputs
+    before = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    text = taxonomy.read_text("utf-8")
+    assert "max_topics: 3" in text
+    taxonomy.write_text(text.replace("max_topics: 3", "max_topics: 1"), "utf-8")
+    warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    _same(warm, _generate(digests, taxonomy, None))
+    assert warm.classes.topics != before.classes.topics
+    files = list((tmp_path / "cache" / code_version()).glob("classes-*.pickle"))
+    assert len(files) == 1, "the previous taxonomy's classifications are deleted"
+
+
+def test_unreadable_cache_files_are_ignored_and_rewritten(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    digests, taxonomy = inputs
+    fresh = _generate(digests, taxonomy, None)
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    folder = tmp_path / "cache" / code_version()
+    entries = sorted(folder.rglob("*.pickle"))
+    assert len(entries) == len(list(digests.iterdir())) + 1  # one per digest, the classes
+    for path in entries:
+        path.write_bytes(path.read_bytes()[:40])  # truncated
+    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+
+
+def test_what_a_build_did_not_use_is_deleted(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    digests, taxonomy = inputs
+    root = tmp_path / "cache"
+    (root / "0123456789abcdef" / "digests").mkdir(parents=True)  # an older paperfeed's
+    _generate(digests, taxonomy, BuildCache(root))
+    assert [p.name for p in root.iterdir()] == [code_version()]
+    before = len(list((root / code_version() / "digests").iterdir()))
+    (digests / "2025-03-21-hostile.txt").unlink()
+    _generate(digests, taxonomy, BuildCache(root))
+    assert len(list((root / code_version() / "digests").iterdir())) == before - 1
+    assert not list(root.rglob(".tmp-*"))
+
+
+def test_papers_with_the_same_text_are_each_classified(tmp_path: Path) -> None:
+    """Two entries with different arXiv ids and the same text are two papers, one key."""
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    text = "    title: Same Text Twice\n    abstract: Diffusion models for image generation.\n"
+    (digests / "2025-03-25.yml").write_text(
+        "date: 2025-03-25\npapers:\n"
+        f"  - arxiv: '2503.00001'\n{text}  - arxiv: '2503.00002'\n{text}",
+        "utf-8",
+    )
+    taxonomy = taxonomy_source()
+    fresh = _generate(digests, taxonomy, None)
+    assert len(fresh.feed.papers) == 2
+    assert len({paper_key(p) for p in fresh.feed.papers}) == 1
+    for _ in range(2):
+        _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+
+
+def test_memo_keeps_only_what_was_used() -> None:
+    memo: Memo[int] = Memo({"a": 1, "b": 2})
+    assert memo["a"] == 1
+    memo["c"] = 3
+    assert dict(memo) == {"a": 1, "c": 3}
+    assert memo.changed
+    with pytest.raises(KeyError):
+        memo["d"]
+    same: Memo[int] = Memo({"a": 1})
+    assert "a" in same
+    assert not same.changed
+
+
+def test_build_writes_the_cache_and_no_cache_leaves_none(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"2025-03-25-extra.yml": EXTRA})
+    cache = project.root / ".cache" / "plugin" / "paperfeed"
+    assert project.build("--markdown-only", "--no-cache") == 0
+    assert not cache.exists()
+    first = tree_files(project.pages)
+    assert project.build("--markdown-only") == 0
+    assert (cache / code_version() / "digests").is_dir()
+    assert project.build("--markdown-only") == 0
+    assert tree_files(project.pages) == first
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_the_build(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "p", {"2025-03-25-extra.yml": EXTRA})
+    (project.root / ".cache").write_text("a file where the cache folder would go", "utf-8")
+    assert project.build("--markdown-only") == 0
+    assert project.build("--markdown-only") == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "before", "after"),
+    [
+        ("abstract", "Diffusion models for image generation.", "Reinforcement learning rewards."),
+        ("topics", "[]", "[model-merging]"),
+        ("tags", "[]", "[benchmark]"),
+        ("code", "''", "https://github.com/a/b"),
+    ],
+)
+def test_a_paper_whose_input_changed_is_classified_again(
+    tmp_path: Path, field: str, before: str, after: str
+) -> None:
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    taxonomy = taxonomy_source()
+    base = {"abstract": "Diffusion models for image generation.", "topics": "[]", "tags": "[]"}
+    results = []
+    for value in (before, after):
+        fields = base | {field: value}
+        body = "".join(f"    {k}: {v}\n" for k, v in fields.items() if v != "''")
+        (digests / "2025-03-25.yml").write_text(
+            f"date: 2025-03-25\npapers:\n  - title: One Paper\n{body}", "utf-8"
+        )
+        warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+        _same(warm, _generate(digests, taxonomy, None))
+        results.append(warm.classes)
+    assert results[0] != results[1]
