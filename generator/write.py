@@ -43,12 +43,23 @@ def _digest(data: bytes) -> str:
 
 def safe_relpath(path: str) -> PurePosixPath:
     """``path`` as a relative path that cannot leave its folder, or ValueError."""
-    p = PurePosixPath(path)
-    if path.startswith("/") or any(part in ("", ".", "..") for part in path.split("/")):
+    check_relpath(path)
+    return PurePosixPath(path)
+
+
+def check_relpath(path: str) -> None:
+    """Raise ValueError unless ``path`` is a relative POSIX path that stays in its folder:
+    no leading ``/``, no empty, ``.`` or ``..`` part, no backslash or NUL, each part at
+    most 255 bytes."""
+    parts = path.split("/")
+    if path.startswith("/") or "" in parts or "." in parts or ".." in parts:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
-    if "\\" in path or "\x00" in path or any(len(part.encode()) > 255 for part in p.parts):
+    if (
+        "\\" in path
+        or "\x00" in path
+        or any(len(part) > 63 and len(part.encode()) > 255 for part in parts)
+    ):
         raise ValueError(f"not a portable file name: {path!r}")
-    return p
 
 
 def _old_manifest(dest: Path) -> dict[str, str]:
@@ -130,24 +141,29 @@ def sync_tree(
     previous = _old_manifest(dest)
     new = new_sibling(dest)
     manifest: dict[str, str] = {}
-    folders: set[Path] = {new}
+    # Plain strings, not Path objects: this loop runs once per page of a large site.
+    new_s, dest_s = os.fspath(new), os.fspath(dest)
+    folders = {""}
     written = unchanged = 0
     try:
         pairs = files.items() if isinstance(files, Mapping) else files
         for path, content in pairs:
             if path in manifest:
                 raise ValueError(f"two files want the path {path!r}")
-            rel = safe_relpath(path)
+            check_relpath(path)
             data = content.encode("utf-8") if isinstance(content, str) else content
             digest = _digest(data)
             manifest[path] = digest
-            target = new.joinpath(*rel.parts)
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.update(target.parents)
+            folder = path.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(f"{new_s}/{folder}", exist_ok=True)
+                while folder not in folders:
+                    folders.add(folder)
+                    folder = folder.rpartition("/")[0]
+            target = f"{new_s}/{path}"
             if previous.get(path) == digest:
                 try:  # fails if the old file is gone or is not a file
-                    os.link(dest.joinpath(*rel.parts), target)
+                    os.link(f"{dest_s}/{path}", target)
                     unchanged += 1
                     continue
                 except OSError:
