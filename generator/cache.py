@@ -14,8 +14,9 @@ in the folder Material's plugins use for theirs (``.cache/plugin/paperfeed``):
 version never reads results of an old one. The results are those of pure functions,
 so a build from the cache is byte-identical to a build without it (tested). A cache
 file that cannot be read is ignored and rewritten; files are replaced atomically;
-after a build, entries and folders it did not use are deleted, so the cache holds
-about one copy of the inputs. Pickles are trusted: the cache belongs to the project,
+after a build, the entries it did not use and the folders of other versions are
+deleted (nothing else in the cache folder is touched), so the cache holds about one
+copy of the inputs. Pickles are trusted: the cache belongs to the project,
 like ``__pycache__``.
 """
 
@@ -26,6 +27,7 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -36,6 +38,8 @@ from typing import Any, TypeVar
 from generator.model import Taxonomy
 
 DEFAULT_DIR = ".cache/plugin/paperfeed"
+_VERSION = re.compile(r"[0-9a-f]{16}")
+"""The name of a folder :func:`code_version` made."""
 
 V = TypeVar("V")
 
@@ -183,6 +187,6 @@ class BuildCache:
             for path in self.folder.glob("classes-*.pickle"):
                 if path.stem not in self._classes:
                     path.unlink()
-            for path in self.root.iterdir():
-                if path.is_dir() and path != self.folder:
+            for path in self.root.iterdir():  # older paperfeeds' caches, nothing else
+                if path != self.folder and _VERSION.fullmatch(path.name) and path.is_dir():
                     shutil.rmtree(path, ignore_errors=True)

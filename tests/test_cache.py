@@ -146,8 +146,10 @@ def test_what_a_build_did_not_use_is_deleted(inputs: tuple[Path, Path], tmp_path
     digests, taxonomy = inputs
     root = tmp_path / "cache"
     (root / "0123456789abcdef" / "digests").mkdir(parents=True)  # an older paperfeed's
+    (root / "social").mkdir()  # not ours (a cache_dir shared with another plugin)
+    (root / "notes.txt").write_text("not ours either", "utf-8")
     _generate(digests, taxonomy, BuildCache(root))
-    assert [p.name for p in root.iterdir()] == [code_version()]
+    assert sorted(p.name for p in root.iterdir()) == sorted([code_version(), "notes.txt", "social"])
     before = len(list((root / code_version() / "digests").iterdir()))
     (digests / "2025-03-21-hostile.txt").unlink()
     _generate(digests, taxonomy, BuildCache(root))
