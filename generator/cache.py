@@ -7,8 +7,8 @@ in the folder Material's plugins use for theirs (``.cache/plugin/paperfeed``):
 
 - ``<code>/digests/<key>.pickle``: one parsed digest and its warnings, keyed by a hash
   of the file's name, the name it is shown as, and its bytes;
-- ``<code>/classes-<taxonomy>.pickle``: paper key -> (topics, tags), keyed by a hash
-  of everything classification reads (:func:`generator.classify.paper_key`).
+- ``<code>/classes-<taxonomy>.tsv``: paper key (a hash of everything classification
+  reads, :func:`generator.classify.paper_key`) -> topics and tags, a line a paper.
 
 ``<code>`` is a hash of paperfeed's own source and the Python version, so a new
 version never reads results of an old one. The results are those of pure functions,
@@ -31,30 +31,55 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from generator.model import Taxonomy
+from generator.model import Digest, Taxonomy
 
 DEFAULT_DIR = ".cache/plugin/paperfeed"
 _VERSION = re.compile(r"[0-9a-f]{16}")
 """The name of a folder :func:`code_version` made."""
+MARKER = "paperfeed-cache"
+"""The file in every version folder paperfeed made: only such folders are ever deleted."""
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n"
+    "# This file is a cache directory tag created by paperfeed.\n"
+    "# For information about cache directory tags see https://bford.info/cachedir/\n"
+)
 
 V = TypeVar("V")
 
 
 @functools.cache
 def code_version() -> str:
-    """A hash of paperfeed's source files and the Python version."""
+    """A hash of paperfeed's source files and of what parsing also depends on: the exact
+    Python (``urllib.parse`` changes in point releases) and PyYAML."""
+    import yaml
+
     h = hashlib.blake2b(digest_size=8)
-    h.update(repr(sys.version_info[:2]).encode())
+    h.update(f"{sys.version}\0{sys.implementation.cache_tag}\0{yaml.__version__}\0".encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".yml") and path.is_file():
             h.update(path.relative_to(package).as_posix().encode() + b"\0")
             h.update(path.read_bytes())
     return h.hexdigest()
+
+
+def misplaced(folder: Path, others: dict[str, Path]) -> str | None:
+    """Why ``folder`` cannot hold the cache: it is, holds or is inside one of ``others``
+    (the docs, the site, the digests: MkDocs would publish the cache, or a build would
+    wipe it, or serve would rebuild for it); else None."""
+    folder = folder.resolve()
+    for name, other in others.items():
+        other = other.resolve()
+        if folder == other or folder.is_relative_to(other) or other.is_relative_to(folder):
+            return (
+                f"cache_dir {folder} is, holds or is inside the {name} folder ({other}): "
+                "give the cache a folder of its own (default .cache/plugin/paperfeed)"
+            )
+    return None
 
 
 def key(*parts: str | bytes) -> str:
@@ -79,13 +104,18 @@ def _load(path: Path) -> Any:
 
 
 def _save(path: Path, value: object) -> None:
-    """Pickle ``value`` into ``path`` atomically; a cache that cannot be written is skipped."""
+    """Pickle ``value`` into ``path`` atomically (see :func:`_write`)."""
+    _write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``path`` atomically; a cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pickle")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(data)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -102,12 +132,19 @@ class Memo(MutableMapping[str, V]):
     not need is forgotten when the cache is saved.
     """
 
-    def __init__(self, old: dict[str, V] | None = None) -> None:
+    def __init__(
+        self, old: dict[str, V] | None = None, valid: Callable[[object], bool] = lambda _: True
+    ) -> None:
         self.old: dict[str, V] = old or {}
         self.used: dict[str, V] = {}
+        self.valid = valid
+        """Whether a value read from the cache has the right shape (else: a miss)."""
 
     def _missing(self, name: str) -> V:
-        return self.old[name]
+        value = self.old[name]
+        if not self.valid(value):
+            raise KeyError(name)
+        return value
 
     def __getitem__(self, name: str) -> V:
         try:
@@ -137,13 +174,13 @@ class Memo(MutableMapping[str, V]):
 class _Files(Memo[V]):
     """A memo kept as one pickle file per key in ``folder``, read when looked up."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__()
+    def __init__(self, folder: Path, valid: Callable[[object], bool]) -> None:
+        super().__init__(valid=valid)
         self.folder = folder
 
     def _missing(self, name: str) -> V:
         value = _load(self.folder / f"{name}.pickle")
-        if value is None:
+        if value is None or not self.valid(value):
             raise KeyError(name)
         self.old[name] = value
         return value  # type: ignore[no-any-return]
@@ -155,17 +192,30 @@ class _Files(Memo[V]):
                 _save(self.folder / f"{name}.pickle", value)
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
-                if path.stem not in self.used:
+                if path.suffix == ".pickle" and path.stem not in self.used:
                     path.unlink()
 
 
+def _is_digest_entry(value: object) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], Digest)
+        and isinstance(value[1], list)
+    )
+
+
 class BuildCache:
-    """The memos of one build (see the module docstring); call :meth:`save` after it."""
+    """The memos of one build (see the module docstring).
+
+    :meth:`save_classes` may be called as soon as the papers are classified (it frees
+    the memo's memory for the steps after); :meth:`save` after the build.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = root / code_version()
-        self.digests: _Files[Any] = _Files(self.folder / "digests")
+        self.digests: _Files[Any] = _Files(self.folder / "digests", _is_digest_entry)
         """Digest key (:func:`generator.digests.digest_key`) -> (Digest, warnings)."""
         self._classes: dict[str, Memo[Any]] = {}
 
@@ -173,20 +223,61 @@ class BuildCache:
         """Paper key -> (topics, tags) under ``taxonomy`` (the same memo on every call)."""
         name = f"classes-{key(repr(taxonomy))}"
         if name not in self._classes:
-            loaded = _load(self.folder / f"{name}.pickle")
-            self._classes[name] = Memo(loaded if isinstance(loaded, dict) else None)
+            self._classes[name] = Memo(_read_classes(self.folder / f"{name}.tsv"))
         return self._classes[name]
+
+    def _mark(self) -> None:
+        """Tag the cache folder (backup tools skip it) and mark this version's folder."""
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not (self.root / "CACHEDIR.TAG").exists():
+                (self.root / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, "ascii")
+            if not (self.folder / MARKER).exists():
+                (self.folder / MARKER).write_text("paperfeed build cache\n", "ascii")
+
+    def save_classes(self) -> None:
+        """Write the classifications this build used, delete the others, forget them all."""
+        self._mark()
+        for name, memo in sorted(self._classes.items()):
+            if memo.changed:
+                _write(self.folder / f"{name}.tsv", _classes_text(memo.used))
+            memo.old, memo.used = {}, {}
+        with contextlib.suppress(OSError):
+            for path in self.folder.glob("classes-*"):
+                if path.stem not in self._classes:
+                    path.unlink()
 
     def save(self) -> None:
         """Write what this build computed and delete what it did not use."""
+        self._mark()
         self.digests.save()
-        for name, memo in sorted(self._classes.items()):
-            if memo.changed:
-                _save(self.folder / f"{name}.pickle", memo.used)
+        if any(memo.used for memo in self._classes.values()):
+            self.save_classes()
         with contextlib.suppress(OSError):
-            for path in self.folder.glob("classes-*.pickle"):
-                if path.stem not in self._classes:
-                    path.unlink()
             for path in self.root.iterdir():  # older paperfeeds' caches, nothing else
-                if path != self.folder and _VERSION.fullmatch(path.name) and path.is_dir():
+                if (
+                    path != self.folder
+                    and _VERSION.fullmatch(path.name)
+                    and (path / MARKER).is_file()
+                ):
                     shutil.rmtree(path, ignore_errors=True)
+
+
+def _classes_text(memo: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]) -> bytes:
+    """One line a paper: key, topics, tags, tab-separated (slugs have no spaces)."""
+    lines = (f"{k}\t{' '.join(topics)}\t{' '.join(tags)}\n" for k, (topics, tags) in memo.items())
+    return "".join(lines).encode("ascii")
+
+
+def _read_classes(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """What :func:`_classes_text` wrote; lines that are not three fields are skipped."""
+    try:
+        text = path.read_bytes().decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    memo = {}
+    for line in text.splitlines():
+        fields = line.split("\t")
+        if len(fields) == 3:
+            memo[fields[0]] = (tuple(fields[1].split()), tuple(fields[2].split()))
+    return memo

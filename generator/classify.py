@@ -308,10 +308,10 @@ def check_overrides(digests: Iterable[Digest], taxonomy: Taxonomy) -> list[Probl
     return problems
 
 
-def classify(
-    feed: Feed, taxonomy: Taxonomy, related_k: int = 5, memo: ClassMemo | None = None
-) -> Classification:
-    """Topics, tags and related papers of every paper of ``feed``.
+def topics_and_tags(
+    feed: Feed, taxonomy: Taxonomy, memo: ClassMemo | None = None
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Paper id -> topics and paper id -> tags (see :func:`classify_topics`, :func:`classify_tags`).
 
     With a ``memo`` (for this taxonomy), a paper classified before is not matched again.
     Raises :class:`InputError` when a digest names a topic or tag the taxonomy lacks.
@@ -319,7 +319,14 @@ def classify(
     problems = check_overrides(feed.digests, taxonomy)
     if problems:
         raise InputError(problems)
-    topics, tags = _classify(feed.papers, taxonomy, topics=True, tags=True, memo=memo)
+    return _classify(feed.papers, taxonomy, topics=True, tags=True, memo=memo)
+
+
+def classify(
+    feed: Feed, taxonomy: Taxonomy, related_k: int = 5, memo: ClassMemo | None = None
+) -> Classification:
+    """Topics, tags and related papers of every paper of ``feed`` (see :func:`topics_and_tags`)."""
+    topics, tags = topics_and_tags(feed, taxonomy, memo)
     return Classification(
         topics=topics, tags=tags, related=related_papers(feed.papers, k=related_k)
     )

@@ -73,7 +73,7 @@ def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
             "--no-cache",
             action="store_true",
             help="parse and classify every digest afresh, without reading or writing the "
-            "build cache (.cache/plugin/paperfeed)",
+            "build cache (the plugin's 'cache_dir', by default .cache/plugin/paperfeed)",
         )
 
 

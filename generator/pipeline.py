@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.cache import BuildCache
-from generator.classify import check_overrides, classify
+from generator.classify import check_overrides, topics_and_tags
 from generator.digests import find_digests, read_digests_with_warnings
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Feed, Taxonomy
+from generator.related import related_papers
 from generator.render import SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
@@ -172,8 +173,11 @@ def generate(
     with _no_cycle_collection():
         feed = build_feed(digests)
         t1 = time.perf_counter()
-        memo = cache.classes(taxonomy) if cache else None
-        classes = classify(feed, taxonomy, related_k=settings.related_k, memo=memo)
+        topics, tags = topics_and_tags(feed, taxonomy, cache.classes(taxonomy) if cache else None)
+        if cache:
+            cache.save_classes()  # now: its memory goes to related papers and rendering
+        related = related_papers(feed.papers, k=settings.related_k)
+        classes = Classification(topics=topics, tags=tags, related=related)
         t2 = time.perf_counter()
     files: dict[str, str | bytes] = {}
     if sink is None:

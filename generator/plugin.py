@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
-from generator.cache import BuildCache
+from generator.cache import BuildCache, misplaced
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
 from generator.pipeline import Generated, generate, load_inputs
@@ -95,9 +95,28 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         base_dir = Path(config.config_file_path or ".").parent
         return (base_dir / str(self.option(name))).resolve()
 
-    def build_cache(self, config: MkDocsConfig) -> BuildCache | None:
-        """The build cache, unless the ``cache`` option (or ``--no-cache``) turned it off."""
-        return BuildCache(self.path(config, "cache_dir")) if self.option("cache") else None
+    def build_cache(
+        self, config: MkDocsConfig, others: dict[str, Path] | None = None
+    ) -> BuildCache | None:
+        """The build cache, unless the ``cache`` option (or ``--no-cache``) turned it off.
+
+        Raises PluginError when ``cache_dir`` overlaps the docs, the site, the digests or
+        ``others``."""
+        if not self.option("cache"):
+            return None
+        folder = self.path(config, "cache_dir")
+        problem = misplaced(
+            folder,
+            {
+                "docs": Path(config.docs_dir),
+                "site": Path(config.site_dir),
+                "digests": self.path(config, "digests"),
+                **(others or {}),
+            },
+        )
+        if problem:
+            raise PluginError(f"paperfeed: {problem}")
+        return BuildCache(folder)
 
     def settings(self, config: MkDocsConfig) -> SiteSettings:
         site_url = config.site_url or ""

@@ -101,7 +101,15 @@ def prepare(
     config = _load_config(options)
     plugin = _plugin(config, options)
     _check_paths(plugin, config)
-    cache = plugin.build_cache(config)
+    from mkdocs.exceptions import PluginError
+
+    try:
+        cache = plugin.build_cache(
+            config,
+            {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)},
+        )
+    except PluginError as e:
+        raise UsageError(str(e).removeprefix("paperfeed: ")) from None
     digests, taxonomy, warnings = load_inputs(
         plugin.path(config, "digests"), plugin.path(config, "taxonomy"), cache
     )

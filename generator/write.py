@@ -54,11 +54,14 @@ def check_relpath(path: str) -> None:
     parts = path.split("/")
     if path.startswith("/") or "" in parts or "." in parts or ".." in parts:
         raise ValueError(f"refusing to write outside the output folder: {path!r}")
-    if (
-        "\\" in path
-        or "\x00" in path
-        or any(len(part) > 63 and len(part.encode()) > 255 for part in parts)
-    ):
+    portable = "\\" not in path and "\x00" not in path
+    if portable and not path.isascii():
+        try:
+            path.encode()
+        except UnicodeEncodeError:  # a lone surrogate
+            portable = False
+    # A part of at most 63 characters is at most 252 bytes of UTF-8.
+    if not portable or any(len(part) > 63 and len(part.encode()) > 255 for part in parts):
         raise ValueError(f"not a portable file name: {path!r}")
 
 

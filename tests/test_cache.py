@@ -7,6 +7,8 @@ matched again. Each test compares with a generate that uses no cache at all.
 
 from __future__ import annotations
 
+import pickle
+import re
 import shutil
 from pathlib import Path
 
@@ -15,7 +17,7 @@ from project import FIXTURES, REPO, make_project, taxonomy_source, tree_files
 
 import generator.classify as classify_module
 import generator.digests as digests_module
-from generator.cache import BuildCache, Memo, code_version
+from generator.cache import MARKER, BuildCache, Memo, code_version
 from generator.classify import paper_key
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import SiteSettings
@@ -123,7 +125,7 @@ def test_a_taxonomy_change_classifies_again(inputs: tuple[Path, Path], tmp_path:
     warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
     _same(warm, _generate(digests, taxonomy, None))
     assert warm.classes.topics != before.classes.topics
-    files = list((tmp_path / "cache" / code_version()).glob("classes-*.pickle"))
+    files = list((tmp_path / "cache" / code_version()).glob("classes-*"))
     assert len(files) == 1, "the previous taxonomy's classifications are deleted"
 
 
@@ -135,9 +137,13 @@ def test_unreadable_cache_files_are_ignored_and_rewritten(
     _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
     folder = tmp_path / "cache" / code_version()
     entries = sorted(folder.rglob("*.pickle"))
-    assert len(entries) == len(list(digests.iterdir())) + 1  # one per digest, the classes
+    assert len(entries) == len(list(digests.iterdir()))  # one per digest
     for path in entries:
         path.write_bytes(path.read_bytes()[:40])  # truncated
+    (classes,) = folder.glob("classes-*.tsv")
+    lines = classes.read_text("ascii").splitlines()
+    assert len(lines) == len(fresh.feed.papers)
+    classes.write_text("\n".join(["x", "a\tb", *lines[: len(lines) // 2]]) + "\nhalf", "ascii")
     _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
     _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
 
@@ -146,10 +152,19 @@ def test_what_a_build_did_not_use_is_deleted(inputs: tuple[Path, Path], tmp_path
     digests, taxonomy = inputs
     root = tmp_path / "cache"
     (root / "0123456789abcdef" / "digests").mkdir(parents=True)  # an older paperfeed's
+    (root / "0123456789abcdef" / MARKER).write_text("", "ascii")
+    (root / "fedcba9876543210").mkdir()  # named like one, but not marked: not ours
     (root / "social").mkdir()  # not ours (a cache_dir shared with another plugin)
     (root / "notes.txt").write_text("not ours either", "utf-8")
     _generate(digests, taxonomy, BuildCache(root))
-    assert sorted(p.name for p in root.iterdir()) == sorted([code_version(), "notes.txt", "social"])
+    assert sorted(p.name for p in root.iterdir()) == sorted(
+        [code_version(), "CACHEDIR.TAG", "fedcba9876543210", "notes.txt", "social"]
+    )
+    assert (
+        (root / "CACHEDIR.TAG")
+        .read_text("ascii")
+        .startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    )
     before = len(list((root / code_version() / "digests").iterdir()))
     (digests / "2025-03-21-hostile.txt").unlink()
     _generate(digests, taxonomy, BuildCache(root))
@@ -234,3 +249,69 @@ def test_a_paper_whose_input_changed_is_classified_again(
         _same(warm, _generate(digests, taxonomy, None))
         results.append(warm.classes)
     assert results[0] != results[1]
+
+
+def test_a_renamed_digest_is_read_again(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """Same bytes, new name: the digest's slug (its page) comes from the name."""
+    digests, taxonomy = inputs
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    (digests / "2025-03-14-hf-papers.txt").rename(digests / "2025-03-14-daily.txt")
+    warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    _same(warm, _generate(digests, taxonomy, None))
+    assert "2025-03-14-daily" in {d.slug for d in warm.feed.digests}
+
+
+def test_a_moved_digests_folder_is_read_again(inputs: tuple[Path, Path], tmp_path: Path) -> None:
+    """Same names and bytes, another folder: error messages name the new place."""
+    digests, taxonomy = inputs
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    moved = digests.rename(tmp_path / "moved")
+    warm = _generate(moved, taxonomy, BuildCache(tmp_path / "cache"))
+    _same(warm, _generate(moved, taxonomy, None))
+    assert all("moved" in d.source for d in warm.feed.digests)
+    assert warm.warnings and all("moved" in w.file for w in warm.warnings)
+
+
+def test_a_paper_whose_title_changed_is_classified_again(tmp_path: Path) -> None:
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    taxonomy = taxonomy_source()
+    results = []
+    for title in ("A Plain Title", "Parameter-Efficient Fine-Tuning With LoRA"):
+        (digests / "2025-03-25.yml").write_text(
+            "date: 2025-03-25\npapers:\n  - arxiv: '2503.00001'\n"
+            f"    title: {title}\n    abstract: Some text.\n",
+            "utf-8",
+        )
+        warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+        _same(warm, _generate(digests, taxonomy, None))
+        results.append(warm.classes)
+    assert results[0].topics != results[1].topics
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    digests, taxonomy = inputs
+    fresh = _generate(digests, taxonomy, None)
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    for path in (tmp_path / "cache" / code_version() / "digests").iterdir():
+        path.write_bytes(pickle.dumps(("not", "a digest")))
+    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+
+
+@pytest.mark.parametrize("where", ["docs/cache", ".", "site", "digests/.cache", "build"])
+def test_a_cache_dir_that_overlaps_the_project_folders_is_refused(
+    tmp_path: Path, where: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path / "p", {"2025-03-25-extra.yml": EXTRA})
+    config = project.config.read_text("utf-8")
+    assert "  - paperfeed" in config
+    project.config.write_text(
+        re.sub(r"( +)- paperfeed:?\n", rf"\1- paperfeed:\n\1    cache_dir: {where}\n", config),
+        "utf-8",
+    )
+    assert project.build("--markdown-only") == 2
+    err = capsys.readouterr().err
+    assert "cache_dir" in err and "give the cache a folder of its own" in err
+    assert not list(project.root.rglob("*.pickle"))

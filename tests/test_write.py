@@ -46,7 +46,20 @@ def test_no_temporary_folders_are_left_behind(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "bad", ["../evil.md", "/etc/passwd", "a/../../b.md", "", "a//b.md", "./a.md", "x" * 300]
+    "bad",
+    [
+        "../evil.md",
+        "/etc/passwd",
+        "a/../../b.md",
+        "",
+        "a//b.md",
+        "./a.md",
+        "x" * 300,
+        "é" * 128,  # 256 bytes
+        "a\\b.md",
+        "a\x00b.md",
+        "papers/\udc80.md",  # not UTF-8
+    ],
 )
 def test_paths_outside_the_folder_are_refused(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError):
@@ -57,6 +70,12 @@ def test_paths_outside_the_folder_are_refused(tmp_path: Path, bad: str) -> None:
         sync_tree({"ok.md": "x", bad: "evil"}, dest)
     assert tree(dest) == {"keep.md": b"K"}, "a refused write changed the folder"
     assert not (tmp_path / "evil.md").exists()
+
+
+def test_long_utf8_names_up_to_255_bytes_are_written(tmp_path: Path) -> None:
+    name = "é" * 127 + "x"  # 255 bytes
+    sync_tree({f"papers/{name}": "x"}, tmp_path / "pages")
+    assert (tmp_path / "pages" / "papers" / name).read_text("utf-8") == "x"
 
 
 def test_recover_restores_the_old_tree_after_a_crash_between_renames(tmp_path: Path) -> None:
