@@ -3,7 +3,7 @@
 parse   -> :class:`Digest` (with :class:`Entry` records, one per paper occurrence)
 model   -> :class:`Feed` (unique :class:`Paper` records with their appearances)
 classify-> :class:`Classification` (topics, tags and related papers per paper id)
-render  -> ``dict[str, str | bytes]`` (relative path -> file text or bytes)
+render  -> (relative path, :data:`Content`) pairs: file text, bytes, or bytes in pieces
 
 All text fields hold the curator's *untrusted* text, already decoded, NFC
 normalised and whitespace-collapsed. Nothing here is escaped: escaping is the
@@ -13,8 +13,13 @@ renderer's job, done at the last moment for the format being written.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
+
+Content = str | bytes | Iterator[bytes]
+"""A generated file: its text (written as UTF-8), its bytes, or its bytes a piece at a time
+(``papers.json``: written as it is made, never held whole)."""
 
 LinkKind = Literal["code", "project", "other"]
 

@@ -20,7 +20,7 @@ from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Feed, Taxonomy
 from generator.related import related_papers
-from generator.render import SiteSettings, iter_site, render_site
+from generator.render import Content, SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
 
@@ -147,8 +147,8 @@ def account(
 
 
 def _recording(
-    pages: Iterable[tuple[str, str | bytes]], seen: list[str]
-) -> Iterator[tuple[str, str | bytes]]:
+    pages: Iterable[tuple[str, Content]], seen: list[str]
+) -> Iterator[tuple[str, Content]]:
     for path, text in pages:
         seen.append(path)
         yield path, text
@@ -159,7 +159,7 @@ def generate(
     taxonomy: Taxonomy,
     settings: SiteSettings,
     warnings: list[Problem] | None = None,
-    sink: Callable[[Iterable[tuple[str, str | bytes]]], object] | None = None,
+    sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
     cache: BuildCache | None = None,
 ) -> Generated:
     """Everything between reading and writing: pure, deterministic.

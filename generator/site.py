@@ -22,6 +22,7 @@ from typing import Any
 
 from generator.errors import BuildFailed, UsageError
 from generator.pipeline import Generated, generate, load_inputs
+from generator.render import Content
 from generator.write import WriteStats, new_sibling, recover, swap_in, sync_tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
@@ -95,7 +96,7 @@ def _check_paths(plugin: Any, config: Any) -> None:
 
 def prepare(
     options: BuildOptions,
-    sink: Callable[[Iterable[tuple[str, str | bytes]]], object] | None = None,
+    sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
 ) -> tuple[Any, Any, Generated]:
     """Load the MkDocs config and generate every page (handed to ``sink`` if given)."""
     config = _load_config(options)

@@ -20,9 +20,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from generator.model import Content
 
 MANIFEST = ".paperfeed-manifest.json"
 
@@ -130,13 +132,24 @@ _DETACHED: list[subprocess.Popen[bytes]] = []
 _DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
+def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
+    """Write ``pieces`` to a new file ``target``; the content's hash (as :func:`_digest`)."""
+    h = hashlib.sha256()
+    with open(target, "xb") as f:
+        for piece in pieces:
+            h.update(piece)
+            f.write(piece)
+    return h.hexdigest()
+
+
 def sync_tree(
-    files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]], dest: Path
+    files: Mapping[str, Content] | Iterable[tuple[str, Content]], dest: Path
 ) -> WriteStats:
     """Make ``dest`` hold exactly ``files`` (relative POSIX path -> content), atomically.
 
     ``files`` is a mapping or an iterable of pairs (consumed once, so a large site can be
-    written as it is rendered). A file whose content hash matches the previous build's
+    written as it is rendered); a content given in pieces is written as they come, never
+    held whole. A file whose content hash matches the previous build's
     manifest is hard-linked from the old tree instead of written. Files not in ``files``
     disappear. Two files with the same path are refused.
     """
@@ -154,9 +167,6 @@ def sync_tree(
             if path in manifest:
                 raise ValueError(f"two files want the path {path!r}")
             check_relpath(path)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            digest = _digest(data)
-            manifest[path] = digest
             folder = path.rpartition("/")[0]
             if folder not in folders:
                 os.makedirs(f"{new_s}/{folder}", exist_ok=True)
@@ -164,6 +174,20 @@ def sync_tree(
                     folders.add(folder)
                     folder = folder.rpartition("/")[0]
             target = f"{new_s}/{path}"
+            if not isinstance(content, str | bytes):
+                digest = manifest[path] = _write_pieces(content, target)
+                if previous.get(path) == digest:  # keep the old file (its inode and mtime)
+                    try:
+                        os.link(f"{dest_s}/{path}", f"{target}.unchanged")
+                        os.replace(f"{target}.unchanged", target)
+                        unchanged += 1
+                        continue
+                    except OSError:
+                        pass
+                written += 1
+                continue
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            digest = manifest[path] = _digest(data)
             if previous.get(path) == digest:
                 try:  # fails if the old file is gone or is not a file
                     os.link(f"{dest_s}/{path}", target)

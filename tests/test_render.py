@@ -15,7 +15,7 @@ from project import make_project
 
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Entry, Taxonomy, Topic
-from generator.render import SiteSettings, render_site
+from generator.render import SiteSettings, feeds, iter_site, render_site
 from generator.render.common import listing_path, page_url, pager, parts_of, rel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,3 +109,18 @@ def test_papers_json_is_one_json_document_written_a_paper_at_a_time() -> None:
     assert [p["title"] for p in data["papers"]] == [p.title for p in feed.papers]  # type: ignore[attr-defined]
     whole = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert files["papers.json"] == whole.encode("utf-8")
+
+
+def test_papers_json_comes_in_pieces_that_make_the_same_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a writer gets: pieces of about ``CHUNK`` bytes, never the whole file at once."""
+    feed, taxonomy, classes = feed_of(40)
+    whole = render_site(feed, taxonomy, classes, SiteSettings())["papers.json"]  # type: ignore[arg-type]
+    monkeypatch.setattr(feeds, "CHUNK", 1000)
+    pieces = dict(iter_site(feed, taxonomy, classes, SiteSettings()))["papers.json"]  # type: ignore[arg-type]
+    assert not isinstance(pieces, str | bytes)
+    parts = list(pieces)
+    assert len(parts) > 5
+    assert all(len(part) < 1000 + 4000 for part in parts)
+    assert b"".join(parts) == whole

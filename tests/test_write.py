@@ -26,6 +26,21 @@ def test_sync_writes_exactly_the_files(tmp_path: Path) -> None:
     assert (stats.written, stats.unchanged, stats.removed) == (2, 0, 0)
 
 
+def test_content_in_pieces_is_written_and_kept_when_unchanged(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    stats = sync_tree([("a.json", iter([b"[1,", b"2]"])), ("b.md", "B")], dest)
+    assert tree(dest) == {"a.json": b"[1,2]", "b.md": b"B"}
+    assert (stats.written, stats.unchanged) == (2, 0)
+    inode = (dest / "a.json").stat().st_ino
+    stats = sync_tree([("a.json", iter([b"[1", b",2]"])), ("b.md", "B")], dest)
+    assert (stats.written, stats.unchanged) == (0, 2)
+    assert (dest / "a.json").stat().st_ino == inode
+    assert not [p for p in dest.iterdir() if p.name.endswith(".unchanged")]
+    stats = sync_tree([("a.json", iter([b"[3]"])), ("b.md", "B")], dest)
+    assert (stats.written, stats.unchanged) == (1, 1)
+    assert tree(dest) == {"a.json": b"[3]", "b.md": b"B"}
+
+
 def test_only_changed_files_are_rewritten_and_stale_ones_removed(tmp_path: Path) -> None:
     dest = tmp_path / "pages"
     sync_tree({"a.md": "A", "b.md": "B", "old.md": "O"}, dest)

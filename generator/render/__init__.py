@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.model import Classification, Feed, Taxonomy
+from generator.model import Classification, Content, Feed, Taxonomy
 from generator.render.common import SiteSettings, make_context
-from generator.render.feeds import atom_feed, papers_json
+from generator.render.feeds import atom_feed, papers_json_chunks
 from generator.render.pages import all_pages
 
-__all__ = ["SiteSettings", "iter_site", "render_site"]
+__all__ = ["Content", "SiteSettings", "iter_site", "render_site"]
 
 GENERATED_ROOTS = ("index.md", "topics", "tags", "archive", "papers", "feed.xml", "papers.json")
 """The paths the generator owns in a site's docs; a hand-written file there is an error."""
@@ -21,15 +21,16 @@ GENERATED_ROOTS = ("index.md", "topics", "tags", "archive", "papers", "feed.xml"
 
 def iter_site(
     feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
-) -> Iterator[tuple[str, str | bytes]]:
-    """Every generated file as (path, text), one at a time (a large feed never has to be
-    held in memory whole when the files go straight to disk)."""
+) -> Iterator[tuple[str, Content]]:
+    """Every generated file as (path, content), one at a time (a large feed never has to be
+    held in memory whole when the files go straight to disk). A content given in pieces
+    must be consumed before the next file is asked for."""
     ctx = make_context(feed, taxonomy, classes, settings)
     yield from all_pages(ctx)
     ctx.items.clear()  # the pages are done: papers.json gets their memory
     ctx.fragments.clear()
     yield "feed.xml", atom_feed(ctx)
-    yield "papers.json", papers_json(ctx)
+    yield "papers.json", papers_json_chunks(ctx)
 
 
 def render_site(
@@ -37,8 +38,8 @@ def render_site(
 ) -> dict[str, str | bytes]:
     """Every generated file, as a dict sorted by path."""
     files: dict[str, str | bytes] = {}
-    for path, text in iter_site(feed, taxonomy, classes, settings):
+    for path, content in iter_site(feed, taxonomy, classes, settings):
         if path in files:
             raise AssertionError(f"two generated pages want the path {path!r}")
-        files[path] = text
+        files[path] = content if isinstance(content, str | bytes) else b"".join(content)
     return dict(sorted(files.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -100,11 +101,19 @@ def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:
     }
 
 
-def papers_json(ctx: Context) -> bytes:
-    """The whole feed as compact JSON: digests, topics, tags and every paper, newest first.
+CHUNK = 1 << 20
+"""About how many bytes of ``papers.json`` :func:`papers_json_chunks` yields at a time."""
 
-    Written a paper at a time (the same bytes as one ``json.dumps`` of the whole document,
-    tested): at 100,000 papers the records of the whole feed would hold hundreds of MB.
+
+def papers_json(ctx: Context) -> bytes:
+    """The whole feed as compact JSON: digests, topics, tags and every paper, newest first."""
+    return b"".join(papers_json_chunks(ctx))
+
+
+def papers_json_chunks(ctx: Context) -> Iterator[bytes]:
+    """:func:`papers_json` a piece at a time, so that a writer never holds it whole (280 MB
+    at 100,000 papers). Written a paper at a time: the same bytes as one ``json.dumps`` of
+    the whole document (tested).
     """
     head = {
         "generator": "paperfeed",
@@ -127,15 +136,18 @@ def papers_json(ctx: Context) -> bytes:
             for t in ctx.taxonomy.topics
         ],
     }
-    out = io.BytesIO()  # grows in place; getvalue() hands over its buffer, uncopied
+    out = io.BytesIO()
     out.write(_compact(head)[:-1].encode())
     out.write(b',"papers":[')
     for n, paper in enumerate(ctx.feed.papers):
         if n:
             out.write(b",")
         out.write(_compact(paper_record(ctx, paper)).encode())
+        if out.tell() >= CHUNK:
+            yield out.getvalue()
+            out = io.BytesIO()
     out.write(b"]}\n")
-    return out.getvalue()
+    yield out.getvalue()
 
 
 def _compact(value: Any) -> str:
