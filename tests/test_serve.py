@@ -1,0 +1,123 @@
+"""``paperfeed serve``: the live preview serves the site and rebuilds when the inputs change.
+
+A real server in a subprocess on 127.0.0.1 (a free port), polled over HTTP: the first
+build is served; a digest added to the folder shows up as its paper's page, a digest
+edited changes the page, and the build cache is what the rebuilds read.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from project import REPO, Project, make_project
+
+FIRST = """\
+date: 2025-03-25
+papers:
+  - title: A First Paper On Diffusion Models
+    abstract: Diffusion models for image generation.
+"""
+SECOND = """\
+date: 2025-03-26
+papers:
+  - title: A Second Paper On Reward Models
+    abstract: Reward models for reinforcement learning from human feedback.
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def _wait_for(check: Callable[[], bool], what: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if check():
+            return
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    proc.terminate()
+    out = proc.communicate(timeout=10)[0]
+    raise AssertionError(f"timed out waiting for {what}; the server said:\n{out}")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Project, str, subprocess.Popen[str]]]:
+    project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "serve",
+            "--config",
+            str(project.config),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield project, f"http://127.0.0.1:{port}", proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def _base(url: str) -> str:
+    """The served root: MkDocs serves under site_url's path (``/paperfeed/`` here)."""
+    for path in ("/paperfeed/", "/"):
+        status, html = _get(url + path)
+        if status == 200 and "A First Paper On Diffusion Models" in html:
+            return url + path
+    return ""
+
+
+def test_serve_rebuilds_when_a_digest_is_added_or_edited(
+    served: tuple[Project, str, subprocess.Popen[str]],
+) -> None:
+    project, url, proc = served
+    _wait_for(lambda: bool(_base(url)), "the first build", proc)
+    base = _base(url)
+    assert (project.root / ".cache" / "plugin" / "paperfeed").is_dir()
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    second = base + "papers/a-second-paper-on-reward-models/"
+    _wait_for(lambda: _get(second)[0] == 200, "the added digest's paper", proc)
+    assert "Reward models for reinforcement learning" in _get(second)[1]
+    assert "A Second Paper On Reward Models" in _get(base)[1]  # the latest digest
+
+    project.write_digest("2025-03-26-second.yml", SECOND.replace("human feedback", "AI feedback"))
+    _wait_for(lambda: "from AI feedback" in _get(second)[1], "the edited abstract", proc)
+    assert proc.poll() is None, "the server stopped"
