@@ -86,6 +86,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """True when the navigation is ours: hand-written pages are then kept out of it."""
         self.shells: Shells | None = None
         self._context: dict[str, Any] | None = None
+        self.serving = False
+        """Set by ``paperfeed serve``: the Pagefind index is then built in the background."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -133,6 +135,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
     # Events ----------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from generator.search import stop_background_index
+
+        stop_background_index()  # the previous preview's, before MkDocs empties the site
         if self.generated is None:
             cache = self.build_cache(config)
             try:
@@ -251,12 +256,26 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 f"{self.shells.rendered} rendered by the theme template"
             )
         if self.backend == "pagefind":
-            from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin, run_pagefind
+            from generator.search import (
+                SEARCH_PLUGIN_KEY,
+                PagefindSearchPlugin,
+                index_in_background,
+                run_pagefind,
+            )
 
             stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
             documents = None
             if isinstance(stand_in, PagefindSearchPlugin):
                 documents = stand_in.documents
+            if self.serving:
+                if isinstance(stand_in, PagefindSearchPlugin):
+                    stand_in.documents = None  # the indexer owns them now
+                index_in_background(Path(config.site_dir), documents)
+                log.info(
+                    "paperfeed: building the search index in the background (Pagefind); "
+                    "search works once it says it is ready"
+                )
+                return
             try:
                 run_pagefind(Path(config.site_dir), documents=documents)
             finally:

@@ -34,10 +34,13 @@ faster.
 
 from __future__ import annotations
 
+import argparse
+import atexit
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -320,3 +323,65 @@ def run_pagefind(
     pages = int(m.group(1)) if m else -1
     files = [p for p in bundle.rglob("*") if p.is_file()]
     return {"pages": pages, "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+
+
+_BACKGROUND: list[tuple[subprocess.Popen[bytes], Path | None]] = []
+"""The live preview's search indexer, if one was started, and its documents folder."""
+
+
+def index_in_background(site_dir: Path, documents: Path | None) -> None:
+    """Start :func:`run_pagefind` on a built site without waiting for it (``paperfeed
+    serve``: the pages are served at once, search works a little later). The indexer
+    owns ``documents`` and removes it when done. One at a time: a newer build stops an
+    older indexer first (:func:`stop_background_index`), as does leaving the process."""
+    stop_background_index()
+    args = [sys.executable, "-m", "generator.search", os.fspath(site_dir)]
+    if documents is not None:
+        args += ["--documents", os.fspath(documents)]
+    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+    _BACKGROUND.append((proc, documents))
+
+
+def stop_background_index() -> None:
+    """Stop a background indexer still running and remove its documents folder."""
+    while _BACKGROUND:
+        proc, documents = _BACKGROUND.pop()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if documents is not None:
+            shutil.rmtree(documents, ignore_errors=True)
+
+
+atexit.register(stop_background_index)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m generator.search SITE [--documents DIR]``: what
+    :func:`index_in_background` runs. Removes DIR when done; reports on stderr."""
+    parser = argparse.ArgumentParser(
+        prog="python -m generator.search",
+        description="Build the Pagefind search index of a built site, in place (what "
+        "paperfeed serve runs in the background).",
+    )
+    parser.add_argument("site", type=Path, help="the built site")
+    parser.add_argument("--documents", type=Path, help="search documents (removed when done)")
+    args = parser.parse_args(argv)
+    try:
+        stats = run_pagefind(args.site, documents=args.documents)
+    except (PagefindMissingError, PagefindError, OSError, subprocess.SubprocessError) as e:
+        print(f"paperfeed: the search index failed: {e}", file=sys.stderr)
+        return 1
+    finally:
+        if args.documents is not None:
+            shutil.rmtree(args.documents, ignore_errors=True)
+    print(f"paperfeed: search index ready ({stats['pages']} pages)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -208,6 +208,7 @@ def serve(options: BuildOptions, dev_addr: str) -> None:
 
     def apply_overrides(cfg: Any) -> None:
         cfg.plugins["paperfeed"].overrides.update(overrides)
+        cfg.plugins["paperfeed"].serving = True
 
     _install_override_hook(apply_overrides)
     mkdocs_serve(os.fspath(options.config_file), dev_addr=dev_addr, livereload=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from project import REPO, Project, make_project
+
+from generator.search import SCRATCH_PREFIX, _scratch
 
 FIRST = """\
 date: 2025-03-25
@@ -62,8 +65,10 @@ def _wait_for(check: Callable[[], bool], what: str, proc: subprocess.Popen[str])
     raise AssertionError(f"timed out waiting for {what}; the server said:\n{out}")
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[Project, str, subprocess.Popen[str]]]:
+@pytest.fixture(params=[[]])
+def served(
+    tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[tuple[Project, str, subprocess.Popen[str]]]:
     project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
     port = _free_port()
     proc = subprocess.Popen(
@@ -76,6 +81,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Project, str, subprocess.Popen[str]
             str(project.config),
             "--dev-addr",
             f"127.0.0.1:{port}",
+            *request.param,
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -120,4 +126,29 @@ def test_serve_rebuilds_when_a_digest_is_added_or_edited(
 
     project.write_digest("2025-03-26-second.yml", SECOND.replace("human feedback", "AI feedback"))
     _wait_for(lambda: "from AI feedback" in _get(second)[1], "the edited abstract", proc)
+    assert proc.poll() is None, "the server stopped"
+
+
+@pytest.mark.parametrize("served", [["--search", "pagefind"]], indirect=True)
+def test_serve_builds_the_pagefind_index_in_the_background(
+    served: tuple[Project, str, subprocess.Popen[str]],
+) -> None:
+    """Pages are served before the index is done; the index follows every rebuild, and
+    its scratch documents are removed once it is built."""
+    project, url, proc = served
+    scratch = Path(_scratch() or tempfile.gettempdir())
+    before = set(scratch.glob(f"{SCRATCH_PREFIX}*"))
+    _wait_for(lambda: bool(_base(url)), "the first build", proc)
+    base = _base(url)
+    bundle = base + "pagefind/pagefind.js"
+    _wait_for(lambda: _get(bundle)[0] == 200, "the search index", proc)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    second = base + "papers/a-second-paper-on-reward-models/"
+    _wait_for(lambda: _get(second)[0] == 200, "the added digest's paper", proc)
+    _wait_for(lambda: _get(bundle)[0] == 200, "the search index after the rebuild", proc)
+    entry = base + "pagefind/pagefind-entry.json"
+    _wait_for(lambda: '"page_count":2' in _get(entry)[1], "both papers in the index", proc)
+    _wait_for(
+        lambda: set(scratch.glob(f"{SCRATCH_PREFIX}*")) <= before, "the documents removed", proc
+    )
     assert proc.poll() is None, "the server stopped"
