@@ -138,6 +138,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         from generator.search import stop_background_index
 
         stop_background_index()  # the previous preview's, before MkDocs empties the site
+        if self.serving:
+            import gc
+
+            gc.collect()  # free the previous build (its pages hold reference cycles) first
         if self.generated is None:
             cache = self.build_cache(config)
             try:

@@ -371,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="the built site")
     parser.add_argument("--documents", type=Path, help="search documents (removed when done)")
     args = parser.parse_args(argv)
+    if hasattr(os, "nice"):
+        os.nice(10)  # the preview's own rebuilds come first (Pagefind inherits this)
     try:
         stats = run_pagefind(args.site, documents=args.documents)
     except (PagefindMissingError, PagefindError, OSError, subprocess.SubprocessError) as e:
