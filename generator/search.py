@@ -342,17 +342,22 @@ def index_in_background(site_dir: Path, documents: Path | None) -> None:
     _BACKGROUND.append((proc, documents))
 
 
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10) -> None:
+    """Ask ``proc`` to stop (SIGTERM); kill it if it has not after ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
 def stop_background_index() -> None:
     """Stop a background indexer still running and remove its documents folder."""
     while _BACKGROUND:
         proc, documents = _BACKGROUND.pop()
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_process(proc)
         if documents is not None:
             shutil.rmtree(documents, ignore_errors=True)
 

@@ -55,6 +55,13 @@ def _generate(digests: Path, taxonomy: Path, cache: BuildCache | None) -> Genera
     return generated
 
 
+def _fresh_and_cached(digests: Path, taxonomy: Path, cache: Path) -> Generated:
+    """A build without the cache; and a first build with it, which fills ``cache``."""
+    fresh = _generate(digests, taxonomy, None)
+    _generate(digests, taxonomy, BuildCache(cache))
+    return fresh
+
+
 def _same(a: Generated, b: Generated) -> None:
     assert list(a.files) == list(b.files)
     assert a.files == b.files
@@ -133,8 +140,7 @@ def test_unreadable_cache_files_are_ignored_and_rewritten(
     inputs: tuple[Path, Path], tmp_path: Path
 ) -> None:
     digests, taxonomy = inputs
-    fresh = _generate(digests, taxonomy, None)
-    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
     folder = tmp_path / "cache" / code_version()
     entries = sorted(folder.rglob("*.pickle"))
     assert len(entries) == len(list(digests.iterdir()))  # one per digest
@@ -293,8 +299,7 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss(
     inputs: tuple[Path, Path], tmp_path: Path
 ) -> None:
     digests, taxonomy = inputs
-    fresh = _generate(digests, taxonomy, None)
-    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
     for path in (tmp_path / "cache" / code_version() / "digests").iterdir():
         path.write_bytes(pickle.dumps(("not", "a digest")))
     _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)

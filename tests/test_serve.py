@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from project import REPO, Project, make_project
 
-from generator.search import SCRATCH_PREFIX, _scratch
+from generator.search import SCRATCH_PREFIX, _scratch, stop_process
 
 FIRST = """\
 date: 2025-03-25
@@ -91,12 +91,7 @@ def served(
     try:
         yield project, f"http://127.0.0.1:{port}", proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, timeout=20)
         if proc.stdout:
             proc.stdout.close()
 
