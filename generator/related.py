@@ -180,28 +180,33 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     return result
 
 
-def _counts(papers: Sequence[Paper]) -> tuple[Int32s, Int32s, Int32s, int]:
-    """(doc, term, count) of every term of every paper, sorted by doc then term; and the
-    number of terms. 32-bit integers: these are the largest arrays of the computation."""
+Chunk = tuple[int, Int32s, Int32s, Int32s]
+"""Counts of the papers from ``first`` on: (first, paper - first, term, count) of every
+term of every paper, sorted by paper then term."""
+
+
+def _counts(papers: Sequence[Paper]) -> tuple[list[Chunk], int]:
+    """The term counts of :data:`_COUNT_CHUNK` papers at a time, and the number of terms.
+    32-bit integers, and never joined into one array: these are the largest arrays of the
+    computation."""
     vocabulary = _Vocabulary()
-    chunks: list[tuple[Int32s, Int32s, Int32s]] = []
+    chunks: list[Chunk] = []
     for start in range(0, len(papers), _COUNT_CHUNK):
         words, first, doc, word = _occurrences(papers[start : start + _COUNT_CHUNK])
         term = vocabulary.terms(words, first)[word]
         keep = term >= 0
-        key = np.sort((doc[keep] + start) << 32 | term[keep])
+        key = np.sort(doc[keep] << 32 | term[keep])
         # Where each (paper, term) run starts; none at all when no word was indexable.
         run = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
         chunks.append(
             (
+                start,
                 (key[run] >> 32).astype(np.int32),
                 (key[run] & 0xFFFFFFFF).astype(np.int32),
                 np.diff(np.append(run, key.size)).astype(np.int32),
             )
         )
-    docs, terms, counts = zip(*chunks, strict=True)
-    size = len(vocabulary.of_stem)
-    return np.concatenate(docs), np.concatenate(terms), np.concatenate(counts), size
+    return chunks, len(vocabulary.of_stem)
 
 
 def _occurrences(papers: Sequence[Paper]) -> tuple[list[str], Ints, Ints, Ints]:
@@ -329,17 +334,38 @@ def _distinct(keys: list[Words]) -> tuple[Ints, Ints]:
 
 def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
     """Each paper's strongest (indexable) terms, strongest first, with their weight in its
-    unit-length TF-IDF vector: two ``(n, INDEXED_TERMS)`` arrays, term ``-1`` for none."""
+    unit-length TF-IDF vector: two ``(n, INDEXED_TERMS)`` arrays, term ``-1`` for none.
+
+    Weighed a chunk of :func:`_counts` at a time (the document frequencies first, over all
+    of them), each chunk dropped once weighed: the float arrays of all the (paper, term)
+    pairs would be the largest memory of the build at 100,000 papers. Every paper's numbers
+    are the same as in one pass: its pairs are summed and selected in the same order."""
     n = len(papers)
-    doc, term, count = _counts(papers)[:3]
-    size = int(term.max()) + 1 if term.size else 0
-    df = np.bincount(term, minlength=size)
+    chunks, size = _counts(papers)
+    df = np.zeros(size, dtype=np.int64)
+    for _, _, term, _ in chunks:
+        df += np.bincount(term, minlength=size)
     with np.errstate(divide="ignore"):
         idf = np.where(df < n, np.log(n / np.maximum(df, 1)), 0.0)
     useful = np.where((df > 1) & (df <= max(2, n // 2)), idf, 0.0)
+    terms = np.full((n, INDEXED_TERMS), -1, dtype=np.int64)
+    weights = np.zeros((n, INDEXED_TERMS))
+    chunks.reverse()
+    while chunks:
+        first, doc, term, count = chunks.pop()
+        m = min(n, first + _COUNT_CHUNK) - first
+        terms[first : first + m], weights[first : first + m] = _weigh(
+            doc, term, count, m, idf, useful
+        )
+    return terms, weights
+
+
+def _weigh(
+    doc: Int32s, term: Int32s, count: Int32s, n: int, idf: Floats, useful: Floats
+) -> tuple[Ints, Floats]:
+    """:func:`_vectors` for ``n`` papers whose (paper, term, count) are given."""
     # In place, to hold few arrays as long as all the (paper, term) pairs at a time.
     tf = np.log(count, dtype=np.float64)
-    del count
     tf += 1.0
     square = idf[term]
     square *= tf
