@@ -132,19 +132,12 @@ class Memo(MutableMapping[str, V]):
     not need is forgotten when the cache is saved.
     """
 
-    def __init__(
-        self, old: dict[str, V] | None = None, valid: Callable[[object], bool] = lambda _: True
-    ) -> None:
+    def __init__(self, old: dict[str, V] | None = None) -> None:
         self.old: dict[str, V] = old or {}
         self.used: dict[str, V] = {}
-        self.valid = valid
-        """Whether a value read from the cache has the right shape (else: a miss)."""
 
     def _missing(self, name: str) -> V:
-        value = self.old[name]
-        if not self.valid(value):
-            raise KeyError(name)
-        return value
+        return self.old[name]
 
     def __getitem__(self, name: str) -> V:
         try:
@@ -175,8 +168,10 @@ class _Files(Memo[V]):
     """A memo kept as one pickle file per key in ``folder``, read when looked up."""
 
     def __init__(self, folder: Path, valid: Callable[[object], bool]) -> None:
-        super().__init__(valid=valid)
+        super().__init__()
         self.folder = folder
+        self.valid = valid
+        """Whether a value read from a file has the right shape (else: a miss)."""
 
     def _missing(self, name: str) -> V:
         value = _load(self.folder / f"{name}.pickle")

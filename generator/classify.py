@@ -238,28 +238,13 @@ def paper_key(paper: Paper) -> str:
 
 
 def _classify(
-    papers: Iterable[Paper],
-    taxonomy: Taxonomy,
-    *,
-    topics: bool,
-    tags: bool,
-    memo: ClassMemo | None = None,
+    papers: Iterable[Paper], taxonomy: Taxonomy, *, topics: bool, tags: bool
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
     compiled = _compile(taxonomy)
     topic_result: dict[str, tuple[str, ...]] = {}
     tag_result: dict[str, tuple[str, ...]] = {}
     weight = taxonomy.title_weight
     words = compiled.words
-    if memo is not None and topics and tags:
-        papers = list(papers)
-        names = [paper_key(paper) for paper in papers]
-        missed = [paper for paper, name in zip(papers, names, strict=True) if name not in memo]
-        found = _classify(missed, taxonomy, topics=True, tags=True)
-        for paper, name in zip(papers, names, strict=True):
-            if paper.id in found[0]:
-                memo[name] = found[0][paper.id], found[1][paper.id]
-            topic_result[paper.id], tag_result[paper.id] = memo[name]
-        return topic_result, tag_result
     for paper in papers:
         title, abstract = _Text(paper.title, words), _Text(paper.abstract, words)
         if topics:
@@ -319,7 +304,18 @@ def topics_and_tags(
     problems = check_overrides(feed.digests, taxonomy)
     if problems:
         raise InputError(problems)
-    return _classify(feed.papers, taxonomy, topics=True, tags=True, memo=memo)
+    if memo is None:
+        return _classify(feed.papers, taxonomy, topics=True, tags=True)
+    names = [paper_key(paper) for paper in feed.papers]
+    missed = [p for p, name in zip(feed.papers, names, strict=True) if name not in memo]
+    found_topics, found_tags = _classify(missed, taxonomy, topics=True, tags=True)
+    topics: dict[str, tuple[str, ...]] = {}
+    tags: dict[str, tuple[str, ...]] = {}
+    for paper, name in zip(feed.papers, names, strict=True):  # in the papers' order
+        if paper.id in found_topics:
+            memo[name] = found_topics[paper.id], found_tags[paper.id]
+        topics[paper.id], tags[paper.id] = memo[name]
+    return topics, tags
 
 
 def classify(
