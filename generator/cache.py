@@ -214,6 +214,11 @@ class BuildCache:
         """Digest key (:func:`generator.digests.digest_key`) -> (Digest, warnings)."""
         self._classes: dict[str, Memo[Any]] = {}
 
+    @property
+    def digests_from_files(self) -> int:
+        """How many digests this build read from the cache instead of parsing them."""
+        return len(self.digests.old)
+
     def classes(self, taxonomy: Taxonomy) -> Memo[Any]:
         """Paper key -> (topics, tags) under ``taxonomy`` (the same memo on every call)."""
         name = f"classes-{key(repr(taxonomy))}"

@@ -193,8 +193,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         for warning in result.generated.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         where = f" -> {result.site_dir}" if result.site_dir else ""
+        cached = f" ({result.from_cache} from the cache)" if result.from_cache else ""
         print(
-            f"paperfeed: {acc.digests} digests, {acc.entries_read} papers read, "
+            f"paperfeed: {_count(acc.digests, 'digest')}{cached}, {acc.entries_read} papers read, "
             f"{acc.unique_papers} unique, {acc.papers_rendered} rendered, "
             f"{acc.no_topic} with no topic; {len(result.generated.paths)} generated files "
             f"({result.pages.written} written, {result.pages.unchanged} unchanged, "
@@ -202,6 +203,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"in {result.seconds:.1f} s{where}"
         )
     return 0 if acc.balanced else 1
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def _progress_printer() -> Any:

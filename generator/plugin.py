@@ -86,6 +86,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """True when the navigation is ours: hand-written pages are then kept out of it."""
         self.shells: Shells | None = None
         self._context: dict[str, Any] | None = None
+        self.cache: BuildCache | None = None
+        """The build cache ``paperfeed build`` used (for its report)."""
         self.serving = False
         """Set by ``paperfeed serve``: the Pagefind index is then built in the background."""
 

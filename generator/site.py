@@ -56,6 +56,8 @@ class BuildResult:
     html_pages: int
     seconds: float
     generate_seconds: float
+    from_cache: int | None = None
+    """Digests read from the build cache instead of parsed (None: no cache)."""
 
 
 def _load_config(options: BuildOptions, **overrides: Any) -> Any:
@@ -120,6 +122,7 @@ def prepare(
     )
     if cache:
         cache.save()
+    plugin.cache = cache
     return config, plugin, plugin.generated
 
 
@@ -154,9 +157,9 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
     pages_dir = _pages_dir(options)
     if options.markdown_only:  # written as rendered: a large feed is never held in memory
         written: list[WriteStats] = []
-        _, _, generated = prepare(options, lambda f: written.append(sync_tree(f, pages_dir)))
+        _, plugin, generated = prepare(options, lambda f: written.append(sync_tree(f, pages_dir)))
         seconds = time.perf_counter() - start
-        return BuildResult(generated, written[0], None, 0, seconds, seconds)
+        return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
     config, plugin, generated = prepare(options)
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
@@ -194,7 +197,13 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         html_pages=html_pages,
         seconds=time.perf_counter() - start,
         generate_seconds=generate_seconds,
+        from_cache=_from_cache(plugin),
     )
+
+
+def _from_cache(plugin: Any) -> int | None:
+    cache = plugin.cache
+    return None if cache is None else cache.digests_from_files
 
 
 def serve(options: BuildOptions, dev_addr: str) -> None:

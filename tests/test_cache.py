@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from project import FIXTURES, REPO, make_project, taxonomy_source, tree_files
+from project import FIXTURES, REPO, make_project, run_cli, taxonomy_source, tree_files
 
 import generator.classify as classify_module
 import generator.digests as digests_module
@@ -320,3 +320,15 @@ def test_a_cache_dir_that_overlaps_the_project_folders_is_refused(
     err = capsys.readouterr().err
     assert "cache_dir" in err and "give the cache a folder of its own" in err
     assert not list(project.root.rglob("*.pickle"))
+
+
+def test_the_build_report_says_how_many_digests_came_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path / "p", {"2025-03-25-extra.yml": EXTRA})
+    shutil.copy(FIXTURES / "digests" / "2025-03-18-curated.yml", project.digests)
+    assert run_cli(["build", "--config", str(project.config), "--markdown-only"]) == 0
+    assert "paperfeed: 2 digests, " in capsys.readouterr().out
+    (project.digests / "2025-03-18-curated.yml").unlink()
+    assert run_cli(["build", "--config", str(project.config), "--markdown-only"]) == 0
+    assert "paperfeed: 1 digest (1 from the cache), " in capsys.readouterr().out
