@@ -251,8 +251,7 @@ class BuildCache:
         """Write what this build computed and delete what it did not use."""
         self._mark()
         self.digests.save()
-        if any(memo.used for memo in self._classes.values()):
-            self.save_classes()
+        self.save_classes()  # nothing to write if generate already did
         with contextlib.suppress(OSError):
             for path in self.root.iterdir():  # older paperfeeds' caches, nothing else
                 if (

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from generator.cache import BuildCache, misplaced
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
 from generator.pipeline import Generated, generate, load_inputs
-from generator.render import GENERATED_ROOTS, SiteSettings
+from generator.render import GENERATED_ROOTS, Content, SiteSettings
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -87,7 +87,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.shells: Shells | None = None
         self._context: dict[str, Any] | None = None
         self.cache: BuildCache | None = None
-        """The build cache ``paperfeed build`` used (for its report)."""
+        """The build cache the last :meth:`generate_pages` used (for the build's report)."""
         self.serving = False
         """Set by ``paperfeed serve``: the Pagefind index is then built in the background."""
 
@@ -122,6 +122,27 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             raise PluginError(f"paperfeed: {problem}")
         return BuildCache(folder)
 
+    def generate_pages(
+        self,
+        config: MkDocsConfig,
+        sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
+        outputs: dict[str, Path] | None = None,
+    ) -> Generated:
+        """Read the inputs and generate every page (handed to ``sink`` if given), through the
+        build cache unless it is turned off; sets :attr:`generated` and :attr:`cache`.
+
+        Raises InputError for bad inputs, PluginError for a ``cache_dir`` that overlaps
+        the docs, the site, the digests or ``outputs``."""
+        cache = self.build_cache(config, outputs)
+        digests, taxonomy, warnings = load_inputs(
+            self.path(config, "digests"), self.path(config, "taxonomy"), cache
+        )
+        self.generated = generate(digests, taxonomy, self.settings(config), warnings, sink, cache)
+        if cache:
+            cache.save()
+        self.cache = cache
+        return self.generated
+
     def settings(self, config: MkDocsConfig) -> SiteSettings:
         site_url = config.site_url or ""
         if site_url and not site_url.endswith("/"):
@@ -145,18 +166,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
             gc.collect()  # free the previous build (its pages hold reference cycles) first
         if self.generated is None:
-            cache = self.build_cache(config)
             try:
-                digests, taxonomy, warnings = load_inputs(
-                    self.path(config, "digests"), self.path(config, "taxonomy"), cache
-                )
+                self.generate_pages(config)
             except InputError as e:
                 raise PluginError(f"paperfeed: the inputs have errors:\n{e}") from e
-            self.generated = generate(
-                digests, taxonomy, self.settings(config), warnings, cache=cache
-            )
-            if cache:
-                cache.save()
+            assert self.generated is not None
             for warning in self.generated.warnings:
                 log.info(f"paperfeed: {warning}")
         if config.nav is None:

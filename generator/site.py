@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import BuildFailed, UsageError
-from generator.pipeline import Generated, generate, load_inputs
+from generator.pipeline import Generated
 from generator.render import Content
 from generator.write import WriteStats, new_sibling, recover, swap_in, sync_tree
 
@@ -107,23 +107,12 @@ def prepare(
     _check_paths(plugin, config)
     from mkdocs.exceptions import PluginError
 
+    outputs = {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)}
     try:
-        cache = plugin.build_cache(
-            config,
-            {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)},
-        )
-    except PluginError as e:
+        generated = plugin.generate_pages(config, sink, outputs)
+    except PluginError as e:  # a misplaced cache_dir
         raise UsageError(str(e).removeprefix("paperfeed: ")) from None
-    digests, taxonomy, warnings = load_inputs(
-        plugin.path(config, "digests"), plugin.path(config, "taxonomy"), cache
-    )
-    plugin.generated = generate(
-        digests, taxonomy, plugin.settings(config), warnings, sink, cache=cache
-    )
-    if cache:
-        cache.save()
-    plugin.cache = cache
-    return config, plugin, plugin.generated
+    return config, plugin, generated
 
 
 def _pages_dir(options: BuildOptions) -> Path:

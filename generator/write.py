@@ -132,6 +132,16 @@ _DETACHED: list[subprocess.Popen[bytes]] = []
 _DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
+def _link(old: str, target: str) -> bool:
+    """Hard-link the previous build's file ``old`` at ``target``; False when it cannot be
+    (the old file is gone or is not a file)."""
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
+
+
 def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
     """Write ``pieces`` to a new file ``target``; the content's hash (as :func:`_digest`)."""
     h = hashlib.sha256()
@@ -160,6 +170,7 @@ def sync_tree(
     # Plain strings, not Path objects: this loop runs once per page of a large site.
     new_s, dest_s = os.fspath(new), os.fspath(dest)
     folders = {""}
+    pieces = f"{new_s}/.paperfeed-pieces"
     written = unchanged = 0
     try:
         pairs = files.items() if isinstance(files, Mapping) else files
@@ -174,29 +185,23 @@ def sync_tree(
                     folders.add(folder)
                     folder = folder.rpartition("/")[0]
             target = f"{new_s}/{path}"
-            if not isinstance(content, str | bytes):
-                digest = manifest[path] = _write_pieces(content, target)
-                if previous.get(path) == digest:  # keep the old file (its inode and mtime)
-                    try:
-                        os.link(f"{dest_s}/{path}", f"{target}.unchanged")
-                        os.replace(f"{target}.unchanged", target)
-                        unchanged += 1
-                        continue
-                    except OSError:
-                        pass
-                written += 1
+            data = None
+            if isinstance(content, str | bytes):
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                digest = _digest(data)
+            else:  # written as it comes, to a side file, before its hash is known
+                digest = _write_pieces(content, pieces)
+            manifest[path] = digest
+            if previous.get(path) == digest and _link(f"{dest_s}/{path}", target):
+                unchanged += 1  # the old file, its inode and mtime
+                if data is None:
+                    os.unlink(pieces)
                 continue
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            digest = manifest[path] = _digest(data)
-            if previous.get(path) == digest:
-                try:  # fails if the old file is gone or is not a file
-                    os.link(f"{dest_s}/{path}", target)
-                    unchanged += 1
-                    continue
-                except OSError:
-                    pass
-            with open(target, "xb") as f:
-                f.write(data)
+            if data is None:
+                os.replace(pieces, target)
+            else:
+                with open(target, "xb") as f:
+                    f.write(data)
             written += 1
         (new / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True), "utf-8")
         swap_in(new, dest)

@@ -36,6 +36,7 @@ def test_content_in_pieces_is_written_and_kept_when_unchanged(tmp_path: Path) ->
     assert (stats.written, stats.unchanged) == (0, 2)
     assert (dest / "a.json").stat().st_ino == inode
     assert not [p for p in dest.iterdir() if p.name.endswith(".unchanged")]
+    assert not (dest / ".paperfeed-pieces").exists()
     stats = sync_tree([("a.json", iter([b"[3]"])), ("b.md", "B")], dest)
     assert (stats.written, stats.unchanged) == (1, 1)
     assert tree(dest) == {"a.json": b"[3]", "b.md": b"B"}
