@@ -1,14 +1,19 @@
 """The only module that writes to disk: atomic, incremental folder updates.
 
-A folder is never modified in place. :func:`sync_tree` builds the new version
-next to it (hard-linking every file whose bytes did not change, so unchanged
-files keep their inode and mtime and are not rewritten), then
-:func:`swap_in` exchanges the two with renames. A crash at any point leaves
-either the old or the new folder complete; :func:`recover` (run at the start of
-every build) puts the old one back if a crash fell between the two renames.
-A large previous tree can be deleted by a detached process once the new one is
-in place (``swap_in(..., detach_cleanup=True)``): on a slow disk, unlinking
-twenty thousand files takes longer than building them.
+A build never leaves a folder half-written by a failure. :func:`sync_tree` writes the
+files that are new or changed to a staging folder beside the old one, and touches the
+old folder only once everything is rendered. The first time, the staging folder is
+swapped in whole with renames (:func:`swap_in`); after that, only the difference is
+moved in, so the unchanged files (most of them, when one digest is added to a large
+feed) are not even opened, and keep their inode and mtime. A manifest of content
+hashes, removed while the difference is applied and written last, tells the next build
+what it can trust; without one it writes everything afresh.
+
+:func:`recover` (run at the start of every build) puts the old folder back if a crash fell
+between the two renames of a swap, and deletes leftover staging folders. A large
+previous tree can be deleted by a detached process once the new one is in place
+(``swap_in(..., detach_cleanup=True)``): on a slow disk, unlinking twenty thousand
+files takes longer than building them.
 """
 
 from __future__ import annotations
@@ -152,39 +157,67 @@ def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
     return h.hexdigest()
 
 
+def _scan(dest: str) -> tuple[set[str], list[str]]:
+    """The regular files under ``dest`` (relative POSIX paths) and everything else in it
+    that is not a folder (symlinks, sockets...), which no build writes."""
+    files: set[str] = set()
+    others: list[str] = []
+    stack = [""]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(f"{dest}/{folder}" if folder else dest))
+        except OSError:
+            continue
+        for entry in entries:
+            path = f"{folder}/{entry.name}" if folder else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                files.add(path)
+            else:
+                others.append(path)
+    return files, others
+
+
 def sync_tree(
     files: Mapping[str, Content] | Iterable[tuple[str, Content]], dest: Path
 ) -> WriteStats:
-    """Make ``dest`` hold exactly ``files`` (relative POSIX path -> content), atomically.
+    """Make ``dest`` hold exactly ``files`` (relative POSIX path -> content).
 
     ``files`` is a mapping or an iterable of pairs (consumed once, so a large site can be
     written as it is rendered); a content given in pieces is written as they come, never
-    held whole. A file whose content hash matches the previous build's
-    manifest is hard-linked from the old tree instead of written. Files not in ``files``
-    disappear. Two files with the same path are refused.
+    held whole. Two files with the same path are refused.
+
+    Every new or changed file is written to a staging folder beside ``dest``; ``dest`` is
+    not touched until all of ``files`` has been rendered and written, so a failure (a
+    refused path, an error while rendering) leaves it as it was. Then:
+
+    - on a first build, or after one that did not finish (no manifest), the staging
+      folder is swapped in whole (:func:`swap_in`);
+    - otherwise only the difference is applied: the manifest is removed, stale files go,
+      the changed files are renamed into place, and the new manifest is written last. A
+      file whose hash matches the previous manifest is not touched at all (same inode
+      and mtime), so a small change to a large feed costs little. A crash while the
+      difference is applied leaves no manifest: the next build writes everything afresh.
     """
     recover(dest)
+    dest_s = os.fspath(dest)
     previous = _old_manifest(dest)
+    present, others = _scan(dest_s) if previous else (set(), [])
     new = new_sibling(dest)
     manifest: dict[str, str] = {}
+    changed: list[str] = []
     # Plain strings, not Path objects: this loop runs once per page of a large site.
-    new_s, dest_s = os.fspath(new), os.fspath(dest)
+    new_s = os.fspath(new)
     folders = {""}
     pieces = f"{new_s}/.paperfeed-pieces"
-    written = unchanged = 0
     try:
         pairs = files.items() if isinstance(files, Mapping) else files
         for path, content in pairs:
             if path in manifest:
                 raise ValueError(f"two files want the path {path!r}")
             check_relpath(path)
-            folder = path.rpartition("/")[0]
-            if folder not in folders:
-                os.makedirs(f"{new_s}/{folder}", exist_ok=True)
-                while folder not in folders:
-                    folders.add(folder)
-                    folder = folder.rpartition("/")[0]
-            target = f"{new_s}/{path}"
             data = None
             if isinstance(content, str | bytes):
                 data = content.encode("utf-8") if isinstance(content, str) else content
@@ -192,21 +225,64 @@ def sync_tree(
             else:  # written as it comes, to a side file, before its hash is known
                 digest = _write_pieces(content, pieces)
             manifest[path] = digest
-            if previous.get(path) == digest and _link(f"{dest_s}/{path}", target):
-                unchanged += 1  # the old file, its inode and mtime
+            if previous.get(path) == digest and path in present:
                 if data is None:
                     os.unlink(pieces)
-                continue
+                continue  # the file in dest is already right
+            folder = path.rpartition("/")[0]
+            if folder not in folders:
+                os.makedirs(f"{new_s}/{folder}", exist_ok=True)
+                while folder not in folders:
+                    folders.add(folder)
+                    folder = folder.rpartition("/")[0]
+            target = f"{new_s}/{path}"
             if data is None:
                 os.replace(pieces, target)
             else:
                 with open(target, "xb") as f:
                     f.write(data)
-            written += 1
-        (new / MANIFEST).write_text(json.dumps(manifest, indent=0, sort_keys=True), "utf-8")
-        swap_in(new, dest)
-    except BaseException:
+            changed.append(path)
+        if not previous:
+            (new / MANIFEST).write_text(_manifest_text(manifest), "utf-8")
+            swap_in(new, dest)
+            return WriteStats(written=len(changed), unchanged=0, removed=0)
+        stale = sorted(present - manifest.keys() - {MANIFEST})
+        _apply(new_s, dest_s, changed, [*stale, *others], _manifest_text(manifest))
+    finally:
         shutil.rmtree(new, ignore_errors=True)
-        raise
-    removed = len(set(previous) - set(manifest))
-    return WriteStats(written=written, unchanged=unchanged, removed=removed)
+    return WriteStats(
+        written=len(changed), unchanged=len(manifest) - len(changed), removed=len(stale)
+    )
+
+
+def _manifest_text(manifest: dict[str, str]) -> str:
+    return json.dumps(manifest, indent=0, sort_keys=True)
+
+
+def _apply(new: str, dest: str, changed: list[str], stale: list[str], manifest: str) -> None:
+    """Bring ``dest`` to the new tree: remove ``stale`` paths (and the folders they leave
+    empty), move the ``changed`` files in from the staging folder ``new``, write
+    ``manifest`` last. The old manifest goes first: until the new one is written, the
+    next build will not trust what it finds."""
+    os.unlink(f"{dest}/{MANIFEST}")
+    emptied: set[str] = set()
+    for path in stale:
+        os.unlink(f"{dest}/{path}")
+        emptied.add(path.rpartition("/")[0])
+    for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
+        while folder:
+            try:
+                os.rmdir(f"{dest}/{folder}")
+            except OSError:  # not empty
+                break
+            folder = folder.rpartition("/")[0]
+    made: set[str] = {""}
+    for path in changed:
+        folder = path.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{dest}/{folder}", exist_ok=True)
+            made.add(folder)
+        os.replace(f"{new}/{path}", f"{dest}/{path}")
+    with open(f"{new}/{MANIFEST}", "w", encoding="utf-8") as f:
+        f.write(manifest)
+    os.replace(f"{new}/{MANIFEST}", f"{dest}/{MANIFEST}")

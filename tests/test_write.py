@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,62 @@ def test_only_changed_files_are_rewritten_and_stale_ones_removed(tmp_path: Path)
     assert (stats.written, stats.unchanged, stats.removed) == (2, 1, 1)
     assert (dest / "a.md").stat().st_ino == inode_a
     assert (dest / "a.md").stat().st_mtime_ns == mtime_a
+
+
+def test_an_error_while_rendering_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A", "b.md": "B"}, dest)
+    before = {p.name: p.stat().st_mtime_ns for p in dest.iterdir()}
+
+    def pages() -> Iterator[tuple[str, str]]:
+        yield "a.md", "A2"
+        yield "c.md", "C"
+        raise RuntimeError("the renderer failed")
+
+    with pytest.raises(RuntimeError):
+        sync_tree(pages(), dest)
+    assert tree(dest) == {"a.md": b"A", "b.md": b"B"}
+    assert {p.name: p.stat().st_mtime_ns for p in dest.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages"]
+
+
+def test_files_not_written_by_the_last_build_are_removed_and_missing_ones_rewritten(
+    tmp_path: Path,
+) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A", "x/b.md": "B", "x/y/c.md": "C"}, dest)
+    (dest / "stray.md").write_text("S")
+    (dest / "x" / "y" / "stray.md").write_text("S")
+    (dest / "link.md").symlink_to(tmp_path / "elsewhere.md")
+    (dest / "x" / "b.md").unlink()
+    stats = sync_tree({"a.md": "A", "x/b.md": "B", "x/y/c.md": "C"}, dest)
+    assert tree(dest) == {"a.md": b"A", "x/b.md": b"B", "x/y/c.md": b"C"}
+    assert not (dest / "link.md").is_symlink()
+    assert (stats.written, stats.unchanged) == (1, 2)
+
+
+def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a/b": "file", "keep.md": "K"}, dest)
+    sync_tree({"a/b/c.md": "C", "keep.md": "K"}, dest)
+    assert tree(dest) == {"a/b/c.md": b"C", "keep.md": b"K"}
+    sync_tree({"a/b": "file again", "keep.md": "K"}, dest)
+    assert tree(dest) == {"a/b": b"file again", "keep.md": b"K"}
+    sync_tree({"keep.md": "K"}, dest)
+    assert sorted(p.name for p in dest.iterdir()) == [".paperfeed-manifest.json", "keep.md"]
+
+
+def test_a_folder_without_manifest_is_written_afresh(tmp_path: Path) -> None:
+    """What a crash while a difference was moved in leaves: files that may not match any
+    manifest, and none. Nothing found there is trusted."""
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A", "b.md": "B"}, dest)
+    (dest / ".paperfeed-manifest.json").unlink()
+    (dest / "a.md").write_text("half-updated")
+    (dest / "old.md").write_text("O")
+    stats = sync_tree({"a.md": "A", "b.md": "B"}, dest)
+    assert tree(dest) == {"a.md": b"A", "b.md": b"B"}
+    assert (stats.written, stats.unchanged) == (2, 0)
 
 
 def test_no_temporary_folders_are_left_behind(tmp_path: Path) -> None:
