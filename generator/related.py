@@ -24,10 +24,11 @@ it) is cut into words on its bytes with numpy (:func:`ascii_words`), equal words
 found by sorting their bytes, and only each chunk's distinct words go through Python to
 their term (stop word, stem), once per run for a new word. Other text goes through the
 regex. Everything after is done on numpy arrays: the term weights, each paper's
-strongest terms and each term's posting list (a segmented top-k: a partition per row of
-a padded matrix), and the candidate scores of a block of papers at a time (each paper's
-candidate cells sorted by candidate, summed along each run in query-term order), so
-memory stays linear in ``n``.
+strongest terms and each term's posting list (a segmented top-k: one stable sort of all
+the entries by segment, then score), and the candidate scores of a block of papers at a
+time (each paper's candidate cells sorted by candidate, summed along each run in
+query-term order, the best ``k`` taken by ``k`` passes of argmax), so memory stays
+linear in ``n``.
 """
 
 from __future__ import annotations
@@ -379,8 +380,10 @@ def _weigh(
     doc, term, strength = doc[keep], term[keep], strength[keep]
     if not term.size:
         return np.full((n, INDEXED_TERMS), -1, dtype=np.int64), np.zeros((n, INDEXED_TERMS))
-    # Within a paper terms are in increasing id order; equal weights go to the larger id.
-    rows = _select(np.bincount(doc, minlength=n), strength, -term, INDEXED_TERMS)
+    # Within a paper terms are in increasing id order; equal weights go to the larger id,
+    # which comes first once reversed.
+    doc, term, strength = doc[::-1], term[::-1], strength[::-1]
+    rows = _select(doc, strength, INDEXED_TERMS, n)
     valid = rows >= 0
     terms = np.where(valid, term[rows], -1).astype(np.int64)
     # A paper with no weighted term has norm 0 and no valid row: divide by 1 there.
@@ -400,10 +403,8 @@ def _postings(terms: Ints, weights: Floats) -> tuple[Ints, Floats]:
     doc, term, weight = doc[keep], term[keep], weight[keep]
     if not term.size:
         return np.full((1, POSTINGS_PER_TERM), -1, dtype=np.int64), np.zeros((1, POSTINGS_PER_TERM))
-    order = np.argsort(term, kind="stable")  # papers stay in order within a term
-    doc, term, weight = doc[order], term[order], weight[order]
-    size = int(term.max()) + 2
-    rows = _select(np.bincount(term, minlength=size), weight, doc, POSTINGS_PER_TERM)
+    # Papers come in increasing order: of equal weights the lower paper comes first.
+    rows = _select(term, weight, POSTINGS_PER_TERM, int(term.max()) + 2)
     valid = rows >= 0
     return np.where(valid, doc[rows], -1), np.where(valid, weight[rows], 0.0)
 
@@ -445,51 +446,59 @@ def _neighbours(
             at = np.flatnonzero(rank == step)
             total[at] = total[at - 1] + value[at]
         last = np.append(~same[1:], True).reshape(docs.shape)  # a run's last cell: its sum
-        best = _top(total.reshape(docs.shape), docs, last & (docs < n), k)
+        # Candidates ascend along a row: lower column first is lower paper first.
+        best = _top(total.reshape(docs.shape), last & (docs < n), k)
         result[start:stop] = np.where(
             best >= 0, np.take_along_axis(docs, np.maximum(best, 0), 1), -1
         )
     return result
 
 
-def _top(score: Floats, tie: Ints | Int32s, valid: npt.NDArray[np.bool_], k: int) -> Ints:
+def _top(score: Floats, valid: npt.NDArray[np.bool_], k: int) -> Ints:
     """Per row, the columns of the ``k`` valid cells with the highest score (ties: lower
-    ``tie`` first), best first; ``-1`` where a row has fewer."""
-    m, width = score.shape
+    column first), best first; ``-1`` where a row has fewer. Valid scores are finite.
+
+    ``k`` rounds of taking each row's first maximum: ``k`` is a handful, and a few passes
+    over the matrix cost less than a partition and a sort of every row."""
     score = np.where(valid, score, -np.inf)
-    chosen = valid
-    if width > k:
-        kth = np.partition(score, width - k, axis=1)[:, width - k]  # the k-th highest
-        chosen = valid & (score >= kth[:, None])
-    row, col = np.nonzero(chosen)
-    order = np.lexsort((tie[row, col], -score[row, col], row))
-    row, col = row[order], col[order]
-    rank = np.arange(row.size) - np.searchsorted(row, row)
-    keep = rank < k
-    result = np.full((m, k), -1, dtype=np.int64)
-    result[row[keep], rank[keep]] = col[keep]
+    row = np.arange(score.shape[0])
+    result = np.full((score.shape[0], k), -1, dtype=np.int64)
+    for rank in range(k):
+        column = score.argmax(axis=1)
+        result[:, rank] = np.where(score[row, column] > -np.inf, column, -1)
+        score[row, column] = -np.inf
     return result
 
 
-def _select(lengths: Ints, score: Floats, tie: Ints | Int32s, k: int) -> Ints:
-    """Segmented top-k: entries ``score``/``tie`` come in consecutive segments of
-    ``lengths``; per segment, the indices of its ``k`` best entries (highest score, then
-    lowest ``tie``), best first: a ``(len(lengths), k)`` array padded with ``-1``."""
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])).astype(np.int64)
-    result = np.full((len(lengths), k), -1, dtype=np.int64)
-    by_length = np.argsort(lengths, kind="stable")
-    sorted_lengths = lengths[by_length]
-    begin = int(np.searchsorted(sorted_lengths, 1))  # empty segments select nothing
-    while begin < len(by_length):
-        stop = min(len(by_length), begin + max(1, _CELLS // int(sorted_lengths[begin])))
-        while stop - begin > 1 and (stop - begin) * int(sorted_lengths[stop - 1]) > _CELLS:
-            stop = begin + (stop - begin) // 2
-        width = int(sorted_lengths[stop - 1])
-        segments = by_length[begin:stop]
-        column = np.arange(width, dtype=np.int64)
-        valid = column < lengths[segments, None]
-        cell = np.where(valid, starts[segments, None] + column, 0)
-        best = _top(score[cell], tie[cell], valid, k)
-        result[segments] = np.where(best >= 0, np.take_along_axis(cell, np.maximum(best, 0), 1), -1)
-        begin = stop
+def _select(segment: Ints | Int32s, score: Floats, k: int, segments: int) -> Ints:
+    """Segmented top-k: per segment (``segment`` of every entry, below ``segments``), the
+    indices of its ``k`` entries with the highest ``score`` (ties: earlier entry first),
+    best first: a ``(segments, k)`` array padded with ``-1``. ``score`` is not empty.
+
+    One stable sort of all the entries by segment, then score (as an integer rank, so that
+    both fit one int64 key), whatever the segments' lengths; an entry's place in its
+    segment is then its distance from the segment's start."""
+    rank = _descending_rank(score)
+    key = segment.astype(np.int64) * (int(rank.max()) + 1)  # segments * entries < 2**63
+    key += rank
+    order = np.argsort(key, kind="stable")
+    ordered = segment[order]
+    sizes = np.bincount(segment, minlength=segments)
+    place = np.arange(order.size) - (np.cumsum(sizes) - sizes)[ordered]
+    keep = place < k
+    result = np.full((segments, k), -1, dtype=np.int64)
+    result[ordered[keep], place[keep]] = order[keep]
     return result
+
+
+def _descending_rank(score: Floats) -> Ints:
+    """Each score's place among the distinct values of ``score`` (not empty), the highest
+    0: integers that sort as ``-score`` does, equal scores (``0.0`` and ``-0.0`` too)
+    alike."""
+    order = np.argsort(score)
+    ordered = score[order]
+    ascending = np.zeros(score.size, dtype=np.int64)
+    np.cumsum(ordered[1:] != ordered[:-1], out=ascending[1:])
+    rank = np.empty(score.size, dtype=np.int64)
+    rank[order] = ascending[-1] - ascending
+    return rank

@@ -10,11 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 from sample_papers import sample_papers
 
 from generator.feed import build_feed
 from generator.model import Appearance, Digest, Entry, Paper
-from generator.related import related_papers, stem
+from generator.related import _select, _top, related_papers, stem
 
 DAY = dt.date(2025, 3, 14)
 
@@ -164,3 +165,23 @@ def test_papers_with_no_indexable_word_have_no_related_papers() -> None:
     entries = (Entry("0.07\\%", "0", 1), Entry("0", "0", 2))
     feed = build_feed([Digest("d.yml", dt.date(2025, 3, 14), "d", entries)])
     assert all(not r for r in related_papers(feed.papers).values())
+
+
+def test_top_k_selections_match_a_full_sort() -> None:
+    """Best first: highest score, then earliest entry (column); 0.0 and -0.0 are equal."""
+    rng = np.random.default_rng(3)
+    segment = rng.integers(0, 9, 400)  # segment 9 stays empty
+    score = rng.choice([0.0, -0.0, 0.5, 1.0, 2.5], 400)
+    valid = rng.random((10, 40)) < 0.5
+    for k in (1, 4, 70):
+        expected = np.full((10, k), -1)
+        for s in range(10):
+            best = sorted(np.flatnonzero(segment == s), key=lambda i: (-score[i], i))[:k]
+            expected[s, : len(best)] = best
+        assert (_select(segment, score, k, 10) == expected).all()
+        rows = score.reshape(10, 40)
+        expected = np.full((10, k), -1)
+        for r in range(10):
+            best = sorted(np.flatnonzero(valid[r]), key=lambda c: (-rows[r, c], c))[:k]
+            expected[r, : len(best)] = best
+        assert (_top(rows, valid, k) == expected).all()
