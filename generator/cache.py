@@ -1,14 +1,17 @@
 """The build cache: results of the steps that depend on one input each, kept between builds.
 
-Reading a digest depends only on its file (name and bytes), and a paper's topics and
-tags only on its text and the taxonomy, so a build that adds one digest to a large
-feed need not parse or classify the others again. Both are memoised here, on disk,
+Reading a digest depends only on its file (name and bytes), a paper's topics and tags
+only on its text and the taxonomy, and the words it is cut into for related papers only
+on its title and abstract, so a build that adds one digest to a large feed need not
+parse, classify or cut up the others again. All three are memoised here, on disk,
 in the folder Material's plugins use for theirs (``.cache/plugin/paperfeed``):
 
 - ``<code>/digests/<key>.pickle``: one parsed digest and its warnings, keyed by a hash
   of the file's name, the name it is shown as, and its bytes;
 - ``<code>/classes-<taxonomy>.tsv``: paper key (a hash of everything classification
-  reads, :func:`generator.classify.paper_key`) -> topics and tags, a line a paper.
+  reads, :func:`generator.classify.paper_key`) -> topics and tags, a line a paper;
+- ``<code>/terms.pickle``: the term counts of related papers
+  (:class:`generator.related.TermCounts`), by a hash of each paper's title and abstract.
 
 ``<code>`` is a hash of paperfeed's own source and the Python version, so a new
 version never reads results of an old one. The results are those of pure functions,
@@ -33,9 +36,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from generator.model import Digest, Taxonomy
+from generator.related import TermCounts
 
 DEFAULT_DIR = ".cache/plugin/paperfeed"
 _VERSION = re.compile(r"[0-9a-f]{16}")
@@ -104,18 +108,23 @@ def _load(path: Path) -> Any:
 
 
 def _save(path: Path, value: object) -> None:
-    """Pickle ``value`` into ``path`` atomically (see :func:`_write`)."""
-    _write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    """Pickle ``value`` into ``path`` atomically (see :func:`_write`), never held whole
+    in memory as bytes."""
+    _write(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``path`` atomically; a cache that cannot be written is skipped."""
+def _write(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write ``path`` atomically (``data``, or what the function writes to the file); a
+    cache that cannot be written is skipped."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                if isinstance(data, bytes):
+                    f.write(data)
+                else:
+                    data(f)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -191,6 +200,22 @@ class _Files(Memo[V]):
                     path.unlink()
 
 
+class _TermFile:
+    """The term counts of the previous build, in one pickle (see :class:`TermMemo`)."""
+
+    def __init__(self, path: Path, mark: Callable[[], None]) -> None:
+        self.path = path
+        self.mark = mark
+
+    def load(self) -> TermCounts | None:
+        value = _load(self.path)
+        return value if isinstance(value, TermCounts) and value.valid() else None
+
+    def keep(self, counts: TermCounts) -> None:
+        self.mark()
+        _save(self.path, counts)
+
+
 def _is_digest_entry(value: object) -> bool:
     return (
         isinstance(value, tuple)
@@ -213,6 +238,8 @@ class BuildCache:
         self.digests: _Files[Any] = _Files(self.folder / "digests", _is_digest_entry)
         """Digest key (:func:`generator.digests.digest_key`) -> (Digest, warnings)."""
         self._classes: dict[str, Memo[Any]] = {}
+        self.terms = _TermFile(self.folder / "terms.pickle", self._mark)
+        """The term counts of related papers (:class:`generator.related.TermMemo`)."""
 
     @property
     def digests_from_files(self) -> int:

@@ -176,7 +176,7 @@ def generate(
         topics, tags = topics_and_tags(feed, taxonomy, cache.classes(taxonomy) if cache else None)
         if cache:
             cache.save_classes()  # now: its memory goes to related papers and rendering
-        related = related_papers(feed.papers, k=settings.related_k)
+        related = related_papers(feed.papers, settings.related_k, cache.terms if cache else None)
         classes = Classification(topics=topics, tags=tags, related=related)
         t2 = time.perf_counter()
     files: dict[str, str | bytes] = {}

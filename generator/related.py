@@ -16,27 +16,30 @@ letter), English and boilerplate stop words dropped, a light plural stemmer
 :data:`TITLE_WEIGHT` times; weights are ``(1 + log tf) * log(n / df)``.
 
 The result depends only on the set of papers: they are processed in id order,
-and equal scores are broken by id (equal term weights by term: the term first
-seen in id order loses).
+and equal scores are broken by id (equal term weights by term: the term that sorts
+first loses).
 
 How it is fast: the papers are read a chunk at a time; ASCII text (nearly all of
 it) is cut into words on its bytes with numpy (:func:`ascii_words`), equal words are
 found by sorting their bytes, and only each chunk's distinct words go through Python to
 their term (stop word, stem), once per run for a new word. Other text goes through the
-regex. Everything after is done on numpy arrays: the term weights, each paper's
-strongest terms and each term's posting list (a segmented top-k: one stable sort of all
-the entries by segment, then score), and the candidate scores of a block of papers at a
-time (each paper's candidate cells sorted by candidate, summed along each run in
-query-term order, the best ``k`` taken by ``k`` passes of argmax), so memory stays
-linear in ``n``.
+regex. The counts are kept by the build cache (:class:`TermCounts`), so the next build
+cuts up only the papers it has not seen. Everything after is done on numpy arrays: the
+term weights, each paper's strongest terms and each term's posting list (a segmented
+top-k: one stable sort of all the entries by segment, then score), and the candidate
+scores of a block of papers at a time (each paper's candidate cells sorted by
+candidate, summed along each run in query-term order, the best ``k`` taken by ``k``
+passes of argmax), so memory stays linear in ``n``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
-from collections.abc import Iterable, Sequence
-from itertools import repeat
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -75,9 +78,6 @@ _COUNT_CHUNK = 2048
 """Papers counted before their (term, count) lists are turned into arrays."""
 _CELLS = 1 << 22
 """Size of the scratch matrices (rows times columns) the numpy steps work on."""
-
-_NEW = -2
-"""Term id of a word not in the vocabulary yet."""
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -123,55 +123,88 @@ def _words(paper: Paper) -> list[str]:
     return _TOKEN.findall(title) * TITLE_WEIGHT + _TOKEN.findall(abstract)
 
 
-class _Vocabulary:
-    """Word -> term id (``-1`` for stop words and non-words), shared by stems.
+def _term_of(word: str) -> str | None:
+    """The term a word counts for: its stem, or None for a stop word or a non-word (a
+    word of :func:`ascii_words` is reduced to the first token the regex finds in it)."""
+    token = next(iter(_TOKEN.findall(word)), "")
+    if not token or token in STOP_WORDS:
+        return None
+    return stem(token)
 
-    Term ids are given in order of first appearance (papers in id order, the new
-    tokens of a paper sorted), so they are the same in every run.
+
+@dataclass(frozen=True)
+class TermCounts:
+    """The term counts of papers' texts (title and abstract): ``count[start[i]:start[i+1]]``
+    times each term ``terms[term[...]]`` for row ``i``, in increasing term order. ``terms``
+    is sorted, so term ids order as the terms do whatever papers are counted.
+
+    Kept between builds (:mod:`generator.cache`): ``rows`` maps a text's key
+    (:func:`text_key`) to its row, so a paper read before is not cut into words again.
     """
 
-    def __init__(self) -> None:
-        self.of_word: dict[str, int] = {}
-        self.of_stem: dict[str, int] = {}
+    terms: list[str]
+    rows: dict[str, int]
+    start: Ints
+    term: Int32s
+    count: Int32s
 
-    def add(self, words: Iterable[str]) -> None:
-        """Give term ids to new words (those of one paper)."""
-        tokens = sorted((next(iter(_TOKEN.findall(word)), ""), word) for word in words)
-        of_stem = self.of_stem
-        for token, word in tokens:
-            if not token or token in STOP_WORDS:
-                self.of_word[word] = -1
-            else:
-                self.of_word[word] = of_stem.setdefault(stem(token), len(of_stem))
-
-    def terms(self, words: Sequence[str], first: Ints) -> Ints:
-        """The term ids of distinct ``words``; a new word gets its id as if :meth:`add`
-        saw the papers one by one, each with the words that first appear in it (``first``:
-        the paper each word first appears in, ascending papers get ids first)."""
-        of_word = self.of_word
-        found = np.fromiter(map(of_word.get, words, repeat(_NEW)), np.int64, len(words))
-        new = np.flatnonzero(found == _NEW)
-        if new.size:
-            first_paper: dict[str, int] = {}
-            for index in new[np.argsort(first[new], kind="stable")].tolist():
-                first_paper.setdefault(words[index], int(first[index]))
-            by_paper: dict[int, list[str]] = {}
-            for word, paper in first_paper.items():
-                by_paper.setdefault(paper, []).append(word)
-            for paper_words in by_paper.values():  # papers in ascending order
-                self.add(paper_words)
-            found[new] = [of_word[words[i]] for i in new.tolist()]
-        return found
+    def valid(self) -> bool:
+        """Whether the arrays fit together (a cache file read back is checked)."""
+        n = len(self.start) - 1
+        return (
+            n >= 0
+            and self.start.dtype == np.int64
+            and self.term.dtype == np.int32
+            and self.count.dtype == np.int32
+            and int(self.start[0]) == 0
+            and int(self.start[-1]) == self.term.size == self.count.size
+            and bool(np.all(np.diff(self.start) >= 0))
+            and (
+                not self.term.size
+                or 0 <= int(self.term.min()) <= int(self.term.max()) < len(self.terms)
+            )
+            and all(0 <= row < n for row in self.rows.values())
+        )
 
 
-def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, ...]]:
-    """Paper id -> ids of up to ``k`` most similar other papers, most similar first."""
+def text_key(paper: Paper) -> str:
+    """What a paper's term counts depend on: its title and abstract."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in (paper.title, paper.abstract):
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class TermMemo(Protocol):
+    """Where :func:`related_papers` finds the term counts of an earlier build and keeps
+    this build's (:mod:`generator.cache`)."""
+
+    def load(self) -> TermCounts | None: ...
+
+    def keep(self, counts: TermCounts) -> None: ...
+
+
+def related_papers(
+    papers: Sequence[Paper], k: int = 5, memo: TermMemo | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Paper id -> ids of up to ``k`` most similar other papers, most similar first.
+
+    With a ``memo``, a paper whose title and abstract an earlier build counted is not
+    cut into words again (same result)."""
     ids = sorted(p.id for p in papers)
     result: dict[str, tuple[str, ...]] = dict.fromkeys(ids, ())
     if k <= 0 or len(ids) < 2:
         return result
     by_id = {p.id: p for p in papers}
-    terms, weights = _vectors([by_id[i] for i in ids])
+    known = memo.load() if memo else None
+    counts = count_terms([by_id[i] for i in ids], known, keyed=memo is not None)
+    if memo is not None and counts is not known:
+        memo.keep(counts)
+    del known  # its arrays are as large as the counts'
+    terms, weights = _vectors(counts)
+    del counts
     posting_docs, posting_weights = _postings(terms, weights)
     best = _neighbours(
         terms[:, :TERMS_PER_PAPER], weights[:, :TERMS_PER_PAPER], posting_docs, posting_weights, k
@@ -181,33 +214,99 @@ def related_papers(papers: Sequence[Paper], k: int = 5) -> dict[str, tuple[str, 
     return result
 
 
-Chunk = tuple[int, Int32s, Int32s, Int32s]
-"""Counts of the papers from ``first`` on: (first, paper - first, term, count) of every
-term of every paper, sorted by paper then term."""
-
-
-def _counts(papers: Sequence[Paper]) -> tuple[list[Chunk], int]:
-    """The term counts of :data:`_COUNT_CHUNK` papers at a time, and the number of terms.
-    32-bit integers, and never joined into one array: these are the largest arrays of the
-    computation."""
-    vocabulary = _Vocabulary()
-    chunks: list[Chunk] = []
-    for start in range(0, len(papers), _COUNT_CHUNK):
-        words, first, doc, word = _occurrences(papers[start : start + _COUNT_CHUNK])
-        term = vocabulary.terms(words, first)[word]
-        keep = term >= 0
-        key = np.sort(doc[keep] << 32 | term[keep])
-        # Where each (paper, term) run starts; none at all when no word was indexable.
-        run = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
-        chunks.append(
-            (
-                start,
-                (key[run] >> 32).astype(np.int32),
-                (key[run] & 0xFFFFFFFF).astype(np.int32),
-                np.diff(np.append(run, key.size)).astype(np.int32),
-            )
+def count_terms(
+    papers: Sequence[Paper], known: TermCounts | None = None, *, keyed: bool = True
+) -> TermCounts:
+    """The term counts of ``papers`` (row ``i``: ``papers[i]``). Those whose text ``known``
+    holds are copied from it, the others counted; ``keyed=False`` (nothing known, nothing
+    kept) skips hashing the texts and leaves ``rows`` empty."""
+    if known is None and not keyed:
+        return _count(papers)
+    keys = [text_key(p) for p in papers]
+    rows = known.rows if known is not None else {}
+    found = [rows.get(name, -1) for name in keys]
+    missing = [i for i, row in enumerate(found) if row < 0]
+    if known is not None and not missing and found == list(range(len(known.start) - 1)):
+        return known  # the same texts in the same order
+    fresh = _count([papers[i] for i in missing])
+    if known is None:
+        counts = fresh
+    else:
+        counts = _join(
+            known, fresh, np.array(found, dtype=np.int64), np.array(missing, dtype=np.int64)
         )
-    return chunks, len(vocabulary.of_stem)
+    rows_now: dict[str, int] = {}
+    for row, name in enumerate(keys):
+        rows_now.setdefault(name, row)
+    return TermCounts(counts.terms, rows_now, counts.start, counts.term, counts.count)
+
+
+def _join(known: TermCounts, fresh: TermCounts, found: Ints, missing: Ints) -> TermCounts:
+    """The counts of papers found in ``known`` (``found``: row there, or -1) and counted
+    in ``fresh`` (row ``j`` for paper ``missing[j]``), with the terms of both renumbered
+    in sorted order and the terms no paper has dropped."""
+    terms = sorted(set(known.terms).union(fresh.terms))
+    number = {t: i for i, t in enumerate(terms)}
+    known_id = np.fromiter(map(number.__getitem__, known.terms), np.int32, len(known.terms))
+    fresh_id = np.fromiter(map(number.__getitem__, fresh.terms), np.int32, len(fresh.terms))
+    # Every row of both, one after the other: paper i takes row found[i] or that of its
+    # fresh count. Renumbering keeps each row's terms in increasing order.
+    pool_term = np.concatenate((known_id[known.term], fresh_id[fresh.term]))
+    pool_count = np.concatenate((known.count, fresh.count))
+    pool_start = np.concatenate((known.start[:-1], fresh.start[:-1] + known.term.size))
+    pool_size = np.concatenate((np.diff(known.start), np.diff(fresh.start)))
+    row = found.copy()
+    row[missing] = len(known.start) - 1 + np.arange(missing.size)
+    size = pool_size[row]
+    start = np.zeros(row.size + 1, dtype=np.int64)
+    np.cumsum(size, out=start[1:])
+    at = np.arange(int(start[-1]), dtype=np.int64) + np.repeat(pool_start[row] - start[:-1], size)
+    term, count = pool_term[at], pool_count[at]
+    del at, pool_term, pool_count
+    used = np.bincount(term, minlength=len(terms)) > 0
+    renumber = (np.cumsum(used) - 1).astype(np.int32)
+    kept = [t for t, use in zip(terms, used.tolist(), strict=True) if use]
+    return TermCounts(kept, {}, start, renumber[term], count)
+
+
+def _count(papers: Sequence[Paper]) -> TermCounts:
+    """Cut ``papers`` into words and count their terms, :data:`_COUNT_CHUNK` papers at a
+    time (the word arrays of one chunk are the largest of the computation)."""
+    of_word: dict[str, int] = {}  # word -> term number in order of appearance, -1: none
+    number: dict[str, int] = {}  # term -> that number
+    docs: list[Int32s] = []
+    terms: list[Int32s] = []
+    counts: list[Int32s] = []
+    for first in range(0, len(papers), _COUNT_CHUNK):
+        words, _, doc, word = _occurrences(papers[first : first + _COUNT_CHUNK])
+        new = [w for w in words if w not in of_word]
+        for w, t in zip(new, map(_term_of, new), strict=True):
+            of_word[w] = -1 if t is None else number.setdefault(t, len(number))
+        term = np.fromiter(map(of_word.__getitem__, words), np.int64, len(words))[word]
+        keep = term >= 0
+        key = np.sort((doc[keep] + first) << 32 | term[keep])
+        run = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))[: key.size])
+        docs.append((key[run] >> 32).astype(np.int32))
+        terms.append((key[run] & 0xFFFFFFFF).astype(np.int32))
+        counts.append(np.diff(np.append(run, key.size)).astype(np.int32))
+    ordered = sorted(number)
+    rank = np.zeros(len(number), dtype=np.int32)
+    rank[[number[t] for t in ordered]] = np.arange(len(ordered), dtype=np.int32)
+    for i in range(len(docs)):
+        # Each paper's terms in sorted order, as the rows of a TermCounts are.
+        sorted_term = rank[terms[i]]
+        order = np.argsort(docs[i].astype(np.int64) << 32 | sorted_term)
+        docs[i], terms[i], counts[i] = docs[i][order], sorted_term[order], counts[i][order]
+    every_doc = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int32)
+    start = np.zeros(len(papers) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(every_doc, minlength=len(papers)), out=start[1:])
+    return TermCounts(
+        ordered,
+        {},
+        start,
+        np.concatenate(terms) if terms else np.zeros(0, dtype=np.int32),
+        np.concatenate(counts) if counts else np.zeros(0, dtype=np.int32),
+    )
 
 
 def _occurrences(papers: Sequence[Paper]) -> tuple[list[str], Ints, Ints, Ints]:
@@ -333,30 +432,27 @@ def _distinct(keys: list[Words]) -> tuple[Ints, Ints]:
     return group, np.minimum.reduceat(order, np.flatnonzero(new))
 
 
-def _vectors(papers: Sequence[Paper]) -> tuple[Ints, Floats]:
+def _vectors(counts: TermCounts) -> tuple[Ints, Floats]:
     """Each paper's strongest (indexable) terms, strongest first, with their weight in its
     unit-length TF-IDF vector: two ``(n, INDEXED_TERMS)`` arrays, term ``-1`` for none.
 
-    Weighed a chunk of :func:`_counts` at a time (the document frequencies first, over all
-    of them), each chunk dropped once weighed: the float arrays of all the (paper, term)
-    pairs would be the largest memory of the build at 100,000 papers. Every paper's numbers
-    are the same as in one pass: its pairs are summed and selected in the same order."""
-    n = len(papers)
-    chunks, size = _counts(papers)
-    df = np.zeros(size, dtype=np.int64)
-    for _, _, term, _ in chunks:
-        df += np.bincount(term, minlength=size)
+    Weighed :data:`_COUNT_CHUNK` papers at a time, after the document frequencies: the
+    float arrays of all the (paper, term) pairs would be the largest memory of the build
+    at 100,000 papers. Every paper's numbers are the same as in one pass: its pairs are
+    summed and selected in the same order."""
+    n = len(counts.start) - 1
+    df = np.bincount(counts.term, minlength=len(counts.terms))
     with np.errstate(divide="ignore"):
         idf = np.where(df < n, np.log(n / np.maximum(df, 1)), 0.0)
     useful = np.where((df > 1) & (df <= max(2, n // 2)), idf, 0.0)
     terms = np.full((n, INDEXED_TERMS), -1, dtype=np.int64)
     weights = np.zeros((n, INDEXED_TERMS))
-    chunks.reverse()
-    while chunks:
-        first, doc, term, count = chunks.pop()
+    for first in range(0, n, _COUNT_CHUNK):
         m = min(n, first + _COUNT_CHUNK) - first
+        lo, hi = int(counts.start[first]), int(counts.start[first + m])
+        doc = np.repeat(np.arange(m, dtype=np.int32), np.diff(counts.start[first : first + m + 1]))
         terms[first : first + m], weights[first : first + m] = _weigh(
-            doc, term, count, m, idf, useful
+            doc, counts.term[lo:hi], counts.count[lo:hi], m, idf, useful
         )
     return terms, weights
 

@@ -17,9 +17,11 @@ from project import FIXTURES, REPO, make_project, run_cli, taxonomy_source, tree
 
 import generator.classify as classify_module
 import generator.digests as digests_module
+import generator.related as related_module
 from generator.cache import MARKER, BuildCache, Memo, code_version
 from generator.classify import paper_key
 from generator.pipeline import Generated, generate, load_inputs
+from generator.related import TermCounts
 from generator.render import SiteSettings
 
 SETTINGS = SiteSettings(site_url="https://example.org/")
@@ -95,10 +97,12 @@ def test_a_warm_cache_gives_the_same_site_without_parsing_or_matching_again(
 
     parsed = _Counted(monkeypatch, digests_module, "_parse")
     matched = _Counted(monkeypatch, classify_module, "_Text")
+    counted = _Counted(monkeypatch, related_module, "_count")
     warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
     _same(warm, fresh)
     assert parsed.calls == []
     assert matched.calls == []
+    assert counted.calls == []
 
 
 def test_a_new_or_changed_digest_is_the_only_one_parsed(
@@ -111,7 +115,12 @@ def test_a_new_or_changed_digest_is_the_only_one_parsed(
     noisy.write_bytes(noisy.read_bytes() + b"\n\n")  # other bytes, same papers
     parsed = _Counted(monkeypatch, digests_module, "_parse")
     matched = _Counted(monkeypatch, classify_module, "_Text")
+    counted = _Counted(monkeypatch, related_module, "_count")
     warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    ((new_papers,),) = [counted.calls]
+    assert [p.title for p in new_papers] == [  # type: ignore[attr-defined]
+        "A Cached Paper About Retrieval-Augmented Generation"
+    ]
     assert sorted(Path(p).name for p in parsed.calls) == [
         "2025-03-15-noisy.txt",
         "2025-03-25-extra.yml",
@@ -143,7 +152,9 @@ def test_unreadable_cache_files_are_ignored_and_rewritten(
     fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
     folder = tmp_path / "cache" / code_version()
     entries = sorted(folder.rglob("*.pickle"))
-    assert len(entries) == len(list(digests.iterdir()))  # one per digest
+    # One per digest, and the term counts of related papers.
+    assert len(entries) == len(list(digests.iterdir())) + 1
+    assert (folder / "terms.pickle") in entries
     for path in entries:
         path.write_bytes(path.read_bytes()[:40])  # truncated
     (classes,) = folder.glob("classes-*.tsv")
@@ -332,3 +343,50 @@ def test_the_build_report_says_how_many_digests_came_from_the_cache(
     (project.digests / "2025-03-18-curated.yml").unlink()
     assert run_cli(["build", "--config", str(project.config), "--markdown-only"]) == 0
     assert "paperfeed: 1 digest (1 from the cache), " in capsys.readouterr().out
+
+
+def test_term_counts_of_papers_gone_or_changed_are_not_kept(
+    inputs: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The term counts kept are exactly those of this build's papers: a removed digest's
+    papers and a changed abstract's old words are gone, and the changed paper is counted
+    again."""
+    digests, taxonomy = inputs
+    _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    (digests / "2025-03-24-warns.txt").write_text(
+        "One Title\n\nAn abstract on zeppelinology instead.", "utf-8"
+    )
+    (digests / "2025-03-15-noisy.txt").unlink()
+    counted = _Counted(monkeypatch, related_module, "_count")
+    warm = _generate(digests, taxonomy, BuildCache(tmp_path / "cache"))
+    assert [[p.title for p in papers] for papers in counted.calls] == [["One Title"]]  # type: ignore[attr-defined]
+    monkeypatch.undo()
+    _same(warm, _generate(digests, taxonomy, None))
+    kept = BuildCache(tmp_path / "cache").terms.load()
+    assert kept is not None
+    fresh = related_module.count_terms(sorted(warm.feed.papers, key=lambda p: p.id))
+    assert kept.terms == fresh.terms
+    assert "zeppelinology" in kept.terms
+    assert (kept.start == fresh.start).all() and (kept.term == fresh.term).all()
+    assert (kept.count == fresh.count).all()
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        lambda c: TermCounts(c.terms[:1], c.rows, c.start, c.term, c.count),  # term ids too high
+        lambda c: TermCounts(c.terms, c.rows, c.start[:-1], c.term, c.count),  # rows cut short
+        lambda c: TermCounts(c.terms, c.rows, c.start, c.term.astype("int64"), c.count),
+        lambda c: ("not", "term counts"),
+    ],
+)
+def test_term_counts_that_do_not_fit_together_are_a_miss(
+    inputs: tuple[Path, Path], tmp_path: Path, broken: object
+) -> None:
+    digests, taxonomy = inputs
+    fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
+    path = tmp_path / "cache" / code_version() / "terms.pickle"
+    counts = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps(broken(counts)))  # type: ignore[operator]
+    assert BuildCache(tmp_path / "cache").terms.load() is None
+    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
