@@ -2,6 +2,7 @@
 
     python bench/serve.py                   # the 10,000-paper feed of bench/run.py
     python bench/serve.py --papers 1000
+    python bench/serve.py --rebuild-all     # every page rendered on every change
 
 Starts ``paperfeed serve`` on a free port of 127.0.0.1 over the feed ``bench/run.py``
 made (made here if missing), then: waits for the first build; adds one 75-paper digest;
@@ -53,6 +54,9 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--rebuild-all", action="store_true", help="pass --rebuild-all to paperfeed serve"
+    )
     args = parser.parse_args()
     project = make_project(args.out, args.papers, args.seed)
     for extra in (project / "digests").glob("*-added.txt"):
@@ -63,6 +67,8 @@ def main() -> None:
     log = project / "serve.log"
     url = f"http://127.0.0.1:{port}/"
     command = [sys.executable, "-m", "generator", "serve", "--config", str(project / "mkdocs.yml")]
+    if args.rebuild_all:
+        command.append("--rebuild-all")
     with open(log, "w", encoding="utf-8") as out:
         proc = subprocess.Popen(
             [*command, "--dev-addr", f"127.0.0.1:{port}"],
@@ -100,7 +106,8 @@ def main() -> None:
     finally:
         proc.terminate()
         proc.wait()
-    print(f"paperfeed serve, {args.papers:,} papers (log: {log})")
+    mode = "--rebuild-all" if args.rebuild_all else "only changed pages rendered"
+    print(f"paperfeed serve, {args.papers:,} papers, {mode} (log: {log})")
     print("| build | MkDocs says s | pages served s | search ready s |")
     print("| --- | ---: | ---: | ---: |")
     for name, mkdocs_s, served_s, indexed_s in rows:

@@ -128,6 +128,13 @@ def make_parser() -> argparse.ArgumentParser:
         metavar="IP:PORT",
         help="address to serve on (default: 127.0.0.1:8000)",
     )
+    s.add_argument(
+        "--rebuild-all",
+        action="store_true",
+        help="render every page again on every change, as mkdocs serve does (default: only "
+        "the generated pages whose content changed, unless mkdocs.yml, the docs folder or "
+        "the theme changed)",
+    )
 
     p = sub.add_parser(
         "parse",
@@ -246,6 +253,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             cache=not args.no_cache,
         ),
         args.dev_addr,
+        incremental=not args.rebuild_all,
     )
     return 0
 

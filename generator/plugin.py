@@ -21,9 +21,10 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator import preview
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import BuildCache, misplaced
 from generator.errors import InputError
@@ -90,6 +91,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """The build cache the last :meth:`generate_pages` used (for the build's report)."""
         self.serving = False
         """Set by ``paperfeed serve``: the Pagefind index is then built in the background."""
+        self.incremental = False
+        """Set by ``paperfeed serve`` (MkDocs' dirty builds): only the generated pages whose
+        Markdown changed are rendered again (:mod:`generator.preview`)."""
+        self.preview: preview.Plan | None = None
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -217,23 +222,38 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             for f in files.documentation_pages():
                 f.inclusion = InclusionLevel.NOT_IN_NAV
         in_nav = {"index.md", "topics/index.md", "tags/index.md", "archive/index.md"}
-        for path, text in self.generated.files.items():
-            inclusion = (
-                InclusionLevel.UNDEFINED
-                if path in in_nav or not path.endswith(".md")
-                else InclusionLevel.NOT_IN_NAV
-            )
-            file = File.generated(config, path, content=text, inclusion=inclusion)
-            files.append(file)
-            if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
-                GeneratedPage(None, file, config)  # becomes file.page
         css = (
             resources.files("generator")
             .joinpath("theme")
             .joinpath("paperfeed.css")
             .read_text("utf-8")
         )
-        files.append(File.generated(config, CSS_PATH, content=css))
+        generated: list[tuple[preview.PreviewFile, Content]] = []
+        for path, text in [*self.generated.files.items(), (CSS_PATH, css)]:
+            inclusion = (
+                InclusionLevel.UNDEFINED
+                if path in in_nav or not path.endswith(".md")
+                else InclusionLevel.NOT_IN_NAV
+            )
+            file = preview.PreviewFile.generated(config, path, content=text, inclusion=inclusion)
+            assert isinstance(file, preview.PreviewFile)
+            files.append(file)
+            generated.append((file, text))
+            if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
+                GeneratedPage(None, file, config)  # becomes file.page
+        if self.incremental:
+            options = (sorted(self.config.items()), sorted(self.overrides.items()), self.backend)
+            self.preview = preview.plan(
+                config.site_dir,
+                preview.surroundings(config, options),
+                generated,
+                partial_ok=self.backend == "pagefind",
+            )
+            if not self.preview.full:
+                log.info(
+                    f"paperfeed: rendering {self.preview.rendered} of {self.preview.total} "
+                    "generated files again (the others did not change)"
+                )
         return files
 
     def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
@@ -270,6 +290,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        partial = self.preview is not None and not self.preview.full
+        if self.preview is not None:
+            preview.done(config.site_dir, self.preview)
         if self.shells is not None:
             log.debug(
                 f"paperfeed: {self.shells.stamped} pages stamped, "
@@ -285,10 +308,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
             stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
             documents = None
-            if isinstance(stand_in, PagefindSearchPlugin):
+            if isinstance(stand_in, PagefindSearchPlugin) and not partial:
+                # A partial preview build wrote documents for the pages it rendered only:
+                # Pagefind reads the site's own pages then.
                 documents = stand_in.documents
             if self.serving:
-                if isinstance(stand_in, PagefindSearchPlugin):
+                if isinstance(stand_in, PagefindSearchPlugin) and documents is not None:
                     stand_in.documents = None  # the indexer owns them now
                 index_in_background(Path(config.site_dir), documents)
                 log.info(

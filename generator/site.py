@@ -195,9 +195,14 @@ def _from_cache(plugin: Any) -> int | None:
     return None if cache is None else cache.digests_from_files
 
 
-def serve(options: BuildOptions, dev_addr: str) -> None:
-    """Live preview: MkDocs' own server, rebuilding when a digest or the taxonomy changes."""
+def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> None:
+    """Live preview: MkDocs' own server, rebuilding when a digest or the taxonomy changes.
+
+    ``incremental``: render again only the generated pages whose Markdown changed
+    (:mod:`generator.preview`); else every page, as ``mkdocs serve`` does."""
     from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from generator.preview import HideDirtyWarning
 
     config = _load_config(options)
     plugin = _plugin(config, options)
@@ -208,10 +213,21 @@ def serve(options: BuildOptions, dev_addr: str) -> None:
     def apply_overrides(cfg: Any) -> None:
         cfg.plugins["paperfeed"].overrides.update(overrides)
         cfg.plugins["paperfeed"].serving = True
+        cfg.plugins["paperfeed"].incremental = incremental
 
     _install_override_hook(apply_overrides)
-    with _preview_in_memory():
-        mkdocs_serve(os.fspath(options.config_file), dev_addr=dev_addr, livereload=True)
+    hide = HideDirtyWarning()
+    logging.getLogger("mkdocs.commands.build").addFilter(hide)
+    try:
+        with _preview_in_memory():
+            mkdocs_serve(
+                os.fspath(options.config_file),
+                dev_addr=dev_addr,
+                livereload=True,
+                build_type="dirty" if incremental else None,
+            )
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(hide)
 
 
 PREVIEW_MIN_FREE = 2 << 30

@@ -1,0 +1,157 @@
+"""The live preview rebuilds only the pages whose Markdown changed.
+
+MkDocs' ``serve`` empties its site folder and renders every page on every change: at
+10,000 papers, about 12,000 pages each time a digest is added, although most of them come
+out the same. ``paperfeed serve`` runs MkDocs' "dirty" builds instead (the site folder is
+kept; a page whose file is not modified is neither read nor rendered) and decides what
+"modified" means, so that the preview is the one a full rebuild would give:
+
+- a generated page is kept when its Markdown is the same as the last good build's (a
+  content hash) and its HTML is still in the site folder; everything else is rendered;
+- every page is rendered again (the site folder emptied first) when anything else a page's
+  HTML depends on may have changed: ``mkdocs.yml``, the command-line options, a file in the
+  docs folder or the theme's ``custom_dir`` (name, size or mtime), the search backend, or
+  when the last build failed. With Material's search every build is full: its index is
+  made from the pages rendered;
+- the HTML of generated pages that are gone is deleted.
+
+A page's HTML depends only on its own Markdown and on those surroundings: generated pages
+carry every link and title they show, and the navigation is four fixed entries. Pagefind
+then indexes the site folder itself (not the search documents of the pages rendered).
+Hand-written pages follow MkDocs' own rule (rendered again when their file is newer than
+their HTML).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs import utils
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File
+
+from generator.model import Content
+
+
+class PreviewFile(File):
+    """A generated file, which the preview can keep (see :func:`plan`). Outside of it
+    (``kept`` is never set), it is modified, like every generated file."""
+
+    kept = False
+
+    def is_modified(self) -> bool:
+        return not self.kept or not os.path.isfile(self.abs_dest_path)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a good build left in a site folder."""
+
+    surroundings: str
+    pages: dict[str, tuple[str, str]]
+    """Generated file -> (content hash, its path in the site folder)."""
+
+
+_LAST: dict[str, Built] = {}
+"""Site folder -> its last good build. Kept by the module: MkDocs makes new plugins for
+every rebuild of a preview."""
+
+
+def surroundings(config: MkDocsConfig, options: object) -> str:
+    """A hash of what every page's HTML depends on besides its own Markdown (see the
+    module docstring); ``options``: the plugin's options and overrides, the backend."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(repr(options).encode())
+    if config.config_file_path:
+        h.update(Path(config.config_file_path).read_bytes())
+    folders = [config.docs_dir]
+    if config.theme.custom_dir:
+        folders.append(config.theme.custom_dir)
+    for folder in folders:
+        h.update(b"\0folder\0" + os.fsencode(folder))
+        for root, dirs, names in os.walk(folder):
+            dirs.sort()
+            for name in sorted(names):
+                path = os.path.join(root, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "replace"))
+    return h.hexdigest()
+
+
+def content_hash(content: Content) -> str:
+    if isinstance(content, str):
+        content = content.encode("utf-8", "surrogatepass")
+    if not isinstance(content, bytes):
+        raise TypeError("a preview needs the whole content of a generated file")
+    return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+
+@dataclass
+class Plan:
+    """One preview build: whether it renders everything, how many of the generated
+    files it renders, and what it will leave (:func:`done` records it)."""
+
+    full: bool
+    rendered: int
+    total: int
+    built: Built
+
+
+def plan(
+    site_dir: str, surroundings: str, files: list[tuple[PreviewFile, Content]], partial_ok: bool
+) -> Plan:
+    """Decide what a preview build renders; sets ``kept`` on the files it keeps, deletes
+    the HTML of generated files that are gone, and empties ``site_dir`` for a full build.
+
+    The last build's record is taken out now: should this build fail, the next is full."""
+    last = _LAST.pop(site_dir, None)
+    pages = {f.src_uri: (content_hash(content), f.dest_path) for f, content in files}
+    built = Built(surroundings, pages)
+    if last is None or last.surroundings != surroundings or not partial_ok:
+        if os.path.isdir(site_dir):
+            utils.clean_directory(site_dir)
+        return Plan(True, len(files), len(files), built)
+    rendered = 0
+    for f, _ in files:
+        f.kept = last.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0]
+        rendered += f.is_modified()
+    for src_uri, (_, dest_path) in last.pages.items():
+        if src_uri not in pages:
+            _delete(site_dir, dest_path)
+    return Plan(False, rendered, len(files), built)
+
+
+def done(site_dir: str, plan: Plan) -> None:
+    """Record a build that went through: the next one may keep what it wrote."""
+    _LAST[site_dir] = plan.built
+
+
+def _delete(site_dir: str, dest_path: str) -> None:
+    """Delete a file of the site and the folders it leaves empty (never ``site_dir``)."""
+    path = os.path.join(site_dir, dest_path)
+    try:
+        os.unlink(path)
+    except OSError:
+        return
+    folder = os.path.dirname(path)
+    while os.path.abspath(folder) != os.path.abspath(site_dir):
+        try:
+            os.rmdir(folder)
+        except OSError:
+            break
+        folder = os.path.dirname(folder)
+
+
+class HideDirtyWarning(logging.Filter):
+    """Drops MkDocs' warning that a dirty build may leave inaccurate links: the preview's
+    builds are dirty by design and kept accurate by :func:`plan`."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")

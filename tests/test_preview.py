@@ -1,0 +1,146 @@
+"""The live preview's rebuilds (``generator.preview``): MkDocs' dirty builds, as
+``paperfeed serve`` runs them, render only the generated pages whose Markdown changed, and
+the site folder they leave is byte for byte the one a full build gives (Pagefind index
+included).
+
+Driven through MkDocs' own ``build(config, serve_url=..., dirty=True)`` with a fresh
+config per build, as its ``serve`` does, without the HTTP server (``test_serve.py`` has
+that).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from project import FIXTURES, Project, make_project, tree_files
+
+from generator import preview
+
+SERVE_URL = "http://127.0.0.1:8000/paperfeed/"
+SECOND = """\
+date: 2025-03-26
+papers:
+  - title: A Second Paper On Reward Models
+    abstract: Reward models for reinforcement learning from human feedback.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    if shutil.which("pagefind") is None:
+        from generator.search import PagefindMissingError, pagefind_executable
+
+        try:
+            pagefind_executable()
+        except PagefindMissingError:
+            pytest.skip("pagefind is not installed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741910400")
+    project = make_project(tmp_path / "p")
+    for path in sorted((FIXTURES / "digests").iterdir()):
+        shutil.copy(path, project.digests / path.name)
+    return project
+
+
+def _build(project: Project, site: Path, *, incremental: bool) -> Any:
+    """One build as ``paperfeed serve`` runs it (Pagefind in the foreground); the plugin."""
+    config = load_config(str(project.config), site_dir=str(site))
+    config.site_url = SERVE_URL
+    plugin = config.plugins["paperfeed"]
+    plugin.overrides["search"] = "pagefind"
+    plugin.incremental = incremental
+    build(config, serve_url=SERVE_URL, dirty=incremental)
+    return plugin
+
+
+def _mtimes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def _same_as_a_full_build(project: Project, site: Path, tmp_path: Path) -> None:
+    """Every file the same, but the Pagefind index: its pages are the same, and numbered
+    in the order the file system lists them (see ``test_search_pagefind.py``)."""
+    full = tmp_path / "full"
+    shutil.rmtree(full, ignore_errors=True)
+    _build(project, full, incremental=False)
+    here, there = tree_files(site), tree_files(full)
+    assert _outside_the_index(here) == _outside_the_index(there)
+    assert _fragments(here) == _fragments(there)
+    assert len(_fragments(here)) > 20
+    entries = [json.loads(files["pagefind/pagefind-entry.json"]) for files in (here, there)]
+    assert entries[0]["languages"]["en"]["page_count"] == len(_fragments(here))
+    assert entries[1]["languages"]["en"]["page_count"] == len(_fragments(here))
+
+
+def _outside_the_index(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if not k.startswith("pagefind/") or k.endswith(".js")}
+
+
+def _fragments(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {k: v for k, v in files.items() if k.endswith(".pf_fragment")}
+
+
+def test_a_rebuild_renders_only_what_changed_and_equals_a_full_build(
+    project: Project, tmp_path: Path
+) -> None:
+    site = tmp_path / "preview"
+    first = _build(project, site, incremental=True)
+    assert first.preview.full
+    before = _mtimes(site)
+    papers = sorted(p for p in before if p.startswith("papers/"))
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    second = _build(project, site, incremental=True)
+    assert not second.preview.full
+    assert 0 < second.preview.rendered < second.preview.total / 2
+    after = _mtimes(site)
+    kept = [p for p in papers if after.get(p) == before[p]]
+    assert len(kept) > len(papers) / 2, "unchanged paper pages must not be rendered again"
+    assert "papers/a-second-paper-on-reward-models/index.html" in after
+    _same_as_a_full_build(project, site, tmp_path)
+
+    # A digest removed: its papers' pages (and their folders) leave the preview.
+    (project.digests / "2025-03-26-second.yml").unlink()
+    third = _build(project, site, incremental=True)
+    assert not third.preview.full
+    assert not (site / "papers" / "a-second-paper-on-reward-models").exists()
+    _same_as_a_full_build(project, site, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["mkdocs.yml", "docs", "failed build"])
+def test_anything_but_the_pages_changed_renders_everything(
+    project: Project, tmp_path: Path, change: str
+) -> None:
+    site = tmp_path / "preview"
+    _build(project, site, incremental=True)
+    if change == "mkdocs.yml":
+        text = project.config.read_text("utf-8")
+        project.config.write_text(text.replace("site_name: ", "site_name: Renamed ", 1), "utf-8")
+    elif change == "docs":
+        project.write_doc("about.md", "# About\n\nA new page.\n")
+    else:
+        preview._LAST.pop(str(site))  # what a build that fails after planning leaves
+    again = _build(project, site, incremental=True)
+    assert again.preview.full
+    if change == "mkdocs.yml":
+        page = next((site / "papers").iterdir()) / "index.html"
+        assert "Renamed " in page.read_text("utf-8")
+    _same_as_a_full_build(project, site, tmp_path)
+
+
+def test_with_materials_search_every_build_is_full(project: Project, tmp_path: Path) -> None:
+    """Material's index is made from the pages rendered: a partial build would lose pages."""
+    site = tmp_path / "preview"
+    for _ in range(2):
+        config = load_config(str(project.config), site_dir=str(site))
+        config.site_url = SERVE_URL
+        plugin = config.plugins["paperfeed"]
+        plugin.overrides["search"] = "material"
+        plugin.incremental = True
+        build(config, serve_url=SERVE_URL, dirty=True)
+        assert plugin.preview.full
