@@ -63,6 +63,32 @@ def test_long_listings_are_split_into_parts_that_never_change() -> None:
     assert more[1:4] == parts[1:4], "full parts changed when papers were added"
 
 
+def test_full_parts_of_a_growing_listing_are_rendered_the_same() -> None:
+    """Papers added to a topic change its index and newest parts, never an older part's
+    page (content or pager): a new digest rewrites few files."""
+
+    def site(days: int) -> dict[str, str | bytes]:
+        digests = [
+            Digest(
+                f"d{day}.yml",
+                dt.date(2025, 3, 1 + day),
+                f"d{day}",
+                tuple(Entry(f"Paper {day}-{i}", "An abstract.", i + 1) for i in range(25)),
+            )
+            for day in range(days)
+        ]
+        feed = build_feed(digests)
+        taxonomy = Taxonomy((Topic("all", "All"),), (), "all")
+        classes = Classification(topics={p.id: ("all",) for p in feed.papers})
+        return render_site(feed, taxonomy, classes, SiteSettings(page_size=10))
+
+    before, after = site(4), site(6)  # 100 papers in 10 parts, then 150 in 15
+    parts = [listing_path("topics", "all", n) for n in range(1, 16)]
+    assert [p in before for p in parts] == [True] * 10 + [False] * 5
+    assert [after[p] == before[p] for p in parts[:10]] == [True] * 7 + [False] * 3
+    assert "All, part 1 (oldest)" in str(after[parts[0]])
+
+
 def test_pager_links_neighbours_not_every_part() -> None:
     text = pager("topics", "x", 50, 100)
     assert text.count("<a ") < 12

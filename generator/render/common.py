@@ -290,8 +290,10 @@ def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequen
 
 
 def pager(kind: str, slug: str, part: int, parts: int, directory_urls: bool = True) -> str:
-    """Links between the parts of a split listing: the newest, the oldest, the ones next
-    to this one (never a link to every part: that would grow with the feed)."""
+    """Links between the parts of a split listing: the newest, the oldest, the two on each
+    side of this one (never a link to every part: that would grow with the feed). Not the
+    number of parts: a full part's page stays the same as the listing grows (only the
+    parts near the newest change), so adding a digest rewrites few pages."""
     if parts <= 1:
         return ""
     here = listing_path(kind, slug, part)
@@ -300,7 +302,7 @@ def pager(kind: str, slug: str, part: int, parts: int, directory_urls: bool = Tr
         return f'<a href="{rel(here, listing_path(kind, slug, n), directory_urls)}">{label}</a>'
 
     current = part or parts  # the index shows what the newest part shows, and more
-    shown = sorted({1, parts, *range(max(1, current - 2), min(parts, current + 2) + 1)})
+    shown = sorted({1, *range(max(1, current - 2), min(parts, current + 2) + 1)})
     numbers: list[str] = []
     previous = parts + 1
     for n in reversed(shown):

@@ -60,7 +60,10 @@ def _listing(
     count = len(parts) - 1
     for part, chunk in parts:
         path = listing_path(kind, slug, part)
-        shown = text(title) if part == 0 else f"{text(title)}, part {part} of {count}"
+        # Not "part N of M": a full part's page stays the same as the listing grows.
+        shown = text(title) if part == 0 else f"{text(title)}, part {part}"
+        if part == 1:
+            shown += " (oldest)"
         name = title if part == 0 else f"{title} ({part})"
         blocks = [f"<h1>{shown}</h1>"]
         if part == 0:
