@@ -62,6 +62,9 @@ class Context:
     items: dict[tuple[str, int], str] = field(default_factory=dict)
     """Rendered heads of listing items (all but the abstract) by (paper id, page depth)."""
     fragments: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
+    links: dict[str, str] = field(default_factory=dict)
+    """Paper id -> its links as HTML (:func:`paper_links`): on its page and in every
+    listing depth it appears at."""
     """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
 
     def link(self, page: str, target: str) -> str:
@@ -192,6 +195,14 @@ def link_list(links: Sequence[Link]) -> str:
     return " · ".join(parts)
 
 
+def paper_links(ctx: Context, paper: Paper) -> str:
+    """:func:`link_list` of a paper's links, made once per build."""
+    cached = ctx.links.get(paper.id)
+    if cached is None:
+        cached = ctx.links[paper.id] = link_list(paper.links)
+    return cached
+
+
 def _short_url(url: str) -> str:
     for prefix in ("https://", "http://", "mailto:"):
         if url.startswith(prefix):
@@ -267,7 +278,7 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
     if paper.links:
         lines[-1] += "<br>"
-        lines.append('<span class="pf-links">' + link_list(paper.links) + "</span>")
+        lines.append('<span class="pf-links">' + paper_links(ctx, paper) + "</span>")
     lines[-1] += "</p>"
     return "\n".join(lines)
 

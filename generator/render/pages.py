@@ -15,11 +15,11 @@ from generator.render.common import (
     digest_path,
     front_matter,
     heading,
-    link_list,
     listing_path,
     page_text,
     pager,
     paper_item,
+    paper_links,
     paper_path,
     parts_of,
     tag_links,
@@ -225,7 +225,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     blocks.append(text_block(ctx.abstracts[paper.id] or "(none)", "pf-abstract-text", escaped=True))
     if paper.links:
         blocks.append(heading(2, "Links", "links"))
-        blocks.append("<p>" + link_list(paper.links) + "</p>")
+        blocks.append("<p>" + paper_links(ctx, paper) + "</p>")
     if paper.note:
         blocks.append(heading(2, "Curator&#x27;s note", "curators-note"))
         blocks.append(text_block(paper.note, "pf-note"))
