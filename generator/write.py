@@ -32,6 +32,10 @@ from pathlib import Path, PurePosixPath
 from generator.model import Content
 
 MANIFEST = ".paperfeed-manifest.json"
+PIECES = ".paperfeed-pieces"
+"""The side file a content given in pieces is written to before its hash is known."""
+RESERVED = frozenset({MANIFEST, PIECES})
+"""Names the writer uses itself: never a generated file's path."""
 
 
 @dataclass(frozen=True)
@@ -39,9 +43,10 @@ class WriteStats:
     written: int
     """Files whose content is new or changed."""
     unchanged: int
-    """Files kept as they were (hard-linked into the new tree)."""
+    """Files kept as they were (not opened, same inode and mtime)."""
     removed: int
-    """Stale files of the previous tree that are gone."""
+    """Files of the previous tree that are gone: stale ones, and anything else the build
+    did not write (a symlink, say)."""
 
 
 def _digest(data: bytes) -> str:
@@ -137,16 +142,6 @@ _DETACHED: list[subprocess.Popen[bytes]] = []
 _DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
-def _link(old: str, target: str) -> bool:
-    """Hard-link the previous build's file ``old`` at ``target``; False when it cannot be
-    (the old file is gone or is not a file)."""
-    try:
-        os.link(old, target)
-    except OSError:
-        return False
-    return True
-
-
 def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
     """Write ``pieces`` to a new file ``target``; the content's hash (as :func:`_digest`)."""
     h = hashlib.sha256()
@@ -211,12 +206,14 @@ def sync_tree(
     # Plain strings, not Path objects: this loop runs once per page of a large site.
     new_s = os.fspath(new)
     folders = {""}
-    pieces = f"{new_s}/.paperfeed-pieces"
+    pieces = f"{new_s}/{PIECES}"
     try:
         pairs = files.items() if isinstance(files, Mapping) else files
         for path, content in pairs:
             if path in manifest:
                 raise ValueError(f"two files want the path {path!r}")
+            if path in RESERVED:
+                raise ValueError(f"{path!r} is a name the writer keeps for itself")
             check_relpath(path)
             data = None
             if isinstance(content, str | bytes):
@@ -242,17 +239,30 @@ def sync_tree(
                 with open(target, "xb") as f:
                     f.write(data)
             changed.append(path)
+        _check_files_and_folders(manifest)
         if not previous:
             (new / MANIFEST).write_text(_manifest_text(manifest), "utf-8")
             swap_in(new, dest)
             return WriteStats(written=len(changed), unchanged=0, removed=0)
-        stale = sorted(present - manifest.keys() - {MANIFEST})
-        _apply(new_s, dest_s, changed, [*stale, *others], _manifest_text(manifest))
+        stale = [*sorted(present - manifest.keys() - {MANIFEST}), *others]
+        _apply(new_s, dest_s, changed, stale, _manifest_text(manifest))
     finally:
         shutil.rmtree(new, ignore_errors=True)
     return WriteStats(
         written=len(changed), unchanged=len(manifest) - len(changed), removed=len(stale)
     )
+
+
+def _check_files_and_folders(paths: Iterable[str]) -> None:
+    """Raise ValueError when a path is also a folder of another one (``a`` and ``a/b``):
+    found before the folder is touched, not half-way through moving files in."""
+    files = set(paths)
+    for path in files:
+        folder = path.rpartition("/")[0]
+        while folder:
+            if folder in files:
+                raise ValueError(f"{folder!r} would be both a file and a folder")
+            folder = folder.rpartition("/")[0]
 
 
 def _manifest_text(manifest: dict[str, str]) -> str:

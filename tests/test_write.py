@@ -84,7 +84,7 @@ def test_files_not_written_by_the_last_build_are_removed_and_missing_ones_rewrit
     stats = sync_tree({"a.md": "A", "x/b.md": "B", "x/y/c.md": "C"}, dest)
     assert tree(dest) == {"a.md": b"A", "x/b.md": b"B", "x/y/c.md": b"C"}
     assert not (dest / "link.md").is_symlink()
-    assert (stats.written, stats.unchanged) == (1, 2)
+    assert (stats.written, stats.unchanged, stats.removed) == (1, 2, 3)
 
 
 def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
@@ -183,3 +183,25 @@ def test_recover_drops_trash_and_never_restores_it(tmp_path: Path) -> None:
     (trash / "a.html").write_text("old")
     recover(tmp_path / "site")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", [".paperfeed-manifest.json", ".paperfeed-pieces"])
+def test_the_writers_own_names_are_refused(tmp_path: Path, name: str) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A"}, dest)
+    with pytest.raises(ValueError, match="keeps for itself"):
+        sync_tree({"a.md": "A", name: "x"}, dest)
+    assert tree(dest) == {"a.md": b"A"}
+
+
+def test_a_path_that_is_also_a_folder_is_refused_before_the_folder_changes(
+    tmp_path: Path,
+) -> None:
+    dest = tmp_path / "pages"
+    sync_tree({"a/b": "B", "c.md": "C"}, dest)
+    before = {p.name: p.stat().st_mtime_ns for p in dest.rglob("*")}
+    with pytest.raises(ValueError, match="both a file and a folder"):
+        sync_tree({"a": "A", "a/b": "B", "c.md": "C2"}, dest)
+    assert tree(dest) == {"a/b": b"B", "c.md": b"C"}
+    assert {p.name: p.stat().st_mtime_ns for p in dest.rglob("*")} == before
+    assert (dest / ".paperfeed-manifest.json").exists()
