@@ -95,6 +95,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Set by ``paperfeed serve`` (MkDocs' dirty builds): only the generated pages whose
         Markdown changed are rendered again (:mod:`generator.preview`)."""
         self.preview: preview.Plan | None = None
+        self._site_dir: str | None = None
+        self._files: Files | None = None
+        """This build's files (``on_files``): which pages it read is known after it."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -163,6 +166,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
     # Events ----------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._site_dir = config.site_dir
         from generator.search import stop_background_index
 
         stop_background_index()  # the previous preview's, before MkDocs empties the site
@@ -242,19 +246,41 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
                 GeneratedPage(None, file, config)  # becomes file.page
         if self.incremental:
-            options = (sorted(self.config.items()), sorted(self.overrides.items()), self.backend)
-            self.preview = preview.plan(
-                config.site_dir,
-                preview.surroundings(config, options),
-                generated,
-                partial_ok=self.backend == "pagefind",
-            )
-            if not self.preview.full:
-                log.info(
-                    f"paperfeed: rendering {self.preview.rendered} of {self.preview.total} "
-                    "generated files again (the others did not change)"
-                )
+            self._plan_preview(config, files, generated)
+        self._files = files
         return files
+
+    def _plan_preview(
+        self, config: MkDocsConfig, files: Files, generated: list[tuple[Any, Content]]
+    ) -> None:
+        """Decide what this preview build renders again (:mod:`generator.preview`)."""
+        options = (sorted(self.config.items()), sorted(self.overrides.items()), self.backend)
+        why_full = None
+        if self.backend != "pagefind":
+            why_full = "Material's search indexes the pages rendered"
+        elif not self.owns_nav:
+            why_full = "mkdocs.yml has its own nav (a page not read again has no title)"
+        elif others := sorted(set(config.plugins) - preview.SAFE_PLUGINS):
+            why_full = "other plugins may read every page: " + ", ".join(others)
+        self.preview = preview.plan(
+            config.site_dir, preview.surroundings(config, options), generated, why_full is None
+        )
+        if self.preview.full:
+            if why_full:
+                log.debug(f"paperfeed: rendering every page: {why_full}")
+            return
+        generated_files = {id(f) for f, _ in generated}
+        for file in files.documentation_pages():
+            if id(file) not in generated_files:
+                preview.always_render(file)  # its links depend on which pages exist
+        log.info(
+            f"paperfeed: rendering {self.preview.rendered} of {self.preview.total} "
+            "generated files again (the others did not change)"
+        )
+
+    def on_build_error(self, error: Exception) -> None:
+        if self.incremental and self._site_dir is not None:
+            preview.forget(self._site_dir)  # what it wrote is not a good build's
 
     def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
         if self.page_tick is not None:
@@ -290,7 +316,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
-        partial = self.preview is not None and not self.preview.full
+        # A page MkDocs did not read (a partial preview build, plain ``mkdocs serve --dirty``,
+        # a draft left out) has no search document: Pagefind reads the site's pages then.
+        partial = self._files is not None and any(
+            f.page is not None and f.page.markdown is None
+            for f in self._files.documentation_pages()
+        )
+        self._files = None
         if self.preview is not None:
             preview.done(config.site_dir, self.preview)
         if self.shells is not None:

@@ -7,19 +7,21 @@ kept; a page whose file is not modified is neither read nor rendered) and decide
 "modified" means, so that the preview is the one a full rebuild would give:
 
 - a generated page is kept when its Markdown is the same as the last good build's (a
-  content hash) and its HTML is still in the site folder; everything else is rendered;
+  content hash) and its HTML is still in the site folder; the HTML of generated pages that
+  are gone is deleted; hand-written pages are rendered in every build (MkDocs resolves
+  their links against the pages that exist);
 - every page is rendered again (the site folder emptied first) when anything else a page's
-  HTML depends on may have changed: ``mkdocs.yml``, the command-line options, a file in the
-  docs folder or the theme's ``custom_dir`` (name, size or mtime), the search backend, or
-  when the last build failed. With Material's search every build is full: its index is
-  made from the pages rendered;
-- the HTML of generated pages that are gone is deleted.
+  HTML depends on may have changed: ``mkdocs.yml`` and the files it inherits from, the
+  command-line options, a file in the docs folder, the theme's ``custom_dir`` or a
+  ``watch`` entry (name, size or mtime), the search backend; after a build that failed;
+  and always with Material's search (its index is made from the pages rendered), with a
+  ``nav`` written in ``mkdocs.yml`` (a page not read has no title to show there), or with
+  any other plugin than paperfeed's and the search stand-in (it may read every page).
 
-A page's HTML depends only on its own Markdown and on those surroundings: generated pages
-carry every link and title they show, and the navigation is four fixed entries. Pagefind
-then indexes the site folder itself (not the search documents of the pages rendered).
-Hand-written pages follow MkDocs' own rule (rendered again when their file is newer than
-their HTML).
+A generated page's HTML depends only on its own Markdown and on those surroundings: it
+carries every link and title it shows, and the navigation paperfeed writes is four fixed
+entries. Pagefind then indexes the site folder itself (not the search documents of the
+pages rendered).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +59,10 @@ class Built:
     """Generated file -> (content hash, its path in the site folder)."""
 
 
+SAFE_PLUGINS = frozenset({"paperfeed", "material/search"})
+"""The plugins a partial build is known to be right with (``material/search`` is
+Pagefind's stand-in then); with any other, every build is full."""
+
 _LAST: dict[str, Built] = {}
 """Site folder -> its last good build. Kept by the module: MkDocs makes new plugins for
 every rebuild of a preview."""
@@ -66,14 +73,18 @@ def surroundings(config: MkDocsConfig, options: object) -> str:
     module docstring); ``options``: the plugin's options and overrides, the backend."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(options).encode())
-    if config.config_file_path:
-        h.update(Path(config.config_file_path).read_bytes())
-    folders = [config.docs_dir]
+    for path in _config_files(config.config_file_path):
+        h.update(b"\0config\0" + Path(path).read_bytes())
+    places = [config.docs_dir, *config.watch]
     if config.theme.custom_dir:
-        folders.append(config.theme.custom_dir)
-    for folder in folders:
-        h.update(b"\0folder\0" + os.fsencode(folder))
-        for root, dirs, names in os.walk(folder):
+        places.append(config.theme.custom_dir)
+    for place in places:
+        h.update(b"\0place\0" + os.fsencode(place))
+        for root, dirs, names in (
+            os.walk(place, followlinks=True)
+            if os.path.isdir(place)
+            else [(os.path.dirname(place), [], [os.path.basename(place)])]
+        ):
             dirs.sort()
             for name in sorted(names):
                 path = os.path.join(root, name)
@@ -83,6 +94,30 @@ def surroundings(config: MkDocsConfig, options: object) -> str:
                     continue
                 h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "replace"))
     return h.hexdigest()
+
+
+_INHERIT = re.compile(rb"^INHERIT:[ \t]*['\"]?([^'\"\r\n#]+?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _config_files(path: str | None) -> list[str]:
+    """``mkdocs.yml`` and the files it inherits from (``INHERIT:``), the nearest first."""
+    found: list[str] = []
+    while path and path not in found and len(found) < 20 and os.path.isfile(path):
+        found.append(path)
+        with open(path, "rb") as f:
+            m = _INHERIT.search(f.read())
+        path = os.path.join(os.path.dirname(path), os.fsdecode(m.group(1))) if m else None
+    return found
+
+
+def always_render(file: File) -> None:
+    """Have a hand-written page rendered in every build (the links MkDocs resolves in it
+    depend on which generated pages exist), not only when its file is newer."""
+    file.is_modified = _modified  # type: ignore[method-assign]
+
+
+def _modified() -> bool:
+    return True
 
 
 def content_hash(content: Content) -> str:
@@ -131,6 +166,11 @@ def plan(
 def done(site_dir: str, plan: Plan) -> None:
     """Record a build that went through: the next one may keep what it wrote."""
     _LAST[site_dir] = plan.built
+
+
+def forget(site_dir: str) -> None:
+    """A build failed: the next one renders everything."""
+    _LAST.pop(site_dir, None)
 
 
 def _delete(site_dir: str, dest_path: str) -> None:

@@ -101,6 +101,8 @@ def test_a_rebuild_renders_only_what_changed_and_equals_a_full_build(
     after = _mtimes(site)
     kept = [p for p in papers if after.get(p) == before[p]]
     assert len(kept) > len(papers) / 2, "unchanged paper pages must not be rendered again"
+    # A hand-written page is rendered every time: its links depend on the pages there are.
+    assert after["about/index.html"] != before["about/index.html"]
     assert "papers/a-second-paper-on-reward-models/index.html" in after
     _same_as_a_full_build(project, site, tmp_path)
 
@@ -131,6 +133,31 @@ def test_anything_but_the_pages_changed_renders_everything(
         page = next((site / "papers").iterdir()) / "index.html"
         assert "Renamed " in page.read_text("utf-8")
     _same_as_a_full_build(project, site, tmp_path)
+
+
+@pytest.mark.parametrize("setting", ["own nav", "another plugin"])
+def test_with_an_own_nav_or_another_plugin_every_build_is_full(
+    project: Project, tmp_path: Path, setting: str
+) -> None:
+    text = project.config.read_text("utf-8")
+    if setting == "own nav":
+        text += "\nnav:\n  - index.md\n  - about.md\n  - topics/index.md\n"
+    else:
+        text = text.replace("plugins:\n", "plugins:\n  - tags\n", 1)
+    project.config.write_text(text, "utf-8")
+    site = tmp_path / "preview"
+    _build(project, site, incremental=True)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    assert _build(project, site, incremental=True).preview.full
+    _same_as_a_full_build(project, site, tmp_path)
+
+
+def test_a_failed_build_is_forgotten(project: Project, tmp_path: Path) -> None:
+    site = tmp_path / "preview"
+    plugin = _build(project, site, incremental=True)
+    assert str(site) in preview._LAST
+    plugin.on_build_error(error=RuntimeError("a later plugin failed"))
+    assert str(site) not in preview._LAST
 
 
 def test_with_materials_search_every_build_is_full(project: Project, tmp_path: Path) -> None:
