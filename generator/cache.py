@@ -209,7 +209,10 @@ class _TermFile:
 
     def load(self) -> TermCounts | None:
         value = _load(self.path)
-        return value if isinstance(value, TermCounts) and value.valid() else None
+        try:
+            return value if isinstance(value, TermCounts) and value.valid() else None
+        except Exception:  # fields of the wrong types: a miss, like a truncated file
+            return None
 
     def keep(self, counts: TermCounts) -> None:
         self.mark()

@@ -149,22 +149,32 @@ class TermCounts:
     count: Int32s
 
     def valid(self) -> bool:
-        """Whether the arrays fit together (a cache file read back is checked)."""
-        n = len(self.start) - 1
-        return (
-            n >= 0
-            and self.start.dtype == np.int64
-            and self.term.dtype == np.int32
-            and self.count.dtype == np.int32
-            and int(self.start[0]) == 0
-            and int(self.start[-1]) == self.term.size == self.count.size
-            and bool(np.all(np.diff(self.start) >= 0))
-            and (
-                not self.term.size
-                or 0 <= int(self.term.min()) <= int(self.term.max()) < len(self.terms)
-            )
-            and all(0 <= row < n for row in self.rows.values())
-        )
+        """Whether the fields fit together as :func:`count_terms` makes them (a cache
+        file read back is checked; one that does not is a miss)."""
+        arrays = (self.start, self.term, self.count)
+        if not (
+            isinstance(self.terms, list)
+            and isinstance(self.rows, dict)
+            and all(isinstance(a, np.ndarray) and a.ndim == 1 for a in arrays)
+            and (self.start.dtype, self.term.dtype, self.count.dtype)
+            == (np.dtype(np.int64), np.dtype(np.int32), np.dtype(np.int32))
+            and self.start.size >= 1
+        ):
+            return False
+        n, size = self.start.size - 1, self.term.size
+        if int(self.start[0]) != 0 or int(self.start[-1]) != size or self.count.size != size:
+            return False
+        if np.any(np.diff(self.start) < 0) or (size and int(self.count.min()) < 1):
+            return False
+        if size and not 0 <= int(self.term.min()) <= int(self.term.max()) < len(self.terms):
+            return False
+        # Terms sorted and distinct; within a row, term ids increasing.
+        if any(a >= b for a, b in zip(self.terms, self.terms[1:], strict=False)):
+            return False
+        rising = np.ones(size, dtype=np.bool_)
+        rising[1:] = self.term[1:] > self.term[:-1]
+        rising[self.start[:-1][self.start[:-1] < size]] = True
+        return bool(rising.all()) and all(0 <= row < n for row in self.rows.values())
 
 
 def text_key(paper: Paper) -> str:

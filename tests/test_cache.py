@@ -378,6 +378,10 @@ def test_term_counts_of_papers_gone_or_changed_are_not_kept(
         lambda c: TermCounts(c.terms, c.rows, c.start[:-1], c.term, c.count),  # rows cut short
         lambda c: TermCounts(c.terms, c.rows, c.start, c.term.astype("int64"), c.count),
         lambda c: ("not", "term counts"),
+        lambda c: TermCounts(c.terms, c.rows, "not an array", c.term, c.count),  # type: ignore[arg-type]
+        lambda c: TermCounts(c.terms[::-1], c.rows, c.start, c.term, c.count),  # unsorted
+        lambda c: TermCounts(c.terms, c.rows, c.start, c.term, c.count * 0),  # zero counts
+        lambda c: TermCounts(c.terms, c.rows, c.start, c.term[::-1].copy(), c.count),
     ],
 )
 def test_term_counts_that_do_not_fit_together_are_a_miss(
