@@ -29,6 +29,7 @@ def iter_site(
     yield from all_pages(ctx)
     ctx.items.clear()  # the pages are done: papers.json gets their memory
     ctx.fragments.clear()
+    ctx.links.clear()
     yield "feed.xml", atom_feed(ctx)
     yield "papers.json", papers_json_chunks(ctx)
 

@@ -62,10 +62,10 @@ class Context:
     items: dict[tuple[str, int], str] = field(default_factory=dict)
     """Rendered heads of listing items (all but the abstract) by (paper id, page depth)."""
     fragments: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
+    """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
     links: dict[str, str] = field(default_factory=dict)
     """Paper id -> its links as HTML (:func:`paper_links`): on its page and in every
     listing depth it appears at."""
-    """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
