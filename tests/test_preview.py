@@ -47,12 +47,12 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
     return project
 
 
-def _build(project: Project, site: Path, *, incremental: bool) -> Any:
+def _build(project: Project, site: Path, *, incremental: bool, search: str = "pagefind") -> Any:
     """One build as ``paperfeed serve`` runs it (Pagefind in the foreground); the plugin."""
     config = load_config(str(project.config), site_dir=str(site))
     config.site_url = SERVE_URL
     plugin = config.plugins["paperfeed"]
-    plugin.overrides["search"] = "pagefind"
+    plugin.overrides["search"] = search
     plugin.incremental = incremental
     build(config, serve_url=SERVE_URL, dirty=incremental)
     return plugin
@@ -164,10 +164,4 @@ def test_with_materials_search_every_build_is_full(project: Project, tmp_path: P
     """Material's index is made from the pages rendered: a partial build would lose pages."""
     site = tmp_path / "preview"
     for _ in range(2):
-        config = load_config(str(project.config), site_dir=str(site))
-        config.site_url = SERVE_URL
-        plugin = config.plugins["paperfeed"]
-        plugin.overrides["search"] = "material"
-        plugin.incremental = True
-        build(config, serve_url=SERVE_URL, dirty=True)
-        assert plugin.preview.full
+        assert _build(project, site, incremental=True, search="material").preview.full
