@@ -97,6 +97,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.preview: preview.Plan | None = None
         self._site_dir: str | None = None
         self._files: Files | None = None
+        self.kept_documents = False
+        """The search documents are the preview's kept ones: complete after any build."""
         """This build's files (``on_files``): which pages it read is known after it."""
 
     # Paths -----------------------------------------------------------------
@@ -265,6 +267,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.preview = preview.plan(
             config.site_dir, preview.surroundings(config, options), generated, why_full is None
         )
+        self._use_kept_documents(config)
         if self.preview.full:
             if why_full:
                 log.debug(f"paperfeed: rendering every page: {why_full}")
@@ -277,6 +280,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             f"paperfeed: rendering {self.preview.rendered} of {self.preview.total} "
             "generated files again (the others did not change)"
         )
+
+    def _use_kept_documents(self, config: MkDocsConfig) -> None:
+        """Have the Pagefind stand-in write into the preview's kept search documents."""
+        from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
+
+        stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
+        if self.preview is None or not isinstance(stand_in, PagefindSearchPlugin):
+            return
+        folder = preview.documents(config.site_dir, self.preview)
+        if folder is not None:
+            stand_in.use_documents(folder)
+            self.kept_documents = True
 
     def on_build_error(self, error: Exception) -> None:
         if self.incremental and self._site_dir is not None:
@@ -340,14 +355,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
             stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
             documents = None
-            if isinstance(stand_in, PagefindSearchPlugin) and not partial:
-                # A partial preview build wrote documents for the pages it rendered only:
-                # Pagefind reads the site's own pages then.
+            if isinstance(stand_in, PagefindSearchPlugin) and (self.kept_documents or not partial):
+                # Otherwise, documents of the pages rendered only: Pagefind reads the site.
                 documents = stand_in.documents
             if self.serving:
                 if isinstance(stand_in, PagefindSearchPlugin) and documents is not None:
-                    stand_in.documents = None  # the indexer owns them now
-                index_in_background(Path(config.site_dir), documents)
+                    stand_in.documents = None  # the indexer (or the preview) owns them now
+                index_in_background(
+                    Path(config.site_dir), documents, keep_documents=self.kept_documents
+                )
                 log.info(
                     "paperfeed: building the search index in the background (Pagefind); "
                     "search works once it says it is ready"
@@ -357,4 +373,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 run_pagefind(Path(config.site_dir), documents=documents)
             finally:
                 if isinstance(stand_in, PagefindSearchPlugin):
+                    if self.kept_documents:
+                        stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()

@@ -20,16 +20,20 @@ kept; a page whose file is not modified is neither read nor rendered) and decide
 
 A generated page's HTML depends only on its own Markdown and on those surroundings: it
 carries every link and title it shows, and the navigation paperfeed writes is four fixed
-entries. Pagefind then indexes the site folder itself (not the search documents of the
-pages rendered).
+entries. The search documents Pagefind reads (:mod:`generator.search`) are kept from
+build to build the same way: those of the pages rendered are written again, those of the
+pages that are gone deleted, all of them dropped for a full build.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -137,6 +141,8 @@ class Plan:
     rendered: int
     total: int
     built: Built
+    gone: tuple[str, ...] = ()
+    """Paths in the site folder of the generated pages that are gone (deleted)."""
 
 
 def plan(
@@ -157,10 +163,42 @@ def plan(
     for f, _ in files:
         f.kept = last.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0]
         rendered += f.is_modified()
-    for src_uri, (_, dest_path) in last.pages.items():
-        if src_uri not in pages:
-            _delete(site_dir, dest_path)
-    return Plan(False, rendered, len(files), built)
+    gone = tuple(dest for src_uri, (_, dest) in last.pages.items() if src_uri not in pages)
+    for dest_path in gone:
+        _delete(site_dir, dest_path)
+    return Plan(False, rendered, len(files), built, gone)
+
+
+def documents(site_dir: str, plan: Plan) -> Path | None:
+    """The Pagefind search documents of the preview of ``site_dir``, kept from build to
+    build like its pages (:class:`generator.search.PagefindSearchPlugin` writes those of
+    the pages rendered): emptied for a full build; a partial one loses those of the
+    pages that are gone. None when a partial build finds none to keep (Pagefind reads
+    the site's pages then). Removed when the process ends."""
+    from generator.search import SCRATCH_PREFIX, _scratch
+
+    folder = _DOCUMENTS.pop(site_dir, None)
+    if plan.full:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+        folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=_scratch()))
+    elif folder is None or not folder.is_dir():
+        return None
+    for dest_path in plan.gone:
+        _delete(os.fspath(folder), dest_path)
+    os.utime(folder)  # in use: not a crashed build's leftover (removed after a day)
+    _DOCUMENTS[site_dir] = folder
+    return folder
+
+
+_DOCUMENTS: dict[str, Path] = {}
+
+
+@atexit.register
+def _remove_documents() -> None:
+    for folder in _DOCUMENTS.values():
+        shutil.rmtree(folder, ignore_errors=True)
+    _DOCUMENTS.clear()
 
 
 def done(site_dir: str, plan: Plan) -> None:

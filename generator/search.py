@@ -132,6 +132,12 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
             shutil.rmtree(self.documents, ignore_errors=True)
             self.documents = None
 
+    def use_documents(self, folder: Path) -> None:
+        """Write this build's documents into ``folder``, which holds those of the pages it
+        will not render (the live preview's, :mod:`generator.preview`), not a new one."""
+        self.discard_documents()
+        self.documents = folder
+
     def on_build_error(self, *, error: Exception) -> None:
         self.discard_documents()
 
@@ -139,6 +145,8 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
         search = page.meta.get("search")
         if isinstance(search, dict) and search.get("exclude"):
+            if self.documents is not None:  # an earlier build's document of this page goes
+                (self.documents / page.file.dest_path).unlink(missing_ok=True)
             return output
         output = _ARTICLE.sub(
             lambda m: m.group(0).replace("<article", "<article data-pagefind-body", 1),
@@ -146,11 +154,13 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
             count=1,
         )
         if self.documents is not None:
+            target = self.documents / page.file.dest_path
             document = search_document(output)
             if document is not None:
-                target = self.documents / page.file.dest_path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(document.encode("utf-8", errors="xmlcharrefreplace"))
+            else:  # an earlier build's document of this page, if any, goes
+                target.unlink(missing_ok=True)
         return output
 
 
@@ -329,17 +339,22 @@ _BACKGROUND: list[tuple[subprocess.Popen[bytes], Path | None]] = []
 """The live preview's search indexer, if one was started, and its documents folder."""
 
 
-def index_in_background(site_dir: Path, documents: Path | None) -> None:
+def index_in_background(
+    site_dir: Path, documents: Path | None, *, keep_documents: bool = False
+) -> None:
     """Start :func:`run_pagefind` on a built site without waiting for it (``paperfeed
     serve``: the pages are served at once, search works a little later). The indexer
-    owns ``documents`` and removes it when done. One at a time: a newer build stops an
-    older indexer first (:func:`stop_background_index`), as does leaving the process."""
+    owns ``documents`` and removes it when done, unless ``keep_documents`` (the preview
+    keeps them for its next build). One at a time: a newer build stops an older indexer
+    first (:func:`stop_background_index`), as does leaving the process."""
     stop_background_index()
     args = [sys.executable, "-m", "generator.search", os.fspath(site_dir)]
     if documents is not None:
         args += ["--documents", os.fspath(documents)]
+        if keep_documents:
+            args.append("--keep-documents")
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    _BACKGROUND.append((proc, documents))
+    _BACKGROUND.append((proc, None if keep_documents else documents))
 
 
 def stop_process(proc: subprocess.Popen[Any], timeout: float = 10) -> None:
@@ -366,8 +381,9 @@ atexit.register(stop_background_index)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m generator.search SITE [--documents DIR]``: what
-    :func:`index_in_background` runs. Removes DIR when done; reports on stderr."""
+    """``python -m generator.search SITE [--documents DIR [--keep-documents]]``: what
+    :func:`index_in_background` runs. Removes DIR when done (unless told to keep it);
+    reports on stderr."""
     parser = argparse.ArgumentParser(
         prog="python -m generator.search",
         description="Build the Pagefind search index of a built site, in place (what "
@@ -375,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("site", type=Path, help="the built site")
     parser.add_argument("--documents", type=Path, help="search documents (removed when done)")
+    parser.add_argument(
+        "--keep-documents", action="store_true", help="do not remove the documents when done"
+    )
     args = parser.parse_args(argv)
     if hasattr(os, "nice"):
         os.nice(10)  # the preview's own rebuilds come first (Pagefind inherits this)
@@ -384,7 +403,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"paperfeed: the search index failed: {e}", file=sys.stderr)
         return 1
     finally:
-        if args.documents is not None:
+        if args.documents is not None and not args.keep_documents:
             shutil.rmtree(args.documents, ignore_errors=True)
     print(f"paperfeed: search index ready ({stats['pages']} pages)", file=sys.stderr)
     return 0

@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -216,6 +217,8 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
         cfg.plugins["paperfeed"].incremental = incremental
 
     _install_override_hook(apply_overrides)
+    # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     hide = HideDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(hide)
     try:
@@ -228,6 +231,10 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
             )
     finally:
         logging.getLogger("mkdocs.commands.build").removeFilter(hide)
+
+
+def _exit_on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 PREVIEW_MIN_FREE = 2 << 30

@@ -106,11 +106,18 @@ def test_a_rebuild_renders_only_what_changed_and_equals_a_full_build(
     assert "papers/a-second-paper-on-reward-models/index.html" in after
     _same_as_a_full_build(project, site, tmp_path)
 
-    # A digest removed: its papers' pages (and their folders) leave the preview.
+    # The search documents are kept too: Pagefind read those of the kept pages.
+    assert second.kept_documents
+    documents = preview._DOCUMENTS[str(site)]
+    assert all((documents / p).is_file() for p in kept)
+
+    # A digest removed: its papers' pages (and their folders) leave the preview, and
+    # their search documents.
     (project.digests / "2025-03-26-second.yml").unlink()
     third = _build(project, site, incremental=True)
     assert not third.preview.full
     assert not (site / "papers" / "a-second-paper-on-reward-models").exists()
+    assert not (documents / "papers" / "a-second-paper-on-reward-models").exists()
     _same_as_a_full_build(project, site, tmp_path)
 
 

@@ -317,3 +317,24 @@ def test_search_documents_left_by_a_killed_build_are_removed_a_day_later(tmp_pat
     os.utime(other, (two_days_ago, two_days_ago))
     search._remove_stale(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([new.name, other.name])
+
+
+def test_a_page_left_out_of_search_loses_an_earlier_document(tmp_path: Path) -> None:
+    """The live preview keeps search documents between builds: a page rendered again
+    without an indexed article must not keep the one an earlier build wrote."""
+    from types import SimpleNamespace
+
+    plugin = search.PagefindSearchPlugin()
+    plugin.use_documents(tmp_path)
+    stale = tmp_path / "topics" / "x" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    page = SimpleNamespace(
+        meta={"search": {"exclude": True}}, file=SimpleNamespace(dest_path="topics/x/index.html")
+    )
+    plugin.on_post_page("<html></html>", page=page, config=None)  # type: ignore[arg-type]
+    assert not stale.exists()
+    stale.write_text("old")
+    page.meta = {}
+    plugin.on_post_page("<html><body>no article</body></html>", page=page, config=None)  # type: ignore[arg-type]
+    assert not stale.exists()
