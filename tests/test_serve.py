@@ -133,6 +133,8 @@ def test_serve_builds_the_pagefind_index_in_the_background(
     project, url, proc = served
     scratch = Path(_scratch() or tempfile.gettempdir())
     before = set(scratch.glob(f"{SCRATCH_PREFIX}*"))
+    previews = {scratch, Path(tempfile.gettempdir())}
+    sites = {p for folder in previews for p in folder.glob("mkdocs_*")}
     _wait_for(lambda: bool(_base(url)), "the first build", proc)
     base = _base(url)
     bundle = base + "pagefind/pagefind.js"
@@ -148,3 +150,5 @@ def test_serve_builds_the_pagefind_index_in_the_background(
     assert proc.poll() is None, "the server stopped"
     stop_process(proc, timeout=20)  # SIGTERM: serve exits as on Ctrl-C
     assert set(scratch.glob(f"{SCRATCH_PREFIX}*")) <= before, "the documents were left"
+    left = {p for folder in previews for p in folder.glob("mkdocs_*")} - sites
+    assert not left, "the preview's site was left behind"
