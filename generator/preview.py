@@ -106,11 +106,16 @@ _INHERIT = re.compile(rb"^INHERIT:[ \t]*['\"]?([^'\"\r\n#]+?)['\"]?[ \t]*(?:#.*)
 def _config_files(path: str | None) -> list[str]:
     """``mkdocs.yml`` and the files it inherits from (``INHERIT:``), the nearest first."""
     found: list[str] = []
+    path = os.path.realpath(path) if path else None
     while path and path not in found and len(found) < 20 and os.path.isfile(path):
         found.append(path)
         with open(path, "rb") as f:
             m = _INHERIT.search(f.read())
-        path = os.path.join(os.path.dirname(path), os.fsdecode(m.group(1))) if m else None
+        path = (
+            os.path.realpath(os.path.join(os.path.dirname(path), os.fsdecode(m.group(1))))
+            if m
+            else None
+        )
     return found
 
 

@@ -172,3 +172,19 @@ def test_with_materials_search_every_build_is_full(project: Project, tmp_path: P
     site = tmp_path / "preview"
     for _ in range(2):
         assert _build(project, site, incremental=True, search="material").preview.full
+
+
+def test_the_files_mkdocs_yml_inherits_from_are_part_of_the_surroundings(tmp_path: Path) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "common.yml").write_text("INHERIT: ../root.yml  # shared\n")
+    (tmp_path / "root.yml").write_text("theme: material\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nINHERIT: 'base/common.yml'\n")
+    found = preview._config_files(str(config))
+    assert [Path(p).resolve() for p in found] == [
+        config.resolve(),
+        (tmp_path / "base" / "common.yml").resolve(),
+        (tmp_path / "root.yml").resolve(),
+    ]
+    (tmp_path / "root.yml").write_text("INHERIT: mkdocs.yml\n")  # a loop ends
+    assert len(preview._config_files(str(config))) == 3
