@@ -95,11 +95,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Set by ``paperfeed serve`` (MkDocs' dirty builds): only the generated pages whose
         Markdown changed are rendered again (:mod:`generator.preview`)."""
         self.preview: preview.Plan | None = None
+        """What this preview build renders (``on_files``)."""
         self._site_dir: str | None = None
         self._files: Files | None = None
+        """This build's files (``on_files``): which pages it read is known after it."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
-        """This build's files (``on_files``): which pages it read is known after it."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
