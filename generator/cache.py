@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
+from generator.ids import key
 from generator.model import Digest, Taxonomy
 from generator.related import TermCounts
 
@@ -84,16 +85,6 @@ def misplaced(folder: Path, others: dict[str, Path]) -> str | None:
                 "give the cache a folder of its own (default .cache/plugin/paperfeed)"
             )
     return None
-
-
-def key(*parts: str | bytes) -> str:
-    """A short hex hash of ``parts`` (each length-prefixed, so no two lists collide)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
 
 
 def _load(path: Path) -> Any:

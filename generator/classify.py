@@ -23,8 +23,8 @@ import string
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 
-from .cache import key
 from .errors import InputError, Problem
+from .ids import key
 from .model import Classification, Digest, Feed, Paper, Taxonomy
 from .related import related_papers
 from .taxonomy import CODE_TAG, ancestors

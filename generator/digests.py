@@ -13,9 +13,8 @@ import re
 from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 
-from generator.cache import key
 from generator.errors import InputError, Problem
-from generator.ids import slugify
+from generator.ids import key, slugify
 from generator.model import Digest
 from generator.parse_structured import parse_json_digest, parse_yaml_digest
 from generator.parse_text import normalize_text, parse_text_digest_with_warnings

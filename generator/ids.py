@@ -1,4 +1,5 @@
-"""Identity of papers: arXiv ids, normalised titles and file-name-safe slugs."""
+"""Identity of papers: arXiv ids, normalised titles, file-name-safe slugs, and the content
+keys the build cache files results under."""
 
 from __future__ import annotations
 
@@ -85,3 +86,13 @@ def slugify(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     if not slug and words:
         slug = words[0][:max_bytes]
     return slug
+
+
+def key(*parts: str | bytes) -> str:
+    """A short hex hash of ``parts`` (each length-prefixed, so no two lists collide)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()

@@ -34,7 +34,6 @@ passes of argmax), so memory stays linear in ``n``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import string
 from collections.abc import Sequence
@@ -44,6 +43,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from .ids import key
 from .model import Paper
 
 TITLE_WEIGHT = 3
@@ -179,12 +179,7 @@ class TermCounts:
 
 def text_key(paper: Paper) -> str:
     """What a paper's term counts depend on: its title and abstract."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in (paper.title, paper.abstract):
-        data = part.encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+    return key(paper.title, paper.abstract)
 
 
 class TermMemo(Protocol):
@@ -425,17 +420,17 @@ def _distinct(keys: list[Words]) -> tuple[Ints, Ints]:
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     mixed = keys[0]
-    for key in keys[1:]:
-        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + key  # wraps around
+    for column in keys[1:]:
+        mixed = mixed * np.uint64(0x9E3779B97F4A7C15) + column  # wraps around
     order = np.argsort(mixed)
     ordered = mixed[order]
     new = np.ones(n, dtype=np.bool_)
     new[1:] = ordered[1:] != ordered[:-1]
-    if len(keys) > 1 and any((key[order][1:] != key[order][:-1])[~new[1:]].any() for key in keys):
+    if len(keys) > 1 and any((c[order][1:] != c[order][:-1])[~new[1:]].any() for c in keys):
         order = np.lexsort(keys)
         new[1:] = False
-        for key in keys:
-            ordered = key[order]
+        for column in keys:
+            ordered = column[order]
             new[1:] |= ordered[1:] != ordered[:-1]
     group = np.empty(n, dtype=np.int64)
     group[order] = np.cumsum(new) - 1
