@@ -28,6 +28,7 @@ pages that are gone deleted, all of them dropped for a full build.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import hashlib
 import logging
 import os
@@ -42,6 +43,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
 from generator.model import Content
+from generator.write import remove_file
 
 
 class PreviewFile(File):
@@ -144,10 +146,14 @@ class Plan:
 
     full: bool
     rendered: int
-    total: int
     built: Built
     gone: tuple[str, ...] = ()
     """Paths in the site folder of the generated pages that are gone (deleted)."""
+
+    @property
+    def total(self) -> int:
+        """How many generated files the build has."""
+        return len(self.built.pages)
 
 
 def plan(
@@ -163,7 +169,7 @@ def plan(
     if last is None or last.surroundings != surroundings or not partial_ok:
         if os.path.isdir(site_dir):
             utils.clean_directory(site_dir)
-        return Plan(True, len(files), len(files), built)
+        return Plan(True, len(files), built)
     rendered = 0
     for f, _ in files:
         f.kept = last.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0]
@@ -171,7 +177,7 @@ def plan(
     gone = tuple(dest for src_uri, (_, dest) in last.pages.items() if src_uri not in pages)
     for dest_path in gone:
         _delete(site_dir, dest_path)
-    return Plan(False, rendered, len(files), built, gone)
+    return Plan(False, rendered, built, gone)
 
 
 def documents(site_dir: str, plan: Plan) -> Path | None:
@@ -218,18 +224,8 @@ def forget(site_dir: str) -> None:
 
 def _delete(site_dir: str, dest_path: str) -> None:
     """Delete a file of the site and the folders it leaves empty (never ``site_dir``)."""
-    path = os.path.join(site_dir, dest_path)
-    try:
-        os.unlink(path)
-    except OSError:
-        return
-    folder = os.path.dirname(path)
-    while os.path.abspath(folder) != os.path.abspath(site_dir):
-        try:
-            os.rmdir(folder)
-        except OSError:
-            break
-        folder = os.path.dirname(folder)
+    with contextlib.suppress(OSError):
+        remove_file(site_dir, dest_path)
 
 
 class HideDirtyWarning(logging.Filter):

@@ -275,17 +275,8 @@ def _apply(new: str, dest: str, changed: list[str], stale: list[str], manifest: 
     ``manifest`` last. The old manifest goes first: until the new one is written, the
     next build will not trust what it finds."""
     os.unlink(f"{dest}/{MANIFEST}")
-    emptied: set[str] = set()
     for path in stale:
-        os.unlink(f"{dest}/{path}")
-        emptied.add(path.rpartition("/")[0])
-    for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
-        while folder:
-            try:
-                os.rmdir(f"{dest}/{folder}")
-            except OSError:  # not empty
-                break
-            folder = folder.rpartition("/")[0]
+        remove_file(dest, path)
     made: set[str] = {""}
     for path in changed:
         folder = path.rpartition("/")[0]
@@ -296,3 +287,19 @@ def _apply(new: str, dest: str, changed: list[str], stale: list[str], manifest: 
     with open(f"{new}/{MANIFEST}", "w", encoding="utf-8") as f:
         f.write(manifest)
     os.replace(f"{new}/{MANIFEST}", f"{dest}/{MANIFEST}")
+
+
+def remove_file(root: str, path: str) -> None:
+    """Delete the file ``path`` (relative to ``root``) and the folders it leaves empty, up
+    to ``root`` (never ``root`` itself). A file already gone is no error."""
+    try:
+        os.unlink(os.path.join(root, path))
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(path)
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty
+            break
+        folder = os.path.dirname(folder)
