@@ -11,7 +11,10 @@ in the folder Material's plugins use for theirs (``.cache/plugin/paperfeed``):
 - ``<code>/classes-<taxonomy>.tsv``: paper key (a hash of everything classification
   reads, :func:`generator.classify.paper_key`) -> topics and tags, a line a paper;
 - ``<code>/terms.pickle``: the term counts of related papers
-  (:class:`generator.related.TermCounts`), by a hash of each paper's title and abstract.
+  (:class:`generator.related.TermCounts`), by a hash of each paper's title and abstract;
+- ``<code>/pages.tsv``: page fingerprint (a hash of everything the page reads) -> hash
+  of the page rendered from it (:func:`generator.render.common.page_content`), so a
+  writer whose copy already holds that page is never handed it again.
 
 ``<code>`` is a hash of paperfeed's own source and the Python version, so a new
 version never reads results of an old one. The results are those of pure functions,
@@ -234,6 +237,14 @@ class BuildCache:
         self._classes: dict[str, Memo[Any]] = {}
         self.terms = _TermFile(self.folder / "terms.pickle", self._mark)
         """The term counts of related papers (:class:`generator.related.TermMemo`)."""
+        self._pages: Memo[str] | None = None
+
+    @property
+    def pages(self) -> Memo[str]:
+        """Page fingerprint -> SHA-256 of the page (read when first used)."""
+        if self._pages is None:
+            self._pages = Memo(_read_pages(self.folder / "pages.tsv"))
+        return self._pages
 
     @property
     def digests_from_files(self) -> int:
@@ -273,6 +284,8 @@ class BuildCache:
         self._mark()
         self.digests.save()
         self.save_classes()  # nothing to write if generate already did
+        if self._pages is not None and self._pages.changed:
+            _write(self.folder / "pages.tsv", _pages_text(self._pages.used))
         with contextlib.suppress(OSError):
             for path in self.root.iterdir():  # older paperfeeds' caches, nothing else
                 if (
@@ -301,3 +314,20 @@ def _read_classes(path: Path) -> dict[str, tuple[tuple[str, ...], tuple[str, ...
         if len(fields) == 3:
             memo[fields[0]] = (tuple(fields[1].split()), tuple(fields[2].split()))
     return memo
+
+
+_HASH = re.compile(r"[0-9a-f]{32}\t[0-9a-f]{64}")
+
+
+def _pages_text(memo: dict[str, str]) -> bytes:
+    """One line a page: fingerprint, tab, hash of the page."""
+    return "".join(f"{k}\t{v}\n" for k, v in memo.items()).encode("ascii")
+
+
+def _read_pages(path: Path) -> dict[str, str]:
+    """What :func:`_pages_text` wrote; a line of any other shape is skipped."""
+    try:
+        text = path.read_bytes().decode("ascii")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    return dict(line.split("\t") for line in text.splitlines() if _HASH.fullmatch(line))

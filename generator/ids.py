@@ -88,6 +88,11 @@ def slugify(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     return slug
 
 
+def file_digest(data: bytes) -> str:
+    """The hash of a generated file's bytes that the writer's manifest records (SHA-256, hex)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def key(*parts: str | bytes) -> str:
     """A short hex hash of ``parts`` (each length-prefixed, so no two lists collide)."""
     h = hashlib.blake2b(digest_size=16)

@@ -13,13 +13,30 @@ renderer's job, done at the last moment for the format being written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-Content = str | bytes | Iterator[bytes]
-"""A generated file: its text (written as UTF-8), its bytes, or its bytes a piece at a time
-(``papers.json``: written as it is made, never held whole)."""
+
+@dataclass(frozen=True)
+class Known:
+    """A generated file whose hash is known before its bytes are made.
+
+    A page whose inputs are those of a page an earlier build rendered has that page's
+    bytes (rendering is pure), so its hash is known from the build cache: a writer whose
+    copy already holds a file with that hash need not ask for the bytes at all, and the
+    page is never rendered (:func:`generator.render.common.page_content`)."""
+
+    digest: str
+    """SHA-256 of the bytes, in hex (:func:`generator.ids.file_digest`)."""
+    make: Callable[[], bytes]
+    """The bytes (rendered when called); call it before asking for the next file."""
+
+
+Content = str | bytes | Iterator[bytes] | Known
+"""A generated file: its text (written as UTF-8), its bytes, its bytes a piece at a time
+(``papers.json``: written as it is made, never held whole), or its hash and a way to make
+its bytes (:class:`Known`, only with a build cache and a writer)."""
 
 LinkKind = Literal["code", "project", "other"]
 

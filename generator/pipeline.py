@@ -166,7 +166,9 @@ def generate(
 
     With a ``sink`` (e.g. a writer), the files are handed to it one at a time as they
     are rendered instead of being collected in ``Generated.files``. With a ``cache``,
-    papers classified by an earlier build are not matched again (same result).
+    papers classified by an earlier build are not matched again (same result), and,
+    with a sink too, pages whose inputs an earlier build rendered are handed over as
+    :class:`~generator.model.Known` contents (rendered if the sink asks for them).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -185,7 +187,8 @@ def generate(
         paths = frozenset(files)
     else:
         seen: list[str] = []
-        sink(_recording(iter_site(feed, taxonomy, classes, settings), seen))
+        memo = cache.pages if cache else None
+        sink(_recording(iter_site(feed, taxonomy, classes, settings, memo), seen))
         paths = frozenset(seen)
     t3 = time.perf_counter()
     timings.update(feed=t1 - t0, classify=t2 - t1, render=t3 - t2)

@@ -42,7 +42,7 @@ from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
-from generator.model import Content
+from generator.model import Content, Known
 from generator.write import remove_file
 
 
@@ -132,6 +132,8 @@ def _modified() -> bool:
 
 
 def content_hash(content: Content) -> str:
+    if isinstance(content, Known):
+        content = content.make()
     if isinstance(content, str):
         content = content.encode("utf-8", "surrogatepass")
     if not isinstance(content, bytes):

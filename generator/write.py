@@ -29,7 +29,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from generator.model import Content
+from generator.ids import file_digest
+from generator.model import Content, Known
 
 MANIFEST = ".paperfeed-manifest.json"
 PIECES = ".paperfeed-pieces"
@@ -47,10 +48,6 @@ class WriteStats:
     removed: int
     """Files of the previous tree that are gone: stale ones, and anything else the build
     did not write (a symlink, say)."""
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def safe_relpath(path: str) -> PurePosixPath:
@@ -143,7 +140,7 @@ _DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
 
 
 def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
-    """Write ``pieces`` to a new file ``target``; the content's hash (as :func:`_digest`)."""
+    """Write ``pieces`` to a new file ``target``; the content's hash (as :func:`file_digest`)."""
     h = hashlib.sha256()
     with open(target, "xb") as f:
         for piece in pieces:
@@ -216,9 +213,15 @@ def sync_tree(
                 raise ValueError(f"{path!r} is a name the writer keeps for itself")
             check_relpath(path)
             data = None
-            if isinstance(content, str | bytes):
+            if isinstance(content, Known):
+                digest = content.digest
+                if previous.get(path) == digest and path in present:
+                    manifest[path] = digest
+                    continue  # the file in dest is already right: never made
+                data = content.make()
+            elif isinstance(content, str | bytes):
                 data = content.encode("utf-8") if isinstance(content, str) else content
-                digest = _digest(data)
+                digest = file_digest(data)
             else:  # written as it comes, to a side file, before its hash is known
                 digest = _write_pieces(content, pieces)
             manifest[path] = digest

@@ -10,12 +10,13 @@ no block ever contains a blank line, so a block can never end early.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 
 from generator.escape import external_link, front_matter_title, text
-from generator.model import Classification, Feed, Link, Paper, Taxonomy
+from generator.ids import file_digest, key
+from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
 
@@ -50,9 +51,11 @@ class Context:
     topic_names: dict[str, str]
     tag_names: dict[str, str]
     titles: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its title, HTML-escaped (escaped once, used on many pages)."""
+    """Paper id -> its title, HTML-escaped (escaped once, when first used, then used on many
+    pages)."""
     abstracts: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its abstract, HTML-escaped (escaped once, used on up to 8 pages)."""
+    """Paper id -> its abstract, HTML-escaped (escaped once, when first used, then used on up
+    to 8 pages)."""
     topic_html: dict[str, str] = field(default_factory=dict)
     tag_html: dict[str, str] = field(default_factory=dict)
     topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
@@ -66,6 +69,13 @@ class Context:
     links: dict[str, str] = field(default_factory=dict)
     """Paper id -> its links as HTML (:func:`paper_links`): on its page and in every
     listing depth it appears at."""
+    memo: MutableMapping[str, str] | None = None
+    """Page fingerprint -> hash of the page an earlier build rendered from those inputs
+    (:func:`page_content`); None: every page is rendered."""
+    base: str = ""
+    """Hash of what every page may read besides its own inputs: settings and taxonomy."""
+    paper_keys: dict[str, str] = field(default_factory=dict)
+    """Paper id -> :func:`paper_key`."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
@@ -75,8 +85,26 @@ class Context:
         return page_url(page, self.settings.directory_urls).count("/")
 
 
+class _Escaped(dict[str, str]):
+    """Paper id -> one text field of the paper, HTML-escaped when first asked for: a build
+    that renders a few pages of a large feed escapes only what they show."""
+
+    def __init__(self, papers: dict[str, Paper], name: str) -> None:
+        super().__init__()
+        self.papers = papers
+        self.name = name
+
+    def __missing__(self, paper_id: str) -> str:
+        value = self[paper_id] = text(getattr(self.papers[paper_id], self.name))
+        return value
+
+
 def make_context(
-    feed: Feed, taxonomy: Taxonomy, classes: Classification, settings: SiteSettings
+    feed: Feed,
+    taxonomy: Taxonomy,
+    classes: Classification,
+    settings: SiteSettings,
+    memo: MutableMapping[str, str] | None = None,
 ) -> Context:
     tag_names = {t.slug: t.name for t in taxonomy.tags}
     for tags in classes.tags.values():
@@ -90,21 +118,70 @@ def make_context(
             topic_papers.setdefault(slug, []).append(paper)
         for slug in classes.tags.get(paper.id, ()):
             tag_papers.setdefault(slug, []).append(paper)
+    papers = feed.by_id()
     return Context(
         feed=feed,
         taxonomy=taxonomy,
         classes=classes,
         settings=settings,
-        papers=feed.by_id(),
+        papers=papers,
         topic_names=topic_names,
         tag_names=tag_names,
-        titles={p.id: text(p.title) for p in feed.papers},
-        abstracts={p.id: text(p.abstract) for p in feed.papers},
+        titles=_Escaped(papers, "title"),
+        abstracts=_Escaped(papers, "abstract"),
         topic_html={slug: text(name) for slug, name in topic_names.items()},
         tag_html={slug: text(name) for slug, name in tag_names.items()},
         topic_papers=topic_papers,
         tag_papers=dict(sorted(tag_papers.items())),
+        memo=memo,
+        base=key(repr(settings), repr(taxonomy)) if memo is not None else "",
     )
+
+
+def paper_key(ctx: Context, paper: Paper) -> str:
+    """A hash of everything a page may read of ``paper``: every field, its topics, its tags."""
+    found = ctx.paper_keys.get(paper.id)
+    if found is None:
+        found = ctx.paper_keys[paper.id] = key(
+            repr((paper, ctx.classes.topics.get(paper.id, ()), ctx.classes.tags.get(paper.id, ())))
+        )
+    return found
+
+
+def page_content(
+    ctx: Context, inputs: Callable[[], list[str]], render: Callable[[], str]
+) -> Content:
+    """The page ``render`` makes, which reads the settings, the taxonomy and ``inputs()``,
+    nothing else (text, or :func:`paper_key` for each paper it shows).
+
+    Without a memo: the rendered text. With one: a :class:`Known` content. When an earlier
+    build rendered a page from the same inputs, its hash comes from the memo and the page
+    is rendered only if the writer asks for its bytes (its copy of the page is missing
+    or different); otherwise the page is rendered now and its hash put in the memo.
+    """
+    if ctx.memo is None:
+        return render()
+    fingerprint = key(ctx.base, repr(inputs()))  # repr: one string, unambiguous
+    digest = ctx.memo.get(fingerprint)
+    if digest is not None:
+        return Known(digest, partial(_render_again, render, digest))
+    data = render().encode("utf-8")
+    digest = ctx.memo[fingerprint] = file_digest(data)
+    return Known(digest, partial(_bytes, data))
+
+
+def _bytes(data: bytes) -> bytes:
+    return data
+
+
+def _render_again(render: Callable[[], str], digest: str) -> bytes:
+    data = render().encode("utf-8")
+    if file_digest(data) != digest:  # a page read something its inputs did not name
+        raise RuntimeError(
+            "paperfeed: a page differs from the one rendered from the same inputs before: "
+            "this is a bug; build with --no-cache meanwhile"
+        )
+    return data
 
 
 # Paths of generated pages (relative to the docs folder).

@@ -150,6 +150,12 @@ def papers_json_chunks(ctx: Context) -> Iterator[bytes]:
     yield out.getvalue()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+"""What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` uses, made once
+(``dumps`` makes an encoder on every call with options: a fifth of the encoding time of
+a 2 KB record)."""
+
+
 def _compact(value: Any) -> str:
     # Compact: the C encoder only runs without indentation (seconds saved at 100,000 papers).
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)

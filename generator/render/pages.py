@@ -7,18 +7,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import partial
 
 from generator.escape import external_link, text
-from generator.model import Digest, Paper, Topic
+from generator.model import Content, Digest, Paper, Topic
 from generator.render.common import (
     Context,
     digest_path,
     front_matter,
     heading,
     listing_path,
+    page_content,
     page_text,
     pager,
     paper_item,
+    paper_key,
     paper_links,
     paper_path,
     parts_of,
@@ -27,7 +30,7 @@ from generator.render.common import (
     topic_links,
 )
 
-Pages = Iterator[tuple[str, str]]
+Pages = Iterator[tuple[str, Content]]
 
 
 def _plural(n: int, word: str) -> str:
@@ -65,17 +68,44 @@ def _listing(
         if part == 1:
             shown += " (oldest)"
         name = title if part == 0 else f"{title} ({part})"
-        blocks = [f"<h1>{shown}</h1>"]
+        head = [f"<h1>{shown}</h1>"]
         if part == 0:
-            blocks += intro
-            blocks.append(heading(2, "Papers", "papers", searched=False))
+            head += intro
+            head.append(heading(2, "Papers", "papers", searched=False))
         nav = pager(kind, slug, part, count, ctx.settings.directory_urls)
-        blocks.append(nav)
-        if not chunk:
-            blocks.append("<p>No papers yet.</p>")
-        blocks += (paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
-        blocks.append(nav)
-        yield path, page_text(front_matter(name, searched=part == 0), blocks)
+        meta = front_matter(name, searched=part == 0)
+        inputs = partial(_listing_inputs, ctx, path, meta, head, nav, chunk, abstracts)
+        render = partial(_listing_part, ctx, path, meta, head, nav, chunk, abstracts)
+        yield path, page_content(ctx, inputs, render)
+
+
+def _listing_inputs(
+    ctx: Context,
+    path: str,
+    meta: str,
+    head: list[str],
+    nav: str,
+    chunk: Sequence[Paper],
+    abstracts: bool,
+) -> list[str]:
+    return [path, meta, *head, nav, str(abstracts), *(paper_key(ctx, p) for p in chunk)]
+
+
+def _listing_part(
+    ctx: Context,
+    path: str,
+    meta: str,
+    head: list[str],
+    nav: str,
+    chunk: Sequence[Paper],
+    abstracts: bool,
+) -> str:
+    blocks = [*head, nav]
+    if not chunk:
+        blocks.append("<p>No papers yet.</p>")
+    blocks += (paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
+    blocks.append(nav)
+    return page_text(meta, blocks)
 
 
 def topic_pages(ctx: Context) -> Pages:
@@ -168,15 +198,26 @@ def digest_pages(ctx: Context) -> Pages:
         for appearance in paper.appearances:
             papers_by_digest.setdefault(appearance.digest, []).append((appearance.position, paper))
     for digest in ctx.feed.digests:
-        page = digest_path(digest.slug)
+        path = digest_path(digest.slug)
         items = [p for _, p in sorted(papers_by_digest.get(digest.slug, []), key=lambda t: t[0])]
-        blocks = [
+        head = [
             f"<h1>{text(_digest_title(digest))}</h1>",
             f"<p>{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
-            f'<a href="{ctx.link(page, "archive/index.md")}">All digests</a></p>',
+            f'<a href="{ctx.link(path, "archive/index.md")}">All digests</a></p>',
         ]
-        blocks += (paper_item(ctx, page, p, reuse=False) for p in items)
-        yield page, page_text(front_matter(_digest_title(digest), searched=False), blocks)
+        meta = front_matter(_digest_title(digest), searched=False)
+        inputs = partial(_digest_inputs, ctx, path, meta, head, items)
+        yield path, page_content(ctx, inputs, partial(_digest_page, ctx, path, meta, head, items))
+
+
+def _digest_inputs(
+    ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]
+) -> list[str]:
+    return [path, meta, *head, *(paper_key(ctx, p) for p in items)]
+
+
+def _digest_page(ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]) -> str:
+    return page_text(meta, [*head, *(paper_item(ctx, path, p, reuse=False) for p in items)])
 
 
 def archive_index(ctx: Context) -> Pages:
@@ -199,7 +240,16 @@ def archive_index(ctx: Context) -> Pages:
 
 def paper_pages(ctx: Context) -> Pages:
     for paper in ctx.feed.papers:
-        yield paper_path(paper), paper_page(ctx, paper)
+        inputs = partial(_paper_inputs, ctx, paper)
+        yield paper_path(paper), page_content(ctx, inputs, partial(paper_page, ctx, paper))
+
+
+def _paper_inputs(ctx: Context, paper: Paper) -> list[str]:
+    """What :func:`paper_page` reads: the paper, and the address and title of each related
+    paper."""
+    related = ctx.classes.related.get(paper.id, ())
+    others = [ctx.papers[r] for r in related if r in ctx.papers]
+    return [paper_key(ctx, paper), *(f"{o.id}\0{o.slug}\0{o.title}" for o in others)]
 
 
 def paper_page(ctx: Context, paper: Paper) -> str:

@@ -1,0 +1,257 @@
+"""The page memo (issue #4): a page whose inputs did not change is not rendered again.
+
+The build cache keeps, for every page a build rendered, a fingerprint of what the page
+reads and the hash of the bytes it got. A later build that writes to the same folder
+hands the writer that hash instead of the page (:class:`generator.model.Known`); the
+writer asks for the bytes only when its copy of the page is missing or different. Each
+test checks the folder against a build without any cache, byte for byte, after a change
+of each kind of input a page reads.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from project import FIXTURES, REPO, taxonomy_source, tree_files
+
+import generator.render.pages as pages_module
+from generator.cache import BuildCache
+from generator.ids import file_digest
+from generator.model import Known
+from generator.pipeline import generate, load_inputs
+from generator.render import SiteSettings, iter_site
+from generator.write import MANIFEST, WriteStats, sync_tree
+
+SETTINGS = SiteSettings(site_url="https://example.org/", page_size=7)
+
+NEW_DIGEST = """\
+date: 2025-03-25
+papers:
+  - title: A Memo Paper About Retrieval-Augmented Generation
+    abstract: Retrieval-augmented generation with a large language model. Code at https://github.com/a/b
+  - title: "COSMOS: A Hybrid Adaptive Optimizer for Memory-Efficient Training of LLMs"
+    abstract: Seen again, a week later.
+    arxiv: 2502.17410
+"""
+
+
+OWN_DIGEST = """\
+date: 2025-03-20
+title: "Memo week"
+papers:
+  - title: Sparse Memo Attention for Long Context Language Models
+    abstract: We cache attention states of a long context language model and reuse them.
+  - title: Another Paper on Memoised Diffusion Models
+    abstract: A diffusion model whose denoising steps are memoised across prompts.
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    digests = tmp_path / "digests"
+    digests.mkdir()
+    for source in (REPO / "digests", FIXTURES / "digests"):
+        for path in sorted(source.iterdir()):
+            shutil.copy(path, digests / path.name)
+    (digests / "2025-03-20-own.yml").write_text(OWN_DIGEST, "utf-8")
+    shutil.copy(taxonomy_source(), tmp_path / "taxonomy.yml")
+    return tmp_path
+
+
+class Renders:
+    """Counts the paper pages, listing parts and digest pages rendered."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        for name in ("paper_page", "_listing_part", "_digest_page"):
+            monkeypatch.setattr(pages_module, name, self._counted(getattr(pages_module, name)))
+
+    def _counted(self, render: Callable[..., str]) -> Callable[..., str]:
+        def counted(*args: object) -> str:
+            out = render(*args)
+            self.paths.append(out.split("\n", 2)[1])  # the title line: enough to count
+            return out
+
+        return counted
+
+    def take(self) -> int:
+        n = len(self.paths)
+        self.paths.clear()
+        return n
+
+
+def write(project: Path, settings: SiteSettings = SETTINGS) -> WriteStats:
+    """One build with the cache into ``project/pages``, as ``paperfeed build --markdown-only``."""
+    cache = BuildCache(project / "cache")
+    digests, taxonomy, warnings = load_inputs(project / "digests", project / "taxonomy.yml", cache)
+    stats: list[WriteStats] = []
+    sink = lambda files: stats.append(sync_tree(files, project / "pages"))  # noqa: E731
+    generate(digests, taxonomy, settings, warnings, sink, cache)
+    cache.save()
+    return stats[0]
+
+
+def fresh(project: Path, settings: SiteSettings = SETTINGS) -> dict[str, bytes]:
+    """Every file of a build without any cache."""
+    digests, taxonomy, warnings = load_inputs(project / "digests", project / "taxonomy.yml")
+    files = generate(digests, taxonomy, settings, warnings).files
+    return {p: c.encode() if isinstance(c, str) else c for p, c in files.items()}
+
+
+def check(project: Path, settings: SiteSettings = SETTINGS) -> None:
+    on_disk = {p: b for p, b in tree_files(project / "pages").items() if not p.endswith("/")}
+    del on_disk[MANIFEST]
+    expected = fresh(project, settings)
+    assert sorted(on_disk) == sorted(expected)
+    for path, data in expected.items():
+        assert on_disk[path] == data, path
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def test_an_unchanged_feed_renders_no_page_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders = Renders(monkeypatch)
+    first = write(project)
+    rendered = renders.take()
+    assert rendered > 80  # every paper page, listing part and digest page
+    again = write(project)
+    assert renders.take() == 0
+    assert again.written == 0 and again.unchanged == first.written
+    check(project)
+
+
+def test_a_new_digest_renders_only_the_pages_it_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    renders = Renders(monkeypatch)
+    write(project)
+    everything = renders.take()
+    (project / "digests" / "2025-03-25-new.yml").write_text(NEW_DIGEST, "utf-8")
+    stats = write(project)
+    rendered = renders.take()
+    assert 0 < rendered < everything / 2
+    assert stats.written <= rendered + 10  # the pages always made: home, indexes, feeds
+    check(project)
+    cosmos = (project / "pages" / "papers" / "arxiv-2502-17410.md").read_text("utf-8")
+    assert "2025-03-25" in cosmos  # its new appearance reached its page
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "abstract",
+        "title",
+        "topic name",
+        "tag name",
+        "digest title",
+        "removed digest",
+        "page size",
+        "directory urls",
+        "site url",
+    ],
+)
+def test_every_input_a_page_reads_renders_it_again(project: Path, change: str) -> None:
+    write(project)
+    settings = SETTINGS
+    digests = project / "digests"
+    own = digests / "2025-03-20-own.yml"
+    if change == "abstract":
+        edit(own, "and reuse them.", "and reuse them <b>often</b>.")
+    elif change == "title":  # also the title of a related paper on other pages
+        edit(own, "Sparse Memo Attention", "Dense Memo Attention")
+    elif change == "topic name":
+        edit(project / "taxonomy.yml", "name: Fine-tuning & adaptation", "name: Adapting models")
+    elif change == "tag name":
+        text = (project / "taxonomy.yml").read_text("utf-8")
+        tags = text.index("\ntags:")
+        name = text.index("name: ", tags)
+        (project / "taxonomy.yml").write_text(text[:name] + "name: Renamed " + text[name + 6 :])
+    elif change == "digest title":
+        edit(own, 'title: "Memo week"', 'title: "Memo <week>"')
+    elif change == "removed digest":
+        (digests / "2025-03-17-inline-noise.txt").unlink()
+    elif change == "page size":
+        settings = SiteSettings(site_url="https://example.org/", page_size=4)
+    elif change == "directory urls":
+        settings = SiteSettings(site_url="https://example.org/", page_size=7, directory_urls=False)
+    elif change == "site url":
+        settings = SiteSettings(site_url="https://example.com/feed/", page_size=7)
+    stats = write(project, settings)
+    assert stats.written > 0
+    check(project, settings)
+
+
+def test_a_page_missing_from_the_copy_is_rendered_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project)
+    renders = Renders(monkeypatch)
+    page = project / "pages" / "papers" / "arxiv-2502-17410.md"
+    page.unlink()
+    (project / "pages" / "topics" / "optimization" / "index.md").unlink()
+    stats = write(project)
+    assert renders.take() == 2
+    assert stats.written == 2
+    check(project)
+
+
+def test_a_new_folder_gets_every_page_from_the_memo(project: Path) -> None:
+    write(project)
+    shutil.rmtree(project / "pages")
+    assert write(project).unchanged == 0
+    check(project)
+
+
+def test_pages_are_known_contents_only_with_a_memo(project: Path) -> None:
+    digests, taxonomy, _ = load_inputs(project / "digests", project / "taxonomy.yml")
+    from generator.feed import build_feed
+    from generator.model import Classification
+
+    feed = build_feed(digests)
+    classes = Classification(topics={p.id: ("other",) for p in feed.papers})
+    plain = dict(iter_site(feed, taxonomy, classes, SETTINGS))
+    assert not any(isinstance(c, Known) for c in plain.values())
+    memo: dict[str, str] = {}
+    known = list(iter_site(feed, taxonomy, classes, SETTINGS, memo))
+    indexes = {"index.md", "topics/index.md", "tags/index.md", "archive/index.md"}
+    memoised = [
+        p
+        for p, _ in known
+        if p.startswith(("papers/", "topics/", "tags/", "archive/")) and p not in indexes
+    ]
+    assert len(memoised) > len(feed.papers)
+    assert [p for p, c in known if isinstance(c, Known)] == memoised
+    assert len(memo) == len(memoised)  # one fingerprint each
+    for path, content in known:
+        if isinstance(content, Known):
+            data = content.make()
+            assert file_digest(data) == content.digest
+            assert data.decode() == plain[path]
+
+
+def test_a_memo_that_lies_is_caught_when_the_page_is_rendered(project: Path) -> None:
+    write(project)
+    memo_file = next((project / "cache").glob("*/pages.tsv"))
+    lines = memo_file.read_text("ascii").splitlines()
+    wrong = "0" * 64
+    memo_file.write_text("".join(f"{line[:33]}{wrong}\n" for line in lines), "ascii")
+    with pytest.raises(RuntimeError, match="this is a bug"):
+        write(project)
+
+
+def test_bad_lines_in_the_memo_file_are_ignored(project: Path) -> None:
+    write(project)
+    memo_file = next((project / "cache").glob("*/pages.tsv"))
+    memo_file.write_text("not a line\n" + "z" * 32 + "\t" + "0" * 64 + "\n", "ascii")
+    write(project)
+    check(project)
+    assert all(len(line) == 97 for line in memo_file.read_text("ascii").splitlines())
