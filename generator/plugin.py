@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import BuildCache, misplaced
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
+from generator.model import Known
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 
@@ -98,6 +100,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """What this preview build renders (``on_files``)."""
         self._site_dir: str | None = None
         self._files: Files | None = None
+        self.contents: dict[str, str | bytes | Known] | None = None
+        """The generated files of a preview build with the build cache, by path: the pages
+        an earlier build rendered from the same inputs as :class:`Known` contents
+        (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
         """This build's files (``on_files``): which pages it read is known after it."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
@@ -148,7 +154,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         digests, taxonomy, warnings = load_inputs(
             self.path(config, "digests"), self.path(config, "taxonomy"), cache
         )
+        self.contents = None
+        if sink is None and cache is not None and self.incremental:
+            # A preview keeps what it is given as Known: rendered only if MkDocs reads it.
+            self.contents = {}
+            sink = partial(_collect, self.contents)
         self.generated = generate(digests, taxonomy, self.settings(config), warnings, sink, cache)
+        if self.contents is not None:  # in the order render_site gives: by path
+            self.contents = dict(sorted(self.contents.items()))
         if cache:
             cache.save()
         self.cache = cache
@@ -217,7 +230,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         clashes = sorted(
             f.src_uri
             for f in files
-            if f.src_uri in self.generated.files
+            if f.src_uri in self.generated.paths
             or f.src_uri.split("/", 1)[0] in GENERATED_ROOTS[1:]
         )
         if clashes:
@@ -236,14 +249,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             .read_text("utf-8")
         )
         generated: list[tuple[preview.PreviewFile, Content]] = []
-        for path, text in [*self.generated.files.items(), (CSS_PATH, css)]:
+        contents = self.generated.files if self.contents is None else self.contents
+        for path, text in [*contents.items(), (CSS_PATH, css)]:
             inclusion = (
                 InclusionLevel.UNDEFINED
                 if path in in_nav or not path.endswith(".md")
                 else InclusionLevel.NOT_IN_NAV
             )
-            file = preview.PreviewFile.generated(config, path, content=text, inclusion=inclusion)
-            assert isinstance(file, preview.PreviewFile)
+            file = preview.PreviewFile.of(config, path, text, inclusion=inclusion)
             files.append(file)
             generated.append((file, text))
             if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
@@ -377,3 +390,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     if self.kept_documents:
                         stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()
+
+
+def _collect(into: dict[str, str | bytes | Known], files: Iterable[tuple[str, Content]]) -> None:
+    """A sink that keeps every file: text, bytes or :class:`Known` (pieces are joined)."""
+    for path, content in files:
+        into[path] = content if isinstance(content, str | bytes | Known) else b"".join(content)

@@ -9,7 +9,9 @@ kept; a page whose file is not modified is neither read nor rendered) and decide
 - a generated page is kept when its Markdown is the same as the last good build's (a
   content hash) and its HTML is still in the site folder; the HTML of generated pages that
   are gone is deleted; hand-written pages are rendered in every build (MkDocs resolves
-  their links against the pages that exist);
+  their links against the pages that exist). With the build cache, a page whose inputs
+  did not change comes with the hash of its Markdown (:class:`generator.model.Known`), so
+  a kept page's Markdown is not even made;
 - every page is rendered again (the site folder emptied first) when anything else a page's
   HTML depends on may have changed: ``mkdocs.yml`` and the files it inherits from, the
   command-line options, a file in the docs folder, the theme's ``custom_dir`` or a
@@ -37,20 +39,47 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File
 
+from generator.ids import file_digest
 from generator.model import Content, Known
 from generator.write import remove_file
 
 
 class PreviewFile(File):
     """A generated file, which the preview can keep (see :func:`plan`). Outside of it
-    (``kept`` is never set), it is modified, like every generated file."""
+    (``kept`` is never set), it is modified, like every generated file.
+
+    Its content may be given as :class:`Known` (a hash and a way to render it): it is
+    rendered only if MkDocs reads it, and MkDocs does not read a page it does not build."""
 
     kept = False
+    _text: str | bytes | None = None
+    _known: Known | None = None
+
+    @classmethod
+    def of(
+        cls, config: MkDocsConfig, src_uri: str, content: str | bytes | Known, **kwargs: Any
+    ) -> PreviewFile:
+        """``File.generated``, with a content that may be :class:`Known`."""
+        file = cls.generated(config, src_uri, content=b"", **kwargs)
+        assert isinstance(file, PreviewFile)
+        file._text, file._known = (None, content) if isinstance(content, Known) else (content, None)
+        return file
+
+    @property
+    def _content(self) -> str | bytes | None:  # what File reads its content from
+        if self._text is None and self._known is not None:
+            self._text = self._known.make()
+        return self._text
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._text, self._known = value, None
 
     def is_modified(self) -> bool:
         return not self.kept or not os.path.isfile(self.abs_dest_path)
@@ -132,13 +161,15 @@ def _modified() -> bool:
 
 
 def content_hash(content: Content) -> str:
+    """The hash the writer's manifest would record (:func:`generator.ids.file_digest`):
+    a :class:`Known` content's own, so that a page not rendered need not be."""
     if isinstance(content, Known):
-        content = content.make()
+        return content.digest
     if isinstance(content, str):
         content = content.encode("utf-8", "surrogatepass")
     if not isinstance(content, bytes):
         raise TypeError("a preview needs the whole content of a generated file")
-    return hashlib.blake2b(content, digest_size=16).hexdigest()
+    return file_digest(content)
 
 
 @dataclass

@@ -20,6 +20,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from project import FIXTURES, Project, make_project, tree_files
 
+import generator.render.pages as pages_module
 from generator import preview
 
 SERVE_URL = "http://127.0.0.1:8000/paperfeed/"
@@ -118,6 +119,29 @@ def test_a_rebuild_renders_only_what_changed_and_equals_a_full_build(
     assert not third.preview.full
     assert not (site / "papers" / "a-second-paper-on-reward-models").exists()
     assert not (documents / "papers" / "a-second-paper-on-reward-models").exists()
+    _same_as_a_full_build(project, site, tmp_path)
+
+
+def test_a_rebuild_makes_the_markdown_of_changed_pages_only(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the build cache, a page whose inputs did not change is handed to the preview
+    as its hash (:class:`generator.model.Known`): neither its Markdown nor its HTML is made."""
+    site = tmp_path / "preview"
+    _build(project, site, incremental=True)
+    made: list[str] = []
+    original = pages_module.paper_page
+
+    def paper_page(ctx: Any, paper: Any) -> str:
+        made.append(paper.slug)
+        return original(ctx, paper)
+
+    monkeypatch.setattr(pages_module, "paper_page", paper_page)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    second = _build(project, site, incremental=True)
+    assert second.contents is not None
+    assert 0 < len(made) < len(second.generated.feed.papers) / 2
+    assert "a-second-paper-on-reward-models" in made
     _same_as_a_full_build(project, site, tmp_path)
 
 
