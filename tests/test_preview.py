@@ -212,3 +212,41 @@ def test_the_files_mkdocs_yml_inherits_from_are_part_of_the_surroundings(tmp_pat
     ]
     (tmp_path / "root.yml").write_text("INHERIT: mkdocs.yml\n")  # a loop ends
     assert len(preview._config_files(str(config))) == 3
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_generated_files_have_the_addresses_mkdocs_gives(
+    tmp_path: Path, directory_urls: bool
+) -> None:
+    from mkdocs.structure.files import File
+
+    project = make_project(tmp_path / "p")
+    config = load_config(str(project.config))
+    config.use_directory_urls = directory_urls
+    config.plugins._current_plugin = "paperfeed"  # as while MkDocs runs an event
+    paths = [
+        "index.md",
+        "topics/index.md",
+        "topics/peft/page-3.md",
+        "papers/arxiv-2503-01234.md",
+        "archive/2025-03-14-hf-papers.md",
+        "feed.xml",
+        "papers.json",
+        "assets/paperfeed/paperfeed.css",
+        "README.md",
+        "sub/README.md",
+        "a b.md",
+        "é.md",
+        "tags/c++.md",
+        "x.markdown",
+        "index.html",
+        "sub/index.html",
+        ".md",
+        "sub/.md",
+        "v1.2.md",
+    ]
+    for path in paths:
+        fast = preview.PreviewFile.of(config, path, "text")
+        slow = File.generated(config, path, content="text")
+        where = (fast.dest_uri, fast.url, fast.abs_dest_path)
+        assert where == (slow.dest_uri, slow.url, slow.abs_dest_path), path
