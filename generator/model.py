@@ -30,7 +30,9 @@ class Known:
     digest: str
     """SHA-256 of the bytes, in hex (:func:`generator.ids.file_digest`)."""
     make: Callable[[], bytes]
-    """The bytes (rendered when called); call it before asking for the next file."""
+    """The bytes, rendered when called: at any time after (the preview calls it only when
+    MkDocs reads the page), so a renderer must never change what its pages read once
+    they are handed over."""
 
 
 Content = str | bytes | Iterator[bytes] | Known

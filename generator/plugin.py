@@ -100,11 +100,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """What this preview build renders (``on_files``)."""
         self._site_dir: str | None = None
         self._files: Files | None = None
+        """This build's files (``on_files``): which pages it read is known after it."""
         self.contents: dict[str, str | bytes | Known] | None = None
         """The generated files of a preview build with the build cache, by path: the pages
         an earlier build rendered from the same inputs as :class:`Known` contents
         (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
-        """This build's files (``on_files``): which pages it read is known after it."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
 
@@ -395,4 +395,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 def _collect(into: dict[str, str | bytes | Known], files: Iterable[tuple[str, Content]]) -> None:
     """A sink that keeps every file: text, bytes or :class:`Known` (pieces are joined)."""
     for path, content in files:
+        if path in into:
+            raise AssertionError(f"two generated pages want the path {path!r}")
         into[path] = content if isinstance(content, str | bytes | Known) else b"".join(content)

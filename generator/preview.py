@@ -69,7 +69,7 @@ class PreviewFile(File):
         file = cls.generated(config, src_uri, content=b"", **kwargs)
         assert isinstance(file, PreviewFile)
         file._text, file._known = (None, content) if isinstance(content, Known) else (content, None)
-        where = _dest_and_url(src_uri, file.use_directory_urls)
+        where = _dest_and_url(file.src_uri, file.use_directory_urls)
         if where is not None:
             file.dest_uri, file.url = where
         return file

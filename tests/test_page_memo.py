@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,10 @@ from project import FIXTURES, REPO, taxonomy_source, tree_files
 import generator.render.pages as pages_module
 from generator.cache import BuildCache
 from generator.ids import file_digest
-from generator.model import Known
+from generator.model import Known, Paper
 from generator.pipeline import generate, load_inputs
 from generator.render import SiteSettings, iter_site
+from generator.render.common import _SOURCES
 from generator.write import MANIFEST, WriteStats, sync_tree
 
 SETTINGS = SiteSettings(site_url="https://example.org/", page_size=7)
@@ -190,6 +192,38 @@ def test_every_input_a_page_reads_renders_it_again(project: Path, change: str) -
     check(project, settings)
 
 
+def test_where_a_paper_was_read_from_is_no_input_of_its_pages(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A line inserted above the papers of a digest, or a build run from another folder,
+    changes the files and lines papers were read from (``Paper.sources``, for messages)
+    and the taxonomy's file name: no page shows them, so none is rendered again."""
+    write(project)
+    renders = Renders(monkeypatch)
+    own = project / "digests" / "2025-03-20-own.yml"
+    own.write_text("# a comment that moves every line down\n" + own.read_text("utf-8"))
+    assert write(project).written <= 10  # the pages always made: home, indexes, feeds
+    assert renders.take() == 0
+    monkeypatch.chdir(project)  # paths are now shown relative to it
+    write(project)
+    assert renders.take() == 0
+    check(project)
+
+
+def test_sources_is_the_last_field_of_a_papers_repr() -> None:
+    paper = Paper(
+        id="x",
+        slug="x",
+        title="T",
+        abstract="A, sources=('fake', 1)",
+        appearances=(),
+        sources=(("digests/a.txt", 3),),
+    )
+    assert [f.name for f in fields(Paper)][-1] == "sources"
+    shown = repr(paper)
+    assert shown[shown.rindex(_SOURCES) :] == ", sources=(('digests/a.txt', 3),))"
+
+
 def test_a_page_missing_from_the_copy_is_rendered_again(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -244,7 +278,7 @@ def test_a_memo_that_lies_is_caught_when_the_page_is_rendered(project: Path) -> 
     lines = memo_file.read_text("ascii").splitlines()
     wrong = "0" * 64
     memo_file.write_text("".join(f"{line[:33]}{wrong}\n" for line in lines), "ascii")
-    with pytest.raises(RuntimeError, match="this is a bug"):
+    with pytest.raises(RuntimeError, match="This is a bug"):
         write(project)
 
 

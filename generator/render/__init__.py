@@ -28,7 +28,8 @@ def iter_site(
 ) -> Iterator[tuple[str, Content]]:
     """Every generated file as (path, content), one at a time (a large feed never has to be
     held in memory whole when the files go straight to disk). A content given in pieces
-    (or as :class:`Known`) must be consumed before the next file is asked for.
+    must be consumed before the next file is asked for; a :class:`Known` one may be
+    made at any time after.
 
     With a ``memo`` (page fingerprint -> hash, kept by the build cache), the pages whose
     inputs did not change since the build that filled it are given as :class:`Known`

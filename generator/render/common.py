@@ -11,7 +11,7 @@ no block ever contains a blank line, so a block can never end early.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, partial
 
 from generator.escape import external_link, front_matter_title, text
@@ -134,17 +134,32 @@ def make_context(
         topic_papers=topic_papers,
         tag_papers=dict(sorted(tag_papers.items())),
         memo=memo,
-        base=key(repr(settings), repr(taxonomy)) if memo is not None else "",
+        base=page_base(settings, taxonomy) if memo is not None else "",
     )
 
 
+def page_base(settings: SiteSettings, taxonomy: Taxonomy) -> str:
+    """A hash of what a memoised page (:func:`page_content`) may read besides its own
+    inputs: the link style and the taxonomy (names, descriptions, rules). Not the other
+    settings: the site's name and URL, the feed size and the hand-written pages are read
+    only by pages made on every build (home, feeds); nor the taxonomy's file name."""
+    return key(repr(settings.directory_urls), repr(replace(taxonomy, source="")))
+
+
+_SOURCES = ", sources="
+"""Where the last field of a paper's ``repr`` starts (checked by a test)."""
+
+
 def paper_key(ctx: Context, paper: Paper) -> str:
-    """A hash of everything a page may read of ``paper``: every field, its topics, its tags."""
+    """A hash of everything a page may read of ``paper``: every field but ``sources``
+    (the files and lines it was read from: no page shows them, and an entry inserted
+    above it in a digest must not count as a change), its topics and its tags."""
     found = ctx.paper_keys.get(paper.id)
     if found is None:
-        found = ctx.paper_keys[paper.id] = key(
-            repr((paper, ctx.classes.topics.get(paper.id, ()), ctx.classes.tags.get(paper.id, ())))
-        )
+        shown = repr(paper)
+        shown = shown[: shown.rindex(_SOURCES)]
+        topics, tags = ctx.classes.topics.get(paper.id, ()), ctx.classes.tags.get(paper.id, ())
+        found = ctx.paper_keys[paper.id] = key(shown, repr(topics), repr(tags))
     return found
 
 
@@ -178,8 +193,9 @@ def _render_again(render: Callable[[], str], digest: str) -> bytes:
     data = render().encode("utf-8")
     if file_digest(data) != digest:  # a page read something its inputs did not name
         raise RuntimeError(
-            "paperfeed: a page differs from the one rendered from the same inputs before: "
-            "this is a bug; build with --no-cache meanwhile"
+            "paperfeed: a page differs from the one rendered from the same inputs before. "
+            "This is a bug (please report it); delete the build cache folder (cache_dir, "
+            "by default .cache/plugin/paperfeed) to build again."
         )
     return data
 
