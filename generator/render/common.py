@@ -75,7 +75,7 @@ class Context:
     base: str = ""
     """Hash of what every page may read besides its own inputs: settings and taxonomy."""
     paper_keys: dict[str, str] = field(default_factory=dict)
-    """Paper id -> :func:`paper_key`."""
+    """Paper id -> :func:`paper_key` (made when first asked for)."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
@@ -135,6 +135,7 @@ def make_context(
         tag_papers=dict(sorted(tag_papers.items())),
         memo=memo,
         base=page_base(settings, taxonomy) if memo is not None else "",
+        paper_keys=_PaperKeys(papers, classes),
     )
 
 
@@ -154,13 +155,25 @@ def paper_key(ctx: Context, paper: Paper) -> str:
     """A hash of everything a page may read of ``paper``: every field but ``sources``
     (the files and lines it was read from: no page shows them, and an entry inserted
     above it in a digest must not count as a change), its topics and its tags."""
-    found = ctx.paper_keys.get(paper.id)
-    if found is None:
-        shown = repr(paper)
+    return ctx.paper_keys[paper.id]
+
+
+class _PaperKeys(dict[str, str]):
+    """Paper id -> :func:`paper_key`, made when first asked for (a listing part looks up
+    30 papers: a dict lookup each, not a function call)."""
+
+    def __init__(self, papers: dict[str, Paper], classes: Classification) -> None:
+        super().__init__()
+        self.papers = papers
+        self.classes = classes
+
+    def __missing__(self, paper_id: str) -> str:
+        shown = repr(self.papers[paper_id])
         shown = shown[: shown.rindex(_SOURCES)]
-        topics, tags = ctx.classes.topics.get(paper.id, ()), ctx.classes.tags.get(paper.id, ())
-        found = ctx.paper_keys[paper.id] = key(shown, repr(topics), repr(tags))
-    return found
+        topics = self.classes.topics.get(paper_id, ())
+        tags = self.classes.tags.get(paper_id, ())
+        value = self[paper_id] = key(shown, repr(topics), repr(tags))
+        return value
 
 
 def page_content(

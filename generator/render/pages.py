@@ -88,7 +88,8 @@ def _listing_inputs(
     chunk: Sequence[Paper],
     abstracts: bool,
 ) -> list[str]:
-    return [path, meta, *head, nav, str(abstracts), *(paper_key(ctx, p) for p in chunk)]
+    keys = ctx.paper_keys
+    return [path, meta, *head, nav, str(abstracts), *(keys[p.id] for p in chunk)]
 
 
 def _listing_part(
@@ -213,7 +214,8 @@ def digest_pages(ctx: Context) -> Pages:
 def _digest_inputs(
     ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]
 ) -> list[str]:
-    return [path, meta, *head, *(paper_key(ctx, p) for p in items)]
+    keys = ctx.paper_keys
+    return [path, meta, *head, *(keys[p.id] for p in items)]
 
 
 def _digest_page(ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]) -> str:
