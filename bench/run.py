@@ -6,8 +6,8 @@
 For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), then
 
 - generate: parse, feed, classify, related papers, render and write the Markdown, in a
-  fresh process (median of --runs), as a first build: no build cache yet, so it is
-  written too; peak memory is that process's maximum RSS;
+  fresh process (median of --runs), as a first build: no build cache and no Markdown
+  folder yet, so both are written; peak memory is that process's maximum RSS;
 - incremental: one more 75-paper digest added to the feed, regenerated with the build
   cache the previous generate left (files rewritten: those whose content changed);
   median of --runs up to 10,000 papers, one run above;
@@ -17,6 +17,8 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   and the search bytes a visitor downloads before a first result (measured in headless
   Chromium when it is installed, else the sum of the files the search must load).
 
+Before each timed generate the disk is synced and left for 2 s (what the run before
+wrote is flushed first, as it is long before a curator's next build).
 MkDocs builds above --build-max papers are skipped (they take many minutes here).
 Times are wall-clock seconds on this machine; tests never assert on them.
 """
@@ -165,6 +167,14 @@ def build(project: Path) -> tuple[float, float]:
     return seconds, usage.ru_maxrss / 1024
 
 
+def settle() -> None:
+    """Let the disk catch up before a timed run: what earlier runs wrote (hundreds of MB)
+    is flushed and their deleted trees trimmed, as it is long before a curator's next
+    build. Without it a run pays for the one before (seconds on this disk)."""
+    os.sync()
+    time.sleep(2)
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values)
 
@@ -186,11 +196,12 @@ def main() -> None:
         for extra in (project / "digests").glob("*-added.txt"):
             extra.unlink()
         pages = project / "build" / "pages"
-        shutil.rmtree(pages, ignore_errors=True)
         cache = project / ".cache" / "plugin" / "paperfeed"
         gens = []
-        for _ in range(args.runs):  # a first build: no cache yet, so it is written
+        for _ in range(args.runs):  # a first build: no cache, no pages yet; both written
             shutil.rmtree(cache, ignore_errors=True)
+            shutil.rmtree(pages, ignore_errors=True)
+            settle()
             gens.append(run_child(project, pages, cache))
         gen = {
             k: median([g[k] for g in gens]) for k in ("parse", "generate", "cache_save", "total")
@@ -199,6 +210,7 @@ def main() -> None:
         incs = []
         for _ in range(args.runs if n <= 10000 else 1):
             extra = add_digest(project, args.seed)
+            settle()
             incs.append(run_child(project, pages, cache))  # the cache of the last build
             extra.unlink()
             run_child(project, pages, cache)  # back to the base feed
