@@ -68,8 +68,10 @@ class Renders:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        for name in ("paper_page", "_listing_part", "_digest_page"):
+        for name in ("paper_page", "_digest_page"):
             monkeypatch.setattr(pages_module, name, self._counted(getattr(pages_module, name)))
+        part = pages_module._ListingPart
+        monkeypatch.setattr(part, "render", self._counted(part.render))
 
     def _counted(self, render: Callable[..., str]) -> Callable[..., str]:
         def counted(*args: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import partial
 
 from generator.escape import external_link, text
@@ -74,39 +75,34 @@ def _listing(
             head.append(heading(2, "Papers", "papers", searched=False))
         nav = pager(kind, slug, part, count, ctx.settings.directory_urls)
         meta = front_matter(name, searched=part == 0)
-        inputs = partial(_listing_inputs, ctx, path, meta, head, nav, chunk, abstracts)
-        render = partial(_listing_part, ctx, path, meta, head, nav, chunk, abstracts)
-        yield path, page_content(ctx, inputs, render)
+        page = _ListingPart(ctx, path, meta, head, nav, chunk, abstracts)
+        yield path, page_content(ctx, page.inputs, page.render)
 
 
-def _listing_inputs(
-    ctx: Context,
-    path: str,
-    meta: str,
-    head: list[str],
-    nav: str,
-    chunk: Sequence[Paper],
-    abstracts: bool,
-) -> list[str]:
-    keys = ctx.paper_keys
-    return [path, meta, *head, nav, str(abstracts), *(keys[p.id] for p in chunk)]
+@dataclass(frozen=True)
+class _ListingPart:
+    """One page of a listing: all but its paper items is rendered already."""
 
+    ctx: Context
+    path: str
+    meta: str
+    head: list[str]
+    nav: str
+    chunk: Sequence[Paper]
+    abstracts: bool
 
-def _listing_part(
-    ctx: Context,
-    path: str,
-    meta: str,
-    head: list[str],
-    nav: str,
-    chunk: Sequence[Paper],
-    abstracts: bool,
-) -> str:
-    blocks = [*head, nav]
-    if not chunk:
-        blocks.append("<p>No papers yet.</p>")
-    blocks += (paper_item(ctx, path, p, abstract=abstracts) for p in chunk)
-    blocks.append(nav)
-    return page_text(meta, blocks)
+    def inputs(self) -> list[str]:
+        keys = self.ctx.paper_keys
+        shown = [self.path, self.meta, *self.head, self.nav, str(self.abstracts)]
+        return shown + [keys[p.id] for p in self.chunk]
+
+    def render(self) -> str:
+        blocks = [*self.head, self.nav]
+        if not self.chunk:
+            blocks.append("<p>No papers yet.</p>")
+        blocks += (paper_item(self.ctx, self.path, p, abstract=self.abstracts) for p in self.chunk)
+        blocks.append(self.nav)
+        return page_text(self.meta, blocks)
 
 
 def topic_pages(ctx: Context) -> Pages:
