@@ -73,7 +73,7 @@ class Context:
     """Page fingerprint -> hash of the page an earlier build rendered from those inputs
     (:func:`page_content`); None: every page is rendered."""
     base: str = ""
-    """Hash of what every page may read besides its own inputs: settings and taxonomy."""
+    """:func:`page_base`: what every memoised page may read besides its own inputs."""
     paper_keys: dict[str, str] = field(default_factory=dict)
     """Paper id -> :func:`paper_key` (made when first asked for)."""
 
@@ -179,8 +179,8 @@ class _PaperKeys(dict[str, str]):
 def page_content(
     ctx: Context, inputs: Callable[[], list[str]], render: Callable[[], str]
 ) -> Content:
-    """The page ``render`` makes, which reads the settings, the taxonomy and ``inputs()``,
-    nothing else (text, or :func:`paper_key` for each paper it shows).
+    """The page ``render`` makes, which reads what :func:`page_base` covers and
+    ``inputs()``, nothing else (text, or :func:`paper_key` for each paper it shows).
 
     Without a memo: the rendered text. With one: a :class:`Known` content. When an earlier
     build rendered a page from the same inputs, its hash comes from the memo and the page
