@@ -322,6 +322,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         env.loader = jinja2.ChoiceLoader(
             [jinja2.DictLoader({BARE_TEMPLATE: "{{ page.content }}"}), env.loader]
         )
+        if self.serving and env.bytecode_cache is None:
+            env.bytecode_cache = preview.TEMPLATES  # compiled once per preview, not per build
         self.shells = Shells(env)
         return env
 

@@ -250,3 +250,45 @@ def test_generated_files_have_the_addresses_mkdocs_gives(
         slow = File.generated(config, path, content="text")
         where = (fast.dest_uri, fast.url, fast.abs_dest_path)
         assert where == (slow.dest_uri, slow.url, slow.abs_dest_path), path
+
+
+def test_compiled_templates_are_kept_from_one_build_to_the_next(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import jinja2
+
+    cache = preview.TemplateCache()
+    sources = {"page.html": "Hello {{ name }}"}
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def compile(self: jinja2.Environment, source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(source))
+        return original(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", compile)
+
+    def render(name: str, **options: Any) -> str:
+        env = jinja2.Environment(
+            loader=jinja2.DictLoader(sources), bytecode_cache=cache, **options
+        )  # a new environment each time, as MkDocs makes for every build
+        return env.get_template("page.html").render(name=name)
+
+    assert render("a") == "Hello a"
+    assert render("b") == "Hello b"
+    assert len(compiled) == 1
+    sources["page.html"] = "Bye {{ name }}"
+    assert render("c") == "Bye c"  # a changed template is compiled again
+    assert len(compiled) == 2
+    assert render("d", variable_start_string="[[", variable_end_string="]]") == "Bye {{ name }}"
+    assert len(compiled) == 3  # other options, other code
+
+
+@pytest.mark.parametrize("serving", [True, False])
+def test_only_the_preview_keeps_compiled_templates(tmp_path: Path, serving: bool) -> None:
+    project = make_project(tmp_path / "p")
+    config = load_config(str(project.config))
+    plugin = config.plugins["paperfeed"]
+    plugin.serving = serving
+    env = plugin.on_env(config.theme.get_env(), config=config, files=None)
+    assert (env.bytecode_cache is preview.TEMPLATES) is serving
