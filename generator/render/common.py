@@ -75,7 +75,7 @@ class Context:
     base: str = ""
     """:func:`page_base`: what every memoised page may read besides its own inputs."""
     paper_keys: dict[str, str] = field(default_factory=dict)
-    """Paper id -> :func:`paper_key` (made when first asked for)."""
+    """Paper id -> the hash of what a page may read of the paper (:class:`_PaperKeys`)."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
@@ -151,16 +151,11 @@ _SOURCES = ", sources="
 """Where the last field of a paper's ``repr`` starts (checked by a test)."""
 
 
-def paper_key(ctx: Context, paper: Paper) -> str:
-    """A hash of everything a page may read of ``paper``: every field but ``sources``
-    (the files and lines it was read from: no page shows them, and an entry inserted
-    above it in a digest must not count as a change), its topics and its tags."""
-    return ctx.paper_keys[paper.id]
-
-
 class _PaperKeys(dict[str, str]):
-    """Paper id -> :func:`paper_key`, made when first asked for (a listing part looks up
-    30 papers: a dict lookup each, not a function call)."""
+    """Paper id -> a hash of everything a page may read of the paper: every field but
+    ``sources`` (the files and lines it was read from: no page shows them, and an entry
+    inserted above it in a digest must not count as a change), its topics and its tags.
+    Made when first asked for (a listing part looks up 30 papers: a dict lookup each)."""
 
     def __init__(self, papers: dict[str, Paper], classes: Classification) -> None:
         super().__init__()
@@ -180,7 +175,7 @@ def page_content(
     ctx: Context, inputs: Callable[[], list[str]], render: Callable[[], str]
 ) -> Content:
     """The page ``render`` makes, which reads what :func:`page_base` covers and
-    ``inputs()``, nothing else (text, or :func:`paper_key` for each paper it shows).
+    ``inputs()``, nothing else (text, or ``ctx.paper_keys`` for each paper it shows).
 
     Without a memo: the rendered text. With one: a :class:`Known` content. When an earlier
     build rendered a page from the same inputs, its hash comes from the memo and the page

@@ -22,7 +22,6 @@ from generator.render.common import (
     page_text,
     pager,
     paper_item,
-    paper_key,
     paper_links,
     paper_path,
     parts_of,
@@ -247,7 +246,7 @@ def _paper_inputs(ctx: Context, paper: Paper) -> list[str]:
     paper."""
     related = ctx.classes.related.get(paper.id, ())
     others = [ctx.papers[r] for r in related if r in ctx.papers]
-    return [paper_key(ctx, paper), *(f"{o.id}\0{o.slug}\0{o.title}" for o in others)]
+    return [ctx.paper_keys[paper.id], *(f"{o.id}\0{o.slug}\0{o.title}" for o in others)]
 
 
 def paper_page(ctx: Context, paper: Paper) -> str:
