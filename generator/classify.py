@@ -4,7 +4,7 @@ Keywords are matched case-insensitively on whole words: the text is cut into
 ``\\w+`` tokens once, single-word keywords are looked up in the paper's token
 set, and a phrase is only searched for (with a regex compiled once per
 taxonomy) when all of its words occur in the paper. Rules, as documented in
-``docs/taxonomy.md``:
+``manual/taxonomy.md``:
 
 * a space or hyphen inside a keyword matches any run of spaces and hyphens, or
   nothing: ``fine-tuning`` matches ``Fine-Tuning``, ``fine tuning`` and

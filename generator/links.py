@@ -4,7 +4,7 @@ Abstracts copied from a web page carry URLs glued to the end of a sentence
 (``https://github.com/x/y.``), wrapped in parentheses (``(https://github.com/x/y.)``)
 or even glued to a copy of themselves. :func:`extract_links` undoes all that.
 
-Cleaning rules (see ``docs/digest-formats.md``):
+Cleaning rules (see ``manual/digest-formats.md``):
 
 * trailing ``.,;:!?'"`` and an unbalanced closing ``)``, ``]`` or ``}`` are dropped;
 * a second ``http(s)://`` inside a match starts a new URL (so a URL glued to its own

@@ -3,7 +3,7 @@
 Both formats are first read into :class:`_Value` trees that remember the line of
 every value (YAML through PyYAML's node tree, JSON through a small walker over the
 standard decoder), then one checker turns a tree into a :class:`Digest`, collecting
-every problem. The schema is documented in ``docs/digest-formats.md``.
+every problem. The schema is documented in ``manual/digest-formats.md``.
 """
 
 from __future__ import annotations

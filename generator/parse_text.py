@@ -5,7 +5,7 @@ page noise (vote counts, "Submitted by", "· 9 authors", "GitHub", ...) is dropp
 first; each remaining block is then either a *date line* (only before the first
 paper), *abstract-like* or *title-like* (:func:`is_abstract_like`).
 A paper's title is the last title-like block before its abstract; one-word scraps
-only count when nothing longer is there. See ``docs/digest-formats.md``.
+only count when nothing longer is there. See ``manual/digest-formats.md``.
 """
 
 from __future__ import annotations

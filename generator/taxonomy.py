@@ -3,7 +3,7 @@
 The file is composed (not loaded) with PyYAML so that every value keeps its
 line: each mistake becomes a :class:`~generator.errors.Problem` naming the
 file and line, and all of them are raised at once in an
-:class:`~generator.errors.InputError`. See ``docs/taxonomy.md`` for the schema.
+:class:`~generator.errors.InputError`. See ``manual/taxonomy.md`` for the schema.
 """
 
 from __future__ import annotations
