@@ -188,7 +188,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     )
     progress = _progress_printer() if sys.stderr.isatty() and not args.quiet else None
     try:
-        result = build(options, progress)
+        result = build(options, progress, _waiting)
     except BuildFailed as e:
         _clear_progress(progress)
         print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
@@ -210,6 +210,14 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"in {result.seconds:.1f} s{where}"
         )
     return 0 if acc.balanced else 1
+
+
+def _waiting() -> None:
+    print(
+        "paperfeed: another build of this project is running; waiting for it to finish",
+        file=sys.stderr,
+        flush=True,
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -319,6 +327,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             digests=args.digests,
             taxonomy=args.taxonomy,
             cache=False,  # check writes nothing, not even the cache
+            check_only=True,
         )
     )
     for warning in generated.warnings:

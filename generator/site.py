@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import BuildFailed, UsageError
+from generator.lock import exclusive
+from generator.outputs import check_outputs, mark, project_inputs
 from generator.pipeline import Generated
 from generator.render import Content
-from generator.write import WriteStats, new_sibling, recover, swap_in, sync_tree
+from generator.write import WriteStats, discard, new_sibling, recover, swap_in, sync_tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
 
@@ -47,6 +49,8 @@ class BuildOptions:
     """False: neither read nor write the build cache (``--no-cache``)."""
     strict: bool = True
     markdown_only: bool = False
+    check_only: bool = False
+    """``paperfeed check``: nothing is written, but every output is checked as a build would."""
 
 
 @dataclass(frozen=True)
@@ -108,12 +112,30 @@ def prepare(
     _check_paths(plugin, config)
     from mkdocs.exceptions import PluginError
 
-    outputs = {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)}
+    outputs = _check_outputs(options, config, plugin)
     try:
         generated = plugin.generate_pages(config, sink, outputs)
     except PluginError as e:  # a misplaced cache_dir
         raise UsageError(str(e).removeprefix("paperfeed: ")) from None
     return config, plugin, generated
+
+
+def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str, Path]:
+    """The site folder and the Markdown copy; UsageError (before anything is touched) when
+    they or the cache overlap an input or each other, or are folders paperfeed did not make."""
+    outputs = {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)}
+    root = options.config_file.resolve().parent
+    inputs = project_inputs(
+        root,
+        options.config_file,
+        Path(config.docs_dir),
+        plugin.path(config, "digests"),
+        plugin.path(config, "taxonomy"),
+    )
+    with_cache = plugin.option("cache") or (options.check_only and plugin.config["cache"])
+    cache = {"cache": plugin.path(config, "cache_dir")} if with_cache else {}
+    check_outputs({**outputs, **cache}, inputs)
+    return outputs
 
 
 def _pages_dir(options: BuildOptions) -> Path:
@@ -139,7 +161,19 @@ def _source_date_epoch(generated: Generated) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
-def build(options: BuildOptions, progress: Callable[[int, int], None] | None = None) -> BuildResult:
+def build(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None = None,
+    waiting: Callable[[], None] | None = None,
+) -> BuildResult:
+    """Generate the pages and build the site, one build of a project at a time: while
+    another holds the project's lock (:mod:`generator.lock`), ``waiting`` is called once
+    and this build waits for it, so no two builds replace the same folders at once."""
+    with exclusive(options.config_file.resolve().parent, waiting):
+        return _build(options, progress)
+
+
+def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildResult:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -171,12 +205,13 @@ def build(options: BuildOptions, progress: Callable[[int, int], None] | None = N
         with _source_date_epoch(generated):
             mkdocs_build(config)
     except (Abort, MkDocsException) as e:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise BuildFailed(str(e)) from e
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        discard(staging)
         raise
     html_pages = sum(1 for _ in staging.rglob("*.html"))
+    mark(staging)
     # A large previous site is deleted in the background: the new one is already live.
     swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
     pages = sync_tree(generated.files, pages_dir)

@@ -30,12 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from generator.ids import file_digest
+from generator.lock import hold, in_use, release
 from generator.model import Content, Known
+from generator.outputs import MARKER as OWNED
+from generator.outputs import MARKER_TEXT
 
 MANIFEST = ".paperfeed-manifest.json"
 PIECES = ".paperfeed-pieces"
 """The side file a content given in pieces is written to before its hash is known."""
-RESERVED = frozenset({MANIFEST, PIECES})
+RESERVED = frozenset({MANIFEST, PIECES, OWNED})
 """Names the writer uses itself: never a generated file's path."""
 
 
@@ -91,15 +94,33 @@ def recover(dest: Path) -> None:
     if not dest.exists() and backups:
         os.replace(backups[-1], dest)
         backups = backups[:-1]
-    leftovers = [*parent.glob(f".{dest.name}.new-*"), *parent.glob(f".{dest.name}.trash-*")]
-    for leftover in [*backups, *leftovers]:
+    # A staging folder whose build still runs (it holds the folder's lock) is not a leftover.
+    staging = [p for p in parent.glob(f".{dest.name}.new-*") if not in_use(p)]
+    for leftover in [*backups, *staging, *parent.glob(f".{dest.name}.trash-*")]:
         shutil.rmtree(leftover, ignore_errors=True)
 
 
 def new_sibling(dest: Path) -> Path:
-    """An empty temporary folder next to ``dest`` (same file system, so renames are atomic)."""
+    """An empty temporary folder next to ``dest`` (same file system, so renames are atomic),
+    locked by this process until it is swapped in or discarded (:func:`discard`), and with
+    the mode a folder made by hand would have (the umask's, not ``mkdtemp``'s 0700)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    folder = Path(tempfile.mkdtemp(prefix=f".{dest.name}.new-", dir=dest.parent))
+    os.chmod(folder, 0o777 & ~_umask())
+    hold(folder)
+    return folder
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def discard(staging: Path) -> None:
+    """Delete a staging folder :func:`new_sibling` made and drop its lock."""
+    shutil.rmtree(staging, ignore_errors=True)
+    release(staging)
 
 
 def swap_in(new: Path, dest: Path, *, detach_cleanup: bool = False) -> None:
@@ -115,6 +136,7 @@ def swap_in(new: Path, dest: Path, *, detach_cleanup: bool = False) -> None:
         os.rmdir(old)
         os.replace(dest, old)
     os.replace(new, dest)
+    release(new)
     if old is None:
         return
     if detach_cleanup:
@@ -243,14 +265,15 @@ def sync_tree(
                     f.write(data)
             changed.append(path)
         _check_files_and_folders(manifest)
+        (new / OWNED).write_text(MARKER_TEXT, "utf-8")
         if not previous:
             (new / MANIFEST).write_text(_manifest_text(manifest), "utf-8")
             swap_in(new, dest)
             return WriteStats(written=len(changed), unchanged=0, removed=0)
-        stale = [*sorted(present - manifest.keys() - {MANIFEST}), *others]
+        stale = [*sorted(present - manifest.keys() - {MANIFEST, OWNED}), *others]
         _apply(new_s, dest_s, changed, stale, _manifest_text(manifest))
     finally:
-        shutil.rmtree(new, ignore_errors=True)
+        discard(new)
     return WriteStats(
         written=len(changed), unchanged=len(manifest) - len(changed), removed=len(stale)
     )
@@ -278,6 +301,7 @@ def _apply(new: str, dest: str, changed: list[str], stale: list[str], manifest: 
     ``manifest`` last. The old manifest goes first: until the new one is written, the
     next build will not trust what it finds."""
     os.unlink(f"{dest}/{MANIFEST}")
+    os.replace(f"{new}/{OWNED}", f"{dest}/{OWNED}")  # a copy from before the marker gets one
     for path in stale:
         remove_file(dest, path)
     made: set[str] = {""}

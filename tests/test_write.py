@@ -95,7 +95,11 @@ def test_a_file_can_become_a_folder_and_back(tmp_path: Path) -> None:
     sync_tree({"a/b": "file again", "keep.md": "K"}, dest)
     assert tree(dest) == {"a/b": b"file again", "keep.md": b"K"}
     sync_tree({"keep.md": "K"}, dest)
-    assert sorted(p.name for p in dest.iterdir()) == [".paperfeed-manifest.json", "keep.md"]
+    assert sorted(p.name for p in dest.iterdir()) == [
+        ".paperfeed-manifest.json",
+        ".paperfeed-output",
+        "keep.md",
+    ]
 
 
 def test_a_folder_without_manifest_is_written_afresh(tmp_path: Path) -> None:
