@@ -22,6 +22,8 @@ import generator.render.pages as pages_module
 from generator.cache import BuildCache
 from generator.ids import file_digest
 from generator.model import Known, Paper
+from generator.outputs import MARKER as OWNED
+from generator.outputs import MARKER_TEXT
 from generator.pipeline import generate, load_inputs
 from generator.render import SiteSettings, iter_site
 from generator.render.common import _SOURCES
@@ -108,6 +110,7 @@ def fresh(project: Path, settings: SiteSettings = SETTINGS) -> dict[str, bytes]:
 def check(project: Path, settings: SiteSettings = SETTINGS) -> None:
     on_disk = {p: b for p, b in tree_files(project / "pages").items() if not p.endswith("/")}
     del on_disk[MANIFEST]
+    assert on_disk.pop(OWNED) == MARKER_TEXT.encode()
     expected = fresh(project, settings)
     assert sorted(on_disk) == sorted(expected)
     for path, data in expected.items():
