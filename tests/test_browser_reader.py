@@ -1,0 +1,125 @@
+"""The reader's site in Chromium: nothing leaks to another host.
+
+The repository's own project (its ``mkdocs.yml``, taxonomy, ``docs/`` and the sample
+digest) is built and served on 127.0.0.1 under the path of its ``site_url``
+(``/paperfeed/``), as GitHub Pages serves it. Debian's Chromium opens the home page, a
+topic, a paper, the tags and the archive, in the light and the dark scheme, and types in
+the search box; every request the pages make is recorded, and any that would leave
+127.0.0.1 fails the test (the test answers it itself: nothing is sent, tests stay offline).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from browser import Server, chromium, require_browser, serve
+from project import REPO, run_cli
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SCHEMES = ("light", "dark")
+BASE = "paperfeed/"
+"""The path of the repository's ``site_url``, where the site is served."""
+
+
+def build_sample(root: Path, *args: str) -> Path:
+    """The repository's project built into ``root/www/paperfeed``; returns ``root/www``."""
+    project = root / "project"
+    project.mkdir(parents=True)
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(REPO / name, project / name)
+    for folder in ("docs", "digests"):
+        shutil.copytree(REPO / folder, project / folder)
+    www = root / "www"
+    site = www / BASE
+    config = str(project / "mkdocs.yml")
+    assert run_cli(["build", "--config", config, "--quiet", "--site-dir", str(site), *args]) == 0
+    return www
+
+
+def reader_pages(www: Path) -> dict[str, str]:
+    """The kinds of page a reader opens, by name: their paths under the site's root."""
+    feed = json.loads((www / BASE / "papers.json").read_text("utf-8"))
+    counts = {t["slug"]: 0 for t in feed["topics"]}
+    for paper in feed["papers"]:
+        for slug in paper["topics"]:
+            counts[slug] += 1
+    topic = max(sorted(counts), key=lambda slug: counts[slug])  # a topic with pages
+    return {
+        "home": "",
+        "topic": f"topics/{topic}/",
+        "paper": feed["papers"][0]["page"],
+        "tags": "tags/",
+        "archive": "archive/",
+    }
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_browser()
+    return build_sample(tmp_path_factory.mktemp("reader"))
+
+
+@pytest.fixture(scope="module")
+def served(sample: Path) -> Iterator[tuple[Server, Any]]:
+    with serve(sample) as server, chromium() as browser:
+        yield server, browser
+
+
+class Requests:
+    """Every request a browser context makes; those leaving 127.0.0.1 are answered here."""
+
+    def __init__(self, context: Any) -> None:
+        self.inside: list[str] = []
+        self.outside: list[str] = []
+        context.route("**/*", self._route)
+        context.on("websocket", lambda ws: self.outside.append(ws.url))
+
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if urlsplit(url).hostname == "127.0.0.1":
+            self.inside.append(url)
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.fulfill(status=204, body="")
+
+
+def open_page(context: Any, url: str) -> Any:
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    page.goto(url, wait_until="networkidle")
+    return page
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_reader_pages_make_no_request_to_another_host(
+    sample: Path, served: tuple[Server, Any], scheme: str
+) -> None:
+    server, browser = served
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    requests = Requests(context)
+    try:
+        for name, path in reader_pages(sample).items():
+            page = open_page(context, server.url + BASE + path)
+            assert page.locator("article h1").count() == 1, name
+            assert page.locator(".md-source").count() == 0, f"{name}: a repository widget"
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.press_sequentially("diffusion", delay=20)  # search loads its index
+            page.locator(".md-search-result__item").first.wait_for(state="attached")
+            page.wait_for_load_state("networkidle")
+            page.close()
+    finally:
+        context.close()
+    assert requests.outside == []
+    fetched = {urlsplit(url).path for url in requests.inside}
+    assert f"/{BASE}" in fetched  # the home page itself: the recording works
+    assert f"/{BASE}search/search_index.json" in fetched
+    assert any(p.endswith(".css") for p in fetched) and any(p.endswith(".js") for p in fetched)
