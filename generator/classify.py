@@ -279,15 +279,16 @@ def check_overrides(digests: Iterable[Digest], taxonomy: Taxonomy) -> list[Probl
     problems: list[Problem] = []
     for digest in digests:
         for entry in digest.entries:
-            for (kind, known), slugs in zip(kinds, (entry.topics, entry.tags), strict=True):
-                for slug in slugs:
+            given = ((entry.topics, entry.topic_lines), (entry.tags, entry.tag_lines))
+            for (kind, known), (slugs, lines) in zip(kinds, given, strict=True):
+                for n, slug in enumerate(slugs):
                     if slug not in known:
+                        # The slug's own line; the paper's when the parser gave none.
+                        line = lines[n] if n < len(lines) else entry.line
                         listed = ", ".join(sorted(known)) or "none"
                         problems.append(
                             Problem(
-                                digest.source,
-                                entry.line,
-                                f"unknown {kind} {slug!r} (known: {listed})",
+                                digest.source, line, f"unknown {kind} {slug!r} (known: {listed})"
                             )
                         )
     return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +28,9 @@ topics and tags in taxonomy.yml.
 EPILOG = """\
 examples:
   paperfeed build                      build site/ from digests/ and taxonomy.yml
-  paperfeed serve                      live preview on http://127.0.0.1:8000/
+  paperfeed serve                      live preview on 127.0.0.1:8000, under the path of
+                                       site_url: http://127.0.0.1:8000/paperfeed/ for the
+                                       sample's https://paperfeed.github.io/paperfeed/
   paperfeed check                      validate every input, print the accounting
   paperfeed parse digests/*.txt --json the papers of some digests, as JSON
 
@@ -117,8 +120,10 @@ def make_parser() -> argparse.ArgumentParser:
     s = sub.add_parser(
         "serve",
         help="live preview on 127.0.0.1",
-        description="Build the site and serve it on 127.0.0.1 with live reload. A change to "
-        "a digest, the taxonomy, mkdocs.yml or a hand-written page rebuilds once.",
+        description="Build the site and serve it on 127.0.0.1 with live reload, at the "
+        "path of site_url (it prints the address: http://127.0.0.1:8000/paperfeed/ for a "
+        "site_url of https://example.org/paperfeed/). A change to a digest, the taxonomy, "
+        "mkdocs.yml or a hand-written page rebuilds once.",
     )
     _common(s, site=True)
     s.add_argument(
@@ -362,4 +367,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("paperfeed: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return 1
+        # The reader went away (`paperfeed parse ... | head`): what it read was right, so
+        # exit 0 without a word, and send what is still buffered nowhere (else Python
+        # complains about the closed pipe once more at exit).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return 0

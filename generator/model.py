@@ -73,6 +73,10 @@ class Entry:
     """Tag slugs the curator added by hand (structured digests only)."""
     note: str = ""
     """The curator's note (structured digests only)."""
+    topic_lines: tuple[int, ...] = ()
+    """The line of each of ``topics`` (same order), for error messages about one of them."""
+    tag_lines: tuple[int, ...] = ()
+    """The line of each of ``tags`` (same order)."""
 
 
 @dataclass(frozen=True)

@@ -275,8 +275,8 @@ class _Checker(ProblemLog):
         url = self.url("url", f["url"]) if "url" in f else None
         code = self.url("code", f["code"]) if "code" in f else None
         authors = self.authors(f["authors"]) if "authors" in f else ()
-        topics = self.slugs("topics", f["topics"]) if "topics" in f else ()
-        tags = self.slugs("tags", f["tags"]) if "tags" in f else ()
+        topics, topic_lines = self.slugs("topics", f["topics"]) if "topics" in f else ((), ())
+        tags, tag_lines = self.slugs("tags", f["tags"]) if "tags" in f else ((), ())
         note = self.string("note", f["note"]) if "note" in f else ""
         if len(self.problems) > before or title is None or abstract is None:
             return None
@@ -291,6 +291,8 @@ class _Checker(ProblemLog):
             topics=topics,
             tags=tags,
             note=note or "",
+            topic_lines=topic_lines,
+            tag_lines=tag_lines,
         )
 
     def arxiv(self, value: _Value) -> str | None:
@@ -318,9 +320,10 @@ class _Checker(ProblemLog):
         text = self.string("authors", value)
         return tuple(n for n in (clean_text(p) for p in (text or "").split(",")) if n)
 
-    def slugs(self, name: str, value: _Value) -> tuple[str, ...]:
+    def slugs(self, name: str, value: _Value) -> tuple[tuple[str, ...], tuple[int, ...]]:
+        """The slugs of a ``topics`` or ``tags`` field, and the line of each."""
         items = value.items if value.kind == "list" else (value,)
-        slugs: list[str] = []
+        slugs: dict[str, int] = {}
         for item in items:
             text = self.string(name, item)
             if text is None:
@@ -328,9 +331,9 @@ class _Checker(ProblemLog):
             slug = slugify(text)
             if not slug:
                 self.add(item.line, f"{name!r} holds {text!r}, which has no letters or digits")
-            elif slug not in slugs:
-                slugs.append(slug)
-        return tuple(slugs)
+            else:
+                slugs.setdefault(slug, item.line)
+        return tuple(slugs), tuple(slugs.values())
 
 
 def _links(abstract: str, url: str | None, code: str | None) -> tuple[Link, ...]:

@@ -19,6 +19,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -39,6 +40,19 @@ log = logging.getLogger("mkdocs.plugins.paperfeed")
 CSS_PATH = "assets/paperfeed.css"
 
 
+class _AtLeastOne(c.Type[int]):
+    """A whole number of at least 1: ``Config value 'page_size': must be at least 1, got 0``."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        number = super().run_validation(value)
+        if isinstance(number, bool) or number < 1:
+            raise ValidationError(f"must be at least 1, got {value!r}")
+        return number
+
+
 class PaperfeedConfig(base.Config):
     digests = c.Type(str, default="digests")
     """Folder of digest files, relative to mkdocs.yml."""
@@ -47,9 +61,9 @@ class PaperfeedConfig(base.Config):
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
     pagefind_threshold = c.Type(int, default=500)
-    page_size = c.Type(int, default=30)
+    page_size = _AtLeastOne(default=30)
     """Papers per topic, tag or digest listing page."""
-    feed_size = c.Type(int, default=50)
+    feed_size = _AtLeastOne(default=50)
     """Papers in the Atom feed."""
     cache = c.Type(bool, default=True)
     """Keep parsed digests and classified papers between builds (see :mod:`generator.cache`)."""
@@ -174,8 +188,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return SiteSettings(
             site_url=site_url,
             site_name=config.site_name,
-            page_size=max(1, self.config.page_size),
-            feed_size=max(1, self.config.feed_size),
+            page_size=self.config.page_size,
+            feed_size=self.config.feed_size,
             extra_pages=hand_written_pages(Path(config.docs_dir)),
             directory_urls=config.use_directory_urls,
         )

@@ -72,7 +72,7 @@ def test_unknown_topic_in_an_override(
     _, err = capsys.readouterr()
     lines = err.splitlines()
     assert len(lines) == 2, err
-    prefix = f"{project.digests / name}:3: unknown topic 'nope' (known: "
+    prefix = f"{project.digests / name}:5: unknown topic 'nope' (known: "  # the topic's line
     assert lines[0].startswith(prefix), lines[0]
     known = lines[0].removeprefix(prefix).removesuffix(")").split(", ")
     assert "other" in known and known == sorted(known)

@@ -17,6 +17,7 @@ from generator.classify import (
 )
 from generator.errors import InputError, Problem
 from generator.model import Appearance, Digest, Entry, Feed, Link, Paper, Taxonomy
+from generator.parse_structured import parse_yaml_digest
 from generator.taxonomy import load_taxonomy, parse_taxonomy
 
 DEFAULT = Path(__file__).resolve().parent.parent / "generator" / "default_taxonomy.yml"
@@ -177,6 +178,27 @@ def test_check_overrides_reports_entry_lines() -> None:
         Problem(
             "digests/2025-03-14.yml", 9, "unknown tag 'cats' (known: code-available, llm, survey)"
         ),
+    ]
+
+
+def test_check_overrides_reports_the_line_of_each_slug() -> None:
+    text = """\
+date: 2025-03-14
+papers:
+  - title: A
+    abstract: x
+    topics: [moe]
+    tags:
+      - llm
+      - cats
+  - title: B
+    abstract: y
+    topics: quantum
+"""
+    digest = parse_yaml_digest(text, "d.yml", DAY, "2025-03-14")
+    assert [str(p) for p in check_overrides([digest], TAXONOMY)] == [
+        "d.yml:8: unknown tag 'cats' (known: code-available, llm, survey)",
+        "d.yml:11: unknown topic 'quantum' (known: fine-tuning, moe, other, peft, rl, theory)",
     ]
 
 

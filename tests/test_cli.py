@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,37 @@ def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
     assert len(list((pages / "papers").glob("*.md"))) == 75
     assert (pages / "feed.xml").is_file() and (pages / "papers.json").is_file()
     assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("json_output", [False, True])
+def test_parse_into_a_closed_pipe_exits_0_quietly(json_output: bool) -> None:
+    """``paperfeed parse ... | head``: the reader stops early, paperfeed stops quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "parse", str(SAMPLE)]
+        + (["--json"] if json_output else []),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the first write: every write meets a closed pipe
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 0
+    assert err == b""
+
+
+@pytest.mark.parametrize(("option", "value"), [("page_size", "0"), ("feed_size", "-3")])
+def test_a_size_below_1_is_a_configuration_error(
+    option: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = (ROOT / "mkdocs.yml").read_text("utf-8")
+    config = re.sub(rf"(?m)^(\s+{option}:) \d+", rf"\1 {value}", config)
+    project = make_project(tmp_path, config_text=config)
+    assert project.build() == 1
+    err = capsys.readouterr().err
+    assert (
+        f"Config value 'plugins': Plugin 'paperfeed' option '{option}': "
+        f"must be at least 1, got {value}\n"
+    ) in err
+    assert not project.site.exists()

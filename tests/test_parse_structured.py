@@ -58,7 +58,8 @@ EXPECTED = (
 
 
 def without_lines(digest: Digest) -> tuple[Entry, ...]:
-    return tuple(Entry(**{**e.__dict__, "line": 0}) for e in digest.entries)
+    blank = {"line": 0, "topic_lines": (), "tag_lines": ()}
+    return tuple(Entry(**{**e.__dict__, **blank}) for e in digest.entries)
 
 
 def test_yaml_fixture() -> None:

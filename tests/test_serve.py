@@ -152,3 +152,48 @@ def test_serve_builds_the_pagefind_index_in_the_background(
     assert set(scratch.glob(f"{SCRATCH_PREFIX}*")) <= before, "the documents were left"
     left = {p for folder in previews for p in folder.glob("mkdocs_*")} - sites
     assert not left, "the preview's site was left behind"
+
+
+def test_serve_prints_the_address_that_answers_and_the_readme_gives_it(tmp_path: Path) -> None:
+    """The address ``paperfeed serve`` prints is the home page (not a redirect to it), and
+    it is the one the README sends people to (with the repository's mkdocs.yml)."""
+    import queue
+    import threading
+
+    project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
+    port = _free_port()
+    command = [sys.executable, "-m", "generator", "serve", "--config", str(project.config)]
+    proc = subprocess.Popen(
+        [*command, "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    assert proc.stdout is not None
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()])
+    reader.start()
+    try:
+        said: list[str] = []
+        deadline = time.monotonic() + 90
+        address = ""
+        while not address and time.monotonic() < deadline:
+            try:
+                said.append(lines.get(timeout=1))
+            except queue.Empty:
+                continue
+            if "Serving on " in said[-1]:
+                address = said[-1].split("Serving on ", 1)[1].strip()
+        assert address, "".join(said)
+        assert address == f"http://127.0.0.1:{port}/paperfeed/"
+        status, html = _get(address)
+        assert status == 200 and "A First Paper On Diffusion Models" in html
+        readme = (REPO / "README.md").read_text("utf-8")
+        assert f"<{address.replace(str(port), '8000')}>" in readme
+        assert "<http://127.0.0.1:8000/>" not in readme
+    finally:
+        stop_process(proc, timeout=20)
+        reader.join(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
