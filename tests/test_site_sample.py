@@ -158,3 +158,21 @@ def test_docs_and_generated_pages_stay_apart(built: Path) -> None:
     pages = built / "build" / "pages"
     assert (pages / "index.md").is_file()
     assert len(list((pages / "papers").glob("*.md"))) == 75
+
+
+def test_the_manual_is_not_on_the_site_nor_in_its_search(built: Path) -> None:
+    """The project's manual (manual/*.md) stays in the repository: the paper site and its
+    search hold the reader's pages only."""
+    site = built / "site"
+    manual = sorted((ROOT / "manual").glob("*.md"))
+    assert [p.stem for p in manual] == ["digest-formats", "security", "taxonomy"]
+    headings = [p.read_text("utf-8").splitlines()[0].removeprefix("# ") for p in manual]
+    assert headings == ["Digest formats", "Security and reliability", "The taxonomy file"]
+    for path in site.rglob("*"):
+        assert path.stem not in {p.stem for p in manual} or "topics" in path.parts, path
+    pages = [p.read_text("utf-8") for p in site.rglob("*.html")]
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    for stem, heading in zip([p.stem for p in manual], headings, strict=True):
+        assert not [d for d in index["docs"] if d["location"].startswith(stem)], stem
+        assert not [d for d in index["docs"] if _text(d["title"]) == heading], heading
+        assert not [p for p in pages if f"<h1>{heading}" in p or f'/{stem}/"' in p], stem
