@@ -214,6 +214,11 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"{result.pages.removed} removed), {result.html_pages} HTML pages "
             f"in {result.seconds:.1f} s{where}"
         )
+        if result.site_size is not None:
+            print(f"paperfeed: the site is {result.site_size.summary()}")
+            size_warning = result.site_size.warning()
+            if size_warning:
+                print(f"warning: {size_warning}", file=sys.stderr)
     return 0 if acc.balanced else 1
 
 

@@ -26,7 +26,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import preview
+from generator import preview, sitesize
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import BuildCache, misplaced
 from generator.errors import InputError
@@ -72,6 +72,9 @@ class PaperfeedConfig(base.Config):
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
+    size_limit_mb = c.Type(int, default=sitesize.DEFAULT_LIMIT_MB)
+    """The host's limit on the site's size, in MB (GitHub Pages: 1 GB); the build warns
+    from 80% of it (see :mod:`generator.sitesize`)."""
 
 
 def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
@@ -121,6 +124,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
+        self.site_size: sitesize.SiteSize | None = None
+        """The built site's size (``on_post_build``; not measured by a live preview)."""
+        self.log_size = True
+        """Log the site's size (and the warning near the limit); ``paperfeed build`` prints
+        them itself, after the build, so that the warning does not fail a strict build."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -197,6 +205,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     # Events ----------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._site_dir = config.site_dir
+        self.site_size = None
+        if self.config.size_limit_mb < 1:
+            raise PluginError(
+                "paperfeed: size_limit_mb must be at least 1 (MB) but is "
+                f"{self.config.size_limit_mb}"
+            )
         from generator.search import stop_background_index
 
         stop_background_index()  # the previous preview's, before MkDocs empties the site
@@ -406,6 +420,19 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     if self.kept_documents:
                         stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()
+        if not self.serving:
+            self._measure_site(config)
+
+    def _measure_site(self, config: MkDocsConfig) -> None:
+        assert self.generated is not None
+        self.site_size = sitesize.measure(
+            Path(config.site_dir), len(self.generated.feed.papers), self.config.size_limit_mb
+        )
+        if self.log_size:
+            log.info(f"paperfeed: the site is {self.site_size.summary()}")
+            warning = self.site_size.warning()
+            if warning:
+                log.warning(f"paperfeed: {warning}")
 
 
 def _collect(into: dict[str, str | bytes | Known], files: Iterable[tuple[str, Content]]) -> None:

@@ -27,6 +27,7 @@ from generator.lock import exclusive
 from generator.outputs import check_outputs, mark, project_inputs
 from generator.pipeline import Generated
 from generator.render import Content
+from generator.sitesize import SiteSize
 from generator.write import WriteStats, discard, new_sibling, recover, swap_in, sync_tree
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
@@ -63,6 +64,8 @@ class BuildResult:
     generate_seconds: float
     from_cache: int | None = None
     """Digests read from the build cache instead of parsed (None: no cache)."""
+    site_size: SiteSize | None = None
+    """The built site's size against the host's limit (None: no site built)."""
 
 
 def _load_config(options: BuildOptions, **overrides: Any) -> Any:
@@ -201,6 +204,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             progress(done, total)
 
     plugin.page_tick = tick
+    plugin.log_size = False  # reported after the build: a warning must not fail it
     try:
         with _source_date_epoch(generated):
             mkdocs_build(config)
@@ -223,6 +227,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         seconds=time.perf_counter() - start,
         generate_seconds=generate_seconds,
         from_cache=_from_cache(plugin),
+        site_size=plugin.site_size,
     )
 
 
