@@ -7,6 +7,7 @@ Exit status: 0 success, 1 the inputs or the site have errors (each printed as
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -33,6 +34,8 @@ examples:
                                        sample's https://paperfeed.github.io/paperfeed/
   paperfeed check                      validate every input, print the accounting
   paperfeed parse digests/*.txt --json the papers of some digests, as JSON
+  paperfeed fetch hf                   write today's Hugging Face papers to digests/
+  paperfeed enrich                     find arXiv ids for pasted papers (enrichment.yml)
 
 exit status: 0 ok, 1 errors in the inputs or the site, 2 wrong usage
 """
@@ -150,6 +153,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, metavar="FILE", help="digest files")
     p.add_argument("--json", action="store_true", help="print a JSON list of papers")
 
+    _fetch_parsers(sub)
+
     c = sub.add_parser(
         "check",
         help="validate every input and print the accounting",
@@ -158,6 +163,137 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _common(c)
     return parser
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date like 2025-03-14: {value!r}") from None
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {value!r}")
+    return int(value)
+
+
+def _fetch_parsers(sub: Any) -> None:
+    f = sub.add_parser(
+        "fetch",
+        help="write a day's digest from Hugging Face or arXiv",
+        description="Download a day's papers, with authors, dates and links, and write "
+        "them as a structured digest in the digests folder for you to review and commit. "
+        "Retries on connection errors, 429 and 5xx (honouring Retry-After); a download "
+        "that still fails, or a response that is not what the API returns, is an error "
+        "and nothing is written.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  paperfeed fetch hf                              today's Hugging Face papers\n"
+        "  paperfeed fetch hf --date 2025-03-14 --force    that day's, again\n"
+        "  paperfeed fetch arxiv --query 'cat:cs.LG AND abs:\"mixture of experts\"' --days 7",
+    )
+    sources = f.add_subparsers(dest="source", metavar="SOURCE", parser_class=_Parser)
+    sources.required = True
+
+    def common(p: argparse.ArgumentParser, env: str, default: str) -> None:
+        p.add_argument(
+            "--digests",
+            type=Path,
+            default=Path("digests"),
+            metavar="DIR",
+            help="where the digest is written (default: digests)",
+        )
+        p.add_argument("--force", action="store_true", help="replace the day's digest if it exists")
+        p.add_argument(
+            "--api",
+            metavar="URL",
+            help=f"the API's base URL (default: ${env}, else {default})",
+        )
+
+    hf = sources.add_parser(
+        "hf",
+        help="Hugging Face daily papers",
+        description="Write DIR/YYYY-MM-DD-hf.yml from the Hugging Face daily-papers API "
+        "(GET {base}/api/daily_papers?date=YYYY-MM-DD), in the API's order. An empty day "
+        "writes nothing and says so.",
+    )
+    hf.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day (default: today, in UTC)"
+    )
+    common(hf, "PAPERFEED_HF_API", "https://huggingface.co")
+
+    ax = sources.add_parser(
+        "arxiv",
+        help="an arXiv API query",
+        description="Write DIR/YYYY-MM-DD-arxiv-<query>.yml with the papers submitted on a "
+        "day (or the N days up to it) that match an arXiv API query, newest first. Asks "
+        "at most once every 3 seconds, as the arXiv API terms say.",
+    )
+    ax.add_argument(
+        "--query",
+        required=True,
+        metavar="QUERY",
+        help="an arXiv API search query, e.g. 'cat:cs.LG AND abs:\"mixture of experts\"'",
+    )
+    when = ax.add_mutually_exclusive_group()
+    when.add_argument(
+        "--date", type=_day, metavar="YYYY-MM-DD", help="the day (default: today, in UTC)"
+    )
+    when.add_argument(
+        "--days", type=_positive, metavar="N", help="the N days up to today (dated today)"
+    )
+    ax.add_argument(
+        "--max", type=_positive, default=50, metavar="N", help="at most N papers (default: 50)"
+    )
+    common(ax, "PAPERFEED_ARXIV_API", "https://export.arxiv.org")
+
+    e = sub.add_parser(
+        "enrich",
+        help="find arXiv ids for papers that have none",
+        description="For every paper with no arXiv id and no record yet in enrichment.yml "
+        "(beside the taxonomy), look its exact title up on arXiv. A single match (same "
+        "title, case and punctuation aside) is recorded in enrichment.yml with its id, "
+        "authors and dates; builds read that file and stay offline. No match or several "
+        "are listed, never guessed, and asked again next time.",
+    )
+    e.add_argument(
+        "--digests",
+        type=Path,
+        default=Path("digests"),
+        metavar="DIR",
+        help="folder of digests (default: digests)",
+    )
+    e.add_argument(
+        "--taxonomy",
+        type=Path,
+        default=Path("taxonomy.yml"),
+        metavar="FILE",
+        help="the taxonomy; enrichment.yml is beside it (default: taxonomy.yml)",
+    )
+    e.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
+    e.add_argument(
+        "--api",
+        metavar="URL",
+        help="the arXiv API's base URL (default: $PAPERFEED_ARXIV_API, else "
+        "https://export.arxiv.org)",
+    )
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from generator.fetch import commands
+
+    if args.source == "hf":
+        return commands.fetch_hf(args.date, args.digests, args.force, args.api)
+    return commands.fetch_arxiv(
+        args.query, args.date, args.days, args.max, args.digests, args.force, args.api
+    )
+
+
+def cmd_enrich(args: argparse.Namespace) -> int:
+    from generator.fetch import commands
+
+    return commands.enrich(args.digests, args.taxonomy, args.dry_run, args.api)
 
 
 def _print_problems(error: InputError, out: TextIO) -> None:
@@ -279,6 +415,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_parse(args: argparse.Namespace) -> int:
     from generator.digests import read_digests_with_warnings
     from generator.feed import build_feed
+    from generator.render.feeds import source_fields
 
     missing = [f for f in args.files if not f.is_file()]
     if missing:
@@ -313,6 +450,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
                     for a in p.appearances
                 ],
                 "sources": [{"file": f, "line": n} for f, n in p.sources],
+                **source_fields(p),
             }
             for p in papers
         ]
@@ -352,7 +490,14 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
-COMMANDS = {"build": cmd_build, "serve": cmd_serve, "parse": cmd_parse, "check": cmd_check}
+COMMANDS = {
+    "build": cmd_build,
+    "serve": cmd_serve,
+    "parse": cmd_parse,
+    "check": cmd_check,
+    "fetch": cmd_fetch,
+    "enrich": cmd_enrich,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from generator.ids import normalize_title, short_hash, slugify
 from generator.model import Appearance, Digest, Entry, Feed, Link, Paper
@@ -73,8 +74,36 @@ def _merge(group: _Group, slug: str) -> Paper:
         extra_topics=_unique(t for e in entries for t in e.topics),
         extra_tags=_unique(t for e in entries for t in e.tags),
         note="\n\n".join(_unique(e.note for e in entries)),
+        **_newest_metadata(newest_first),
         sources=tuple((d.source, e.line) for d, _, e in occurrences),
     )
+
+
+METADATA = (
+    "published",
+    "upvotes",
+    "comments",
+    "stars",
+    "category",
+    "pdf",
+    "arxiv_comment",
+    "keywords",
+    "organization",
+)
+"""The source's metadata fields of :class:`Entry` that a :class:`Paper` takes as they are."""
+
+
+def _newest_metadata(newest_first: Sequence[Entry]) -> dict[str, Any]:
+    """Each metadata field from the newest entry that has it: a paper fetched again on a
+    later day has that day's counts (upvotes, stars), a pasted copy takes nothing away."""
+    found: dict[str, Any] = {}
+    for name in METADATA:
+        for entry in newest_first:
+            value = getattr(entry, name)
+            if value not in (None, "", ()):
+                found[name] = value
+                break
+    return found
 
 
 def assign_slugs(groups: Sequence[_Group]) -> dict[str, str]:

@@ -77,6 +77,24 @@ class Entry:
     """The line of each of ``topics`` (same order), for error messages about one of them."""
     tag_lines: tuple[int, ...] = ()
     """The line of each of ``tags`` (same order)."""
+    published: dt.date | None = None
+    """When the paper was published (its first arXiv version), when known."""
+    upvotes: int | None = None
+    """Hugging Face upvotes, when known."""
+    comments: int | None = None
+    """Comments on the Hugging Face paper page, when known."""
+    stars: int | None = None
+    """Stars of the paper's code repository, when known."""
+    category: str = ""
+    """The arXiv primary category, e.g. ``cs.LG``."""
+    pdf: str | None = None
+    """The PDF's URL when given (else, with an arXiv id, the arXiv PDF)."""
+    arxiv_comment: str = ""
+    """The authors' comment on arXiv (``12 pages, accepted at ICML``)."""
+    keywords: tuple[str, ...] = ()
+    """Keywords the source gives (Hugging Face's ``ai_keywords``): data, not tags."""
+    organization: str = ""
+    """The organisation the source credits the paper to."""
 
 
 @dataclass(frozen=True)
@@ -123,6 +141,16 @@ class Paper:
     extra_topics: tuple[str, ...] = ()
     extra_tags: tuple[str, ...] = ()
     note: str = ""
+    published: dt.date | None = None
+    upvotes: int | None = None
+    comments: int | None = None
+    stars: int | None = None
+    category: str = ""
+    pdf: str | None = None
+    arxiv_comment: str = ""
+    keywords: tuple[str, ...] = ()
+    organization: str = ""
+    """Metadata from the source (see :class:`Entry`), from the newest entry that has it."""
     sources: tuple[tuple[str, int], ...] = ()
     """Every (file, line) the paper was read from, for error messages and accounting."""
 

@@ -14,17 +14,43 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import yaml
 
 from generator.errors import InputError, Problem, ProblemLog
-from generator.ids import arxiv_id, slugify
+from generator.ids import arxiv_id, normalize_title, slugify
 from generator.links import classify_url, clean_url, extract_links, safe_url
 from generator.model import Digest, Entry, Link
 from generator.text import clean_text
 
 TOP_FIELDS = ("date", "title", "papers")
-PAPER_FIELDS = ("title", "abstract", "arxiv", "url", "authors", "code", "topics", "tags", "note")
+METADATA_FIELDS = (
+    "arxiv",
+    "url",
+    "authors",
+    "code",
+    "project",
+    "pdf",
+    "published",
+    "category",
+    "arxiv_comment",
+    "upvotes",
+    "comments",
+    "stars",
+    "keywords",
+    "organization",
+)
+"""What a source (Hugging Face, arXiv, ``enrichment.yml``) tells about a paper."""
+PAPER_FIELDS = (
+    "title",
+    "abstract",
+    *METADATA_FIELDS[:4],
+    "topics",
+    "tags",
+    "note",
+    *METADATA_FIELDS[4:],
+)
 
 
 @dataclass(frozen=True)
@@ -271,29 +297,71 @@ class _Checker(ProblemLog):
                 self.add(value.line, f"missing required field {name!r}")
         title = self.string("title", f["title"]) if "title" in f else None
         abstract = self.string("abstract", f["abstract"]) if "abstract" in f else None
-        arxiv = self.arxiv(f["arxiv"]) if "arxiv" in f else None
-        url = self.url("url", f["url"]) if "url" in f else None
-        code = self.url("code", f["code"]) if "code" in f else None
-        authors = self.authors(f["authors"]) if "authors" in f else ()
         topics, topic_lines = self.slugs("topics", f["topics"]) if "topics" in f else ((), ())
         tags, tag_lines = self.slugs("tags", f["tags"]) if "tags" in f else ((), ())
         note = self.string("note", f["note"]) if "note" in f else ""
+        meta = self.metadata(f)
         if len(self.problems) > before or title is None or abstract is None:
             return None
         return Entry(
             title=title,
             abstract=abstract,
             line=f["title"].line,
-            arxiv_id=arxiv,
-            url=url,
-            authors=authors,
-            links=_links(abstract, url, code),
+            links=_links(abstract, meta.url, meta.code, meta.project),
             topics=topics,
             tags=tags,
             note=note or "",
             topic_lines=topic_lines,
             tag_lines=tag_lines,
+            **meta.entry_fields(),
         )
+
+    def metadata(self, f: dict[str, _Value]) -> Metadata:
+        """The metadata fields of a paper (or of an ``enrichment.yml`` record), checked."""
+
+        def get(name: str, check: Callable[[str, _Value], Any], default: Any = None) -> Any:
+            return check(name, f[name]) if name in f else default
+
+        return Metadata(
+            arxiv_id=get("arxiv", lambda _, v: self.arxiv(v)),
+            url=get("url", self.url),
+            code=get("code", self.url),
+            project=get("project", self.url),
+            pdf=get("pdf", self.url),
+            authors=get("authors", lambda _, v: self.authors(v), ()),
+            published=get("published", self.day),
+            category=get("category", self.string) or "",
+            arxiv_comment=get("arxiv_comment", self.string) or "",
+            upvotes=get("upvotes", self.count),
+            comments=get("comments", self.count),
+            stars=get("stars", self.count),
+            keywords=get("keywords", self.strings, ()),
+            organization=get("organization", self.string) or "",
+        )
+
+    def day(self, name: str, value: _Value) -> dt.date | None:
+        match = _DATE.fullmatch(value.text.strip()) if value.kind in ("date", "string") else None
+        try:
+            if match is not None:
+                return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+        shown = value.text if value.kind not in ("list", "mapping") else value.kind
+        self.add(value.line, f"{name!r} must be a date like 2025-03-14, got {shown!r}")
+        return None
+
+    def count(self, name: str, value: _Value) -> int | None:
+        text = value.text.strip()
+        if value.kind not in ("number", "string") or not text.isdigit() or len(text) > 15:
+            shown = value.text if value.kind not in ("list", "mapping") else value.kind
+            self.add(value.line, f"{name!r} must be a whole number, got {shown!r}")
+            return None
+        return int(text)
+
+    def strings(self, name: str, value: _Value) -> tuple[str, ...]:
+        items = value.items if value.kind == "list" else (value,)
+        found = (self.string(name, item) for item in items)
+        return tuple(dict.fromkeys(s for s in found if s))
 
     def arxiv(self, value: _Value) -> str | None:
         text = self.string("arxiv", value)
@@ -336,15 +404,100 @@ class _Checker(ProblemLog):
         return tuple(slugs), tuple(slugs.values())
 
 
-def _links(abstract: str, url: str | None, code: str | None) -> tuple[Link, ...]:
-    """The code link first, then the abstract's links, then ``url``; deduplicated."""
+@dataclass(frozen=True)
+class Metadata:
+    """The checked metadata fields of a paper; ``None`` or empty where not given."""
+
+    arxiv_id: str | None = None
+    url: str | None = None
+    code: str | None = None
+    project: str | None = None
+    pdf: str | None = None
+    authors: tuple[str, ...] = ()
+    published: dt.date | None = None
+    category: str = ""
+    arxiv_comment: str = ""
+    upvotes: int | None = None
+    comments: int | None = None
+    stars: int | None = None
+    keywords: tuple[str, ...] = ()
+    organization: str = ""
+
+    def entry_fields(self) -> dict[str, Any]:
+        """The :class:`Entry` fields these give (``code`` and ``project`` become links)."""
+        return {
+            name: getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("code", "project")
+        }
+
+
+def _links(
+    abstract: str, url: str | None, code: str | None, project: str | None = None
+) -> tuple[Link, ...]:
+    """The code link first, then the project page, the abstract's links, then ``url``;
+    deduplicated."""
     links: dict[str, Link] = {}
     if code is not None:
         cleaned = clean_url(code) or code
         links[cleaned] = Link(cleaned, "code")
+    if project is not None:
+        cleaned = clean_url(project) or project
+        links.setdefault(cleaned, Link(cleaned, "project"))
     for link in extract_links(abstract):
         links.setdefault(link.url, link)
     if url is not None:
         cleaned = clean_url(url) or url
         links.setdefault(cleaned, Link(cleaned, classify_url(cleaned)))
     return tuple(links.values())
+
+
+# --- enrichment.yml ----------------------------------------------------------------------
+
+ENRICHMENT_FIELDS = ("title", *METADATA_FIELDS)
+
+
+def parse_enrichment(text: str, source: str) -> dict[str, tuple[str, Metadata]]:
+    """The records of an ``enrichment.yml`` (see ``manual/digest-formats.md``): title key ->
+    (the title as found, what was found); raises InputError naming every problem."""
+    if not text.strip():
+        return {}
+    try:
+        tree = _read_yaml(text)
+    except _Fail as fail:
+        raise InputError(Problem(source, fail.line, fail.message)) from None
+    except RecursionError:
+        raise InputError(Problem(source, 1, "nested too deeply")) from None
+    if tree is None:
+        return {}
+    checker = _Checker(source)
+    if tree.kind != "mapping":
+        raise InputError(
+            Problem(source, tree.line, f"expected a mapping 'papers', got {tree.kind}")
+        )
+    top = checker.fields(tree, ("papers",))
+    papers = top.get("papers")
+    records: dict[str, tuple[str, Metadata]] = {}
+    if papers is not None and papers.kind not in ("mapping", "null"):
+        checker.add(papers.line, f"'papers' must be a mapping of title keys, got {papers.kind}")
+    elif papers is not None:
+        for key, value in papers.fields:
+            if key in records:
+                checker.add(value.line, f"duplicate paper {key!r}")
+                continue
+            if value.kind != "mapping":
+                checker.add(value.line, f"paper {key!r} must be a mapping, got {value.kind}")
+                continue
+            if normalize_title(key) != key:
+                message = f"{key!r} is not a title key (lower case words: {normalize_title(key)!r})"
+                checker.add(value.line, message)
+                continue
+            f = checker.fields(value, ENRICHMENT_FIELDS)
+            title = checker.string("title", f["title"]) if "title" in f else key
+            meta = checker.metadata(f)
+            if meta.arxiv_id is None and "arxiv" not in f:
+                checker.add(value.line, f"paper {key!r} has no 'arxiv' id")
+            records[key] = (title or key, meta)
+    if checker.problems:
+        raise InputError(checker.problems)
+    return records

@@ -16,6 +16,7 @@ from pathlib import Path
 from generator.cache import BuildCache
 from generator.classify import check_overrides, topics_and_tags
 from generator.digests import find_digests, read_digests_with_warnings
+from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Feed, Taxonomy
@@ -103,7 +104,8 @@ def _no_cycle_collection() -> Iterator[None]:
 def load_inputs(
     digests_dir: Path, taxonomy_path: Path, cache: BuildCache | None = None
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
-    """Read every digest and the taxonomy; raise one InputError listing every problem.
+    """Read every digest, the taxonomy and the enrichment file beside it (applied to the
+    digests' entries); raise one InputError listing every problem.
 
     With a ``cache``, a digest file read by an earlier build is not parsed again."""
     digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
@@ -121,6 +123,10 @@ def load_inputs(
                 find_digests(digests_dir), cache.digests if cache else None
             )
         problems += file_problems
+    except InputError as e:
+        problems += e.problems
+    try:
+        digests = apply_enrichment(digests, load_enrichment(enrichment_path(taxonomy_path)))
     except InputError as e:
         problems += e.problems
     if taxonomy is not None:

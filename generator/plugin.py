@@ -29,11 +29,14 @@ from mkdocs.structure.pages import Page
 from generator import preview, sitesize
 from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import BuildCache, misplaced
+from generator.enrichment import enrichment_path
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
-from generator.model import Known
+from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
+from generator.render.citation import citation_meta, insert_head
+from generator.render.common import paper_path
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -129,6 +132,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.log_size = True
         """Log the site's size (and the warning near the limit); ``paperfeed build`` prints
         them itself, after the build, so that the warning does not fail a strict build."""
+        self._paper_pages: tuple[Generated, dict[str, Paper]] | None = None
+        """The papers of :attr:`generated` by the path of their page."""
 
     # Paths -----------------------------------------------------------------
     def option(self, name: str) -> Any:
@@ -364,14 +369,32 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if isinstance(page, GeneratedPage) and self.shells is not None:
             assert self._context is not None
-            return self.shells.render(page, self._context)
-        return output
+            output = self.shells.render(page, self._context)
+        return self.citation_tags(page, output)
+
+    def citation_tags(self, page: Page, output: str) -> str:
+        """A paper page with its ``citation_*`` meta tags in ``<head>`` (Google Scholar and
+        Zotero read them there). Added here, after the page is rendered by either path:
+        in front matter they would make every paper page a kind of its own for the
+        shells (:mod:`generator.fastpages`)."""
+        if self.generated is None or not page.file.src_uri.startswith("papers/"):
+            return output
+        if self._paper_pages is None or self._paper_pages[0] is not self.generated:
+            by_path = {paper_path(p): p for p in self.generated.feed.papers}
+            self._paper_pages = (self.generated, by_path)
+        paper = self._paper_pages[1].get(page.file.src_uri)
+        if paper is None:
+            return output
+        return insert_head(output, citation_meta(paper))
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("digests", "taxonomy"):
             target = self.path(config, name)
             if target.exists():
                 server.watch(os.fspath(target))
+        enrichment = enrichment_path(self.path(config, "taxonomy"))
+        if enrichment.exists():
+            server.watch(os.fspath(enrichment))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:

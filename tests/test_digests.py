@@ -169,7 +169,8 @@ def test_read_digests_collects_every_problem(tmp_path: Path) -> None:
         "2025-03-15.txt:1: date line 'Mar 14' contradicts the date 2025-03-15 in the file name",
         "2025-03-16.yml:2: missing required field 'title'",
         "2025-03-16.yml:2: unknown field 'titel' (expected one of title, abstract, arxiv, url,"
-        " authors, code, topics, tags, note)",
+        " authors, code, topics, tags, note, project, pdf, published, category, arxiv_comment,"
+        " upvotes, comments, stars, keywords, organization)",
         "2025-03-17.txt:1: empty digest (no papers)",
         "2025-03-18.txt:3: abstract without a title",
         "2025-03-18.txt:9: title without an abstract: 'A Lost Title Without Abstract'",

@@ -126,7 +126,8 @@ def test_unknown_field() -> None:
     assert yaml_errors(text) == [
         "d.yml:3: missing required field 'title'",
         "d.yml:3: unknown field 'titel' (expected one of title, abstract, arxiv, url, authors,"
-        " code, topics, tags, note)",
+        " code, topics, tags, note, project, pdf, published, category, arxiv_comment, upvotes,"
+        " comments, stars, keywords, organization)",
     ]
 
 
@@ -281,7 +282,8 @@ def test_json_errors_carry_lines() -> None:
     assert json_errors(data) == [
         "d.json:8: missing required field 'title'",
         "d.json:9: unknown field 'titel' (expected one of title, abstract, arxiv, url, authors,"
-        " code, topics, tags, note)",
+        " code, topics, tags, note, project, pdf, published, category, arxiv_comment, upvotes,"
+        " comments, stars, keywords, organization)",
         "d.json:11: 'code' must be an http(s) URL, got 'javascript:alert(1)'",
     ]
 

@@ -76,6 +76,8 @@ TEXT_PAPERS = [
 ARTICLE_TAGS = {
     "a",
     "br",
+    "button",  # the paper page's "Copy BibTeX" (type="button", no form, no script)
+    "code",  # the paper page's BibTeX entry, in <pre><code>
     "details",
     "div",
     "h1",
@@ -85,6 +87,7 @@ ARTICLE_TAGS = {
     "li",
     "ol",
     "p",
+    "pre",
     "span",
     "strong",
     "summary",
@@ -322,14 +325,23 @@ def test_paper_pages_show_the_text_as_text(site: Site) -> None:
             assert authors.text() == "Authors: " + ", ".join(want["authors"]), where
 
 
+def _element_counts(root: Node) -> Counter[str]:
+    """Elements by tag; a paper page's ``citation_author`` meta tags (one per author: the
+    pages' papers have different numbers of authors) are counted apart."""
+    return Counter(
+        "citation_author" if n.attrs.get("name") == "citation_author" else n.tag
+        for n in root.iter()
+    )
+
+
 def test_hostile_pages_have_no_more_active_elements_than_a_benign_page(site: Site) -> None:
     reference_root, reference_comments = parse_html(paper_html(site, BENIGN_TITLE))
-    reference = Counter(n.tag for n in reference_root.iter())
+    reference = _element_counts(reference_root)
     scripts = _inline_scripts(reference_root)
     assert scripts, "the theme's inline scripts were not found: the reference is wrong"
     for title in site.expected:
         root, comments = parse_html(paper_html(site, title))
-        counts = Counter(n.tag for n in root.iter())
+        counts = _element_counts(root)
         for tag in DANGEROUS:
             assert counts[tag] == reference[tag], f"{title!r}: {counts[tag]} <{tag}>"
         assert _inline_scripts(root) == scripts, title
@@ -432,13 +444,16 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
     href = r'(?:(?:\.\./)*[a-z0-9][^":<>]*|\./|#[a-z0-9-]+|https?://[^"<>]*|mailto:[^"<>]*)'
     own = re.compile(
         r"</?(?:h1|h2|p|a|div|span|strong|br|hr|ul|ol|li|table|thead|tbody|tr|th|td"
-        r"|details|summary)>"
+        r"|details|summary|pre|code|button)>"
         rf'|<a href="{href}"(?: rel="nofollow ugc noopener")?>'
         r'|<a class="headerlink" href="#[a-z0-9-]+" title="Permanent link">'
         r'|<h2 id="[a-z0-9-]+"(?: data-search-exclude)?>'
         r'|<(?:div|span|p) class="pf-[a-z-]+">'
         r'|<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
         r'|<t[hd] style="text-align: right">'
+        r'|<div class="pf-bibtex" data-search-exclude data-pagefind-ignore><pre id="bibtex"><code>'
+        r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
+        r' title="Copy the BibTeX entry">'
     )
     for path in sorted(site.project.pages.rglob("*.md")):
         text = own.sub("", path.read_text("utf-8"))

@@ -17,6 +17,7 @@ from functools import cache, partial
 from generator.escape import external_link, front_matter_title, text
 from generator.ids import file_digest, key
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
+from generator.render.citation import short_authors
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
 
@@ -369,6 +370,8 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
         f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
         "</a></strong><br>",
     ]
+    if paper.authors:
+        lines.append(authors_line(paper) + "<br>")
     meta = [paper.last_seen.isoformat()]
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
@@ -382,6 +385,12 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
         lines.append('<span class="pf-links">' + paper_links(ctx, paper) + "</span>")
     lines[-1] += "</p>"
     return "\n".join(lines)
+
+
+def authors_line(paper: Paper) -> str:
+    """A listing's author line: the first three authors and "et al." (all of them are on
+    the paper's page)."""
+    return f'<span class="pf-authors">{text(short_authors(paper.authors))}</span>'
 
 
 def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:

@@ -12,6 +12,7 @@ from xml.sax.saxutils import quoteattr
 from generator.escape import clean
 from generator.links import safe_url
 from generator.model import Paper
+from generator.render.citation import hf_url, pdf_url
 from generator.render.common import Context, listing_path, page_url, paper_path
 
 
@@ -98,6 +99,24 @@ def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:
         ],
         "note": paper.note,
         "page": _url(ctx, paper_path(paper)),
+        **source_fields(paper),
+    }
+
+
+def source_fields(paper: Paper) -> dict[str, Any]:
+    """What the sources tell about a paper (``papers.json`` and ``paperfeed parse --json``):
+    ``null``, ``""`` or ``[]`` where unknown."""
+    return {
+        "published": paper.published.isoformat() if paper.published else None,
+        "pdf": pdf_url(paper),
+        "hf_url": hf_url(paper.arxiv_id) if paper.arxiv_id else None,
+        "category": paper.category,
+        "arxiv_comment": paper.arxiv_comment,
+        "upvotes": paper.upvotes,
+        "comments": paper.comments,
+        "stars": paper.stars,
+        "keywords": list(paper.keywords),
+        "organization": paper.organization,
     }
 
 

@@ -5,6 +5,7 @@ Each page is front matter plus HTML blocks (see :mod:`generator.render.common`).
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from functools import partial
 
 from generator.escape import external_link, text
 from generator.model import Content, Digest, Paper, Topic
+from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
     Context,
     digest_path,
@@ -253,15 +255,17 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     page = paper_path(paper)
     blocks = [f"<h1>{ctx.titles[paper.id]}</h1>"]
     facts = [f"First seen {paper.first_seen.isoformat()}"]
-    if paper.arxiv_id:
-        facts.append(
-            "arXiv " + external_link(f"https://arxiv.org/abs/{paper.arxiv_id}", paper.arxiv_id)
-        )
+    facts += source_links(paper)
     if paper.url:
         facts.append(external_link(paper.url, "Paper"))
-    blocks.append("<p>" + " · ".join(facts) + "</p>")
+    blocks.append('<p class="pf-sources">' + " · ".join(facts) + "</p>")
     if paper.authors:
-        blocks.append("<p><strong>Authors:</strong> " + text(", ".join(paper.authors)) + "</p>")
+        blocks.append(
+            '<p class="pf-authors-all"><strong>Authors:</strong> '
+            + text(", ".join(paper.authors))
+            + "</p>"
+        )
+    blocks += paper_facts(paper)
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
         blocks.append("<p><strong>Topics:</strong> " + topic_links(ctx, page, topics) + "</p>")
@@ -276,6 +280,8 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     if paper.note:
         blocks.append(heading(2, "Curator&#x27;s note", "curators-note"))
         blocks.append(text_block(paper.note, "pf-note"))
+    blocks.append(heading(2, "Cite", "cite", searched=False))
+    blocks.append(bibtex_block(paper))
     blocks.append(heading(2, "Appearances", "appearances"))
     blocks.append(
         "<ul>\n"
@@ -298,6 +304,64 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             + "\n</ol>"
         )
     return page_text(front_matter(paper.title), blocks)
+
+
+def source_links(paper: Paper) -> list[str]:
+    """Links to the paper at its sources: arXiv abstract page, PDF, Hugging Face page."""
+    links = []
+    if paper.arxiv_id:
+        links.append("arXiv " + external_link(abs_url(paper.arxiv_id), paper.arxiv_id))
+    pdf = pdf_url(paper)
+    if pdf:
+        links.append(external_link(pdf, "PDF"))
+    hf = hf_url(paper.arxiv_id) if paper.arxiv_id else None
+    if hf:
+        links.append(external_link(hf, "Hugging Face"))
+    return links
+
+
+def _number(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def paper_facts(paper: Paper) -> list[str]:
+    """What the source tells about the paper: date, category, counts, comment, keywords."""
+    facts = []
+    if paper.published:
+        facts.append(f"Published {paper.published.isoformat()}")
+    if paper.category:
+        facts.append(f"arXiv category {text(paper.category)}")
+    if paper.upvotes is not None:
+        facts.append(_number(paper.upvotes, "upvote"))
+    if paper.comments is not None:
+        facts.append(_number(paper.comments, "comment"))
+    if paper.stars is not None:
+        facts.append(_number(paper.stars, "star") + " on its code")
+    if paper.organization:
+        facts.append(text(paper.organization))
+    blocks = ['<p class="pf-facts">' + " · ".join(facts) + "</p>"] if facts else []
+    if paper.arxiv_comment:
+        blocks.append(f"<p><strong>Comment:</strong> {text(paper.arxiv_comment)}</p>")
+    if paper.keywords:
+        blocks.append("<p><strong>Keywords:</strong> " + text(", ".join(paper.keywords)) + "</p>")
+    return blocks
+
+
+def bibtex_block(paper: Paper) -> str:
+    """The paper's BibTeX entry, and a button that copies it (Material's clipboard script
+    handles every ``data-clipboard-target``: no script of ours)."""
+    return (
+        '<div class="pf-bibtex" data-search-exclude data-pagefind-ignore>'
+        f'<pre id="bibtex"><code>{text_lines(bibtex(paper))}</code></pre>'
+        '<p><button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
+        ' title="Copy the BibTeX entry">Copy BibTeX</button></p></div>'
+    )
+
+
+def text_lines(value: str) -> str:
+    """Multi-line text (made of cleaned text: no blank line, no control character)
+    HTML-escaped, its indentation kept."""
+    return html.escape(value, quote=True)
 
 
 def home_page(ctx: Context) -> Pages:

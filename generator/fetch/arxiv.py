@@ -1,0 +1,157 @@
+"""The arXiv API (``{base}/api/query``, an Atom feed), read with feedparser.
+
+The API's terms: at most one request every three seconds (the :class:`Client` made by
+:func:`client` waits), a descriptive User-Agent (:data:`generator.fetch.http.USER_AGENT`).
+:func:`parse_feed` is pure: bytes in, papers out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import feedparser
+
+from generator.fetch.digest import Fetched, day, paper_id, text, web_url
+from generator.fetch.http import Client, FetchError
+from generator.ids import normalize_title
+
+DEFAULT_API = "https://export.arxiv.org"
+ENV = "PAPERFEED_ARXIV_API"
+INTERVAL = 3.0
+"""Seconds between two requests, as the arXiv API terms ask."""
+PAGE = 100
+"""Results asked for per request."""
+
+
+def client() -> Client:
+    return Client(min_interval=INTERVAL)
+
+
+def query_url(base: str) -> str:
+    return base.rstrip("/") + "/api/query"
+
+
+@dataclass(frozen=True)
+class Results:
+    papers: list[Fetched]
+    skipped: list[str]
+    total: int | None
+    """How many results the query has in all (``opensearch:totalResults``), when said."""
+
+
+def parse_feed(body: bytes, url: str) -> Results:
+    """The papers of one arXiv API response, in its order.
+
+    FetchError when it is not the API's Atom feed (an HTML page, a truncated document,
+    an error the API reports as an entry, an entry without an id or a title); an entry
+    with an empty title or abstract is left out and named in ``skipped``.
+    """
+    parsed = feedparser.parse(body)
+    if not str(parsed.get("version", "")).startswith("atom"):
+        start = body.lstrip()[:100].lower()
+        what = "an HTML page" if start.startswith((b"<!doctype", b"<html")) else "not Atom"
+        raise FetchError(f"{url}: the response is {what}, not the arXiv API's Atom feed")
+    if parsed.get("bozo"):
+        problem = parsed.get("bozo_exception")
+        raise FetchError(f"{url}: the response is not well-formed Atom: {problem}")
+    papers: list[Fetched] = []
+    skipped: list[str] = []
+    for n, entry in enumerate(parsed.entries, start=1):
+        where = f"{url}: entry {n}"
+        raw_id = text(entry.get("id"))
+        if "/api/errors" in raw_id:
+            raise FetchError(f"{url}: the arXiv API says: {text(entry.get('summary'))}")
+        if not raw_id:
+            raise FetchError(f"{where}: missing 'id'")
+        if "title" not in entry:
+            raise FetchError(f"{where}: missing 'title'")
+        arxiv = paper_id(raw_id)
+        title, abstract = text(entry.get("title")), text(entry.get("summary"))
+        label = f"entry {n} ({raw_id!r})"
+        if arxiv is None:
+            skipped.append(f"{label}: 'id' is not an arXiv id")
+        elif not title:
+            skipped.append(f"{label}: no title")
+        elif not abstract:
+            skipped.append(f"{label} {title!r}: no abstract")
+        else:
+            papers.append(_paper(entry, arxiv, title, abstract))
+    total = parsed.feed.get("opensearch_totalresults")
+    return Results(papers, skipped, int(total) if str(total or "").isdigit() else None)
+
+
+def _paper(entry: feedparser.FeedParserDict, arxiv: str, title: str, abstract: str) -> Fetched:
+    pdf = next(
+        (
+            link.get("href")
+            for link in entry.get("links", ())
+            if link.get("title") == "pdf" or link.get("type") == "application/pdf"
+        ),
+        None,
+    )
+    pdf_url = web_url(pdf)
+    if pdf_url and pdf_url.startswith("http://arxiv.org/"):
+        pdf_url = "https://" + pdf_url.removeprefix("http://")
+    primary = entry.get("arxiv_primary_category") or {}
+    return Fetched(
+        title=title,
+        abstract=abstract,
+        arxiv=arxiv,
+        authors=tuple(n for n in (text(a.get("name")) for a in entry.get("authors", ()) if a) if n),
+        pdf=pdf_url,
+        published=day(entry.get("published")),
+        category=text(primary.get("term")) if isinstance(primary, dict) else "",
+        arxiv_comment=text(entry.get("arxiv_comment")),
+    )
+
+
+def search(
+    http: Client, base: str, query: str, limit: int, *, sort: bool = True
+) -> tuple[list[Fetched], list[str]]:
+    """Up to ``limit`` papers matching ``query`` (newest submissions first), a page of
+    :data:`PAGE` at a time; and the reasons for the entries left out."""
+    papers: list[Fetched] = []
+    skipped: list[str] = []
+    start = 0
+    while len(papers) + len(skipped) < limit:
+        size = min(PAGE, limit - start)
+        params = {"search_query": query, "start": str(start), "max_results": str(size)}
+        if sort:
+            params |= {"sortBy": "submittedDate", "sortOrder": "descending"}
+        url = query_url(base)
+        body = http.get(url, params)
+        results = parse_feed(body, _shown(url, params))
+        papers += results.papers
+        skipped += results.skipped
+        got = len(results.papers) + len(results.skipped)
+        start += got
+        if got < size or (results.total is not None and start >= results.total):
+            break
+    return papers[:limit], skipped
+
+
+def _shown(url: str, params: dict[str, str]) -> str:
+    import httpx
+
+    return str(httpx.URL(url, params=params))
+
+
+def day_query(query: str, first: dt.date, last: dt.date) -> str:
+    """``query`` limited to papers submitted from ``first`` to ``last`` (UTC days)."""
+    span = f"[{first:%Y%m%d}0000 TO {last:%Y%m%d}2359]"
+    return f"({query}) AND submittedDate:{span}"
+
+
+def title_query(title: str) -> str:
+    """The API query for a title: its words (as :func:`normalize_title` finds them), as
+    a phrase in the title field."""
+    return f'ti:"{normalize_title(title)}"'
+
+
+def header(url: str, query: str, first: dt.date, last: dt.date) -> str:
+    span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    return (
+        f"arXiv papers matching {query} submitted {span}, from {url}\n"
+        "written by `paperfeed fetch arxiv`: review it, add a note, topics or tags, commit it."
+    )

@@ -1,0 +1,174 @@
+"""The ``fetch hf``, ``fetch arxiv`` and ``enrich`` commands: options in, files out.
+
+Every error is one line on stderr and exit 1, with nothing written: a download that
+failed after its retries (:class:`~generator.fetch.http.FetchError` names the URL and
+the status), a response that is not what the API returns, a digest that exists already.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from generator.errors import UsageError
+from generator.fetch import arxiv, hf
+from generator.fetch.digest import Fetched, digest_yaml, write_atomically
+from generator.fetch.http import Client, FetchError
+from generator.ids import slugify
+
+
+def today() -> dt.date:
+    """Today in UTC (the day the Hugging Face daily papers are filed under)."""
+    return dt.datetime.now(dt.timezone.utc).date()
+
+
+def base_url(option: str | None, env: str, default: str) -> str:
+    """The API base URL: ``--api``, else the environment variable, else the default."""
+    base = option or os.environ.get(env) or default
+    if not base.lower().startswith(("http://", "https://")):
+        where = "--api" if option else env
+        raise UsageError(f"{where} must be an http(s) base URL, got {base!r}")
+    return base.rstrip("/")
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        print(f"warning: skipped {line}", file=sys.stderr)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _write_digest(
+    path: Path, date: dt.date, title: str, papers: list[Fetched], header: str, force: bool
+) -> int:
+    try:
+        write_atomically(path, digest_yaml(date, title, papers, header), replace=force)
+    except FileExistsError:
+        print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _exists(path: Path, force: bool) -> bool:
+    if path.exists() and not force:
+        print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
+        return True
+    return False
+
+
+def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) -> int:
+    date = date or today()
+    base = base_url(api, hf.ENV, hf.DEFAULT_API)
+    path = digests / f"{date.isoformat()}-hf.yml"
+    if _exists(path, force):
+        return 1
+    url = hf.daily_papers_url(base)
+    params = {"date": date.isoformat()}
+    shown = f"{url}?date={date.isoformat()}"
+    try:
+        day = hf.parse_daily_papers(Client().get(url, params), shown)
+    except FetchError as err:
+        print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
+        return 1
+    _warn(day.skipped)
+    if not day.papers:
+        skipped = f" ({_count(len(day.skipped), 'item')} skipped)" if day.skipped else ""
+        print(f"paperfeed: no papers on {date.isoformat()} at {shown}{skipped}; nothing written")
+        return 0
+    title = f"Hugging Face daily papers, {date.isoformat()}"
+    status = _write_digest(path, date, title, day.papers, hf.header(shown, date), force)
+    if status == 0:
+        print(
+            f"paperfeed: wrote {path}: {_count(len(day.papers), 'paper')}, "
+            f"{len(day.skipped)} skipped"
+        )
+    return status
+
+
+def fetch_arxiv(
+    query: str,
+    date: dt.date | None,
+    days: int | None,
+    limit: int,
+    digests: Path,
+    force: bool,
+    api: str | None,
+) -> int:
+    base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
+    last = date or today()
+    first = last - dt.timedelta(days=(days or 1) - 1)
+    slug = slugify(query, 60) or "query"
+    path = digests / f"{last.isoformat()}-arxiv-{slug}.yml"
+    if _exists(path, force):
+        return 1
+    try:
+        papers, skipped = arxiv.search(
+            arxiv.client(), base, arxiv.day_query(query, first, last), limit
+        )
+    except FetchError as err:
+        print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
+        return 1
+    _warn(skipped)
+    span = last.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    if not papers:
+        print(f"paperfeed: no arXiv papers match {query!r} for {span}; nothing written")
+        return 0
+    title = f"arXiv: {query} ({span})"
+    header = arxiv.header(arxiv.query_url(base), query, first, last)
+    status = _write_digest(path, last, title, papers, header, force)
+    if status == 0:
+        print(f"paperfeed: wrote {path}: {_count(len(papers), 'paper')}, {len(skipped)} skipped")
+    return status
+
+
+def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) -> int:
+    from generator.digests import find_digests, read_digests_with_warnings
+    from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
+    from generator.errors import InputError
+    from generator.feed import build_feed
+    from generator.fetch import enrich as lookups
+
+    base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
+    path = enrichment_path(taxonomy)
+    records = load_enrichment(path)
+    digests, problems, _ = read_digests_with_warnings(find_digests(digests_dir))
+    if problems:
+        raise InputError(problems)
+    feed = build_feed(apply_enrichment(digests, records))
+    titles = lookups.wanted(feed.papers, set(records))
+    if not titles:
+        print(f"paperfeed: every paper has an arXiv id or a record in {path}; nothing to do")
+        return 0
+    print(f"paperfeed: looking up {_count(len(titles), 'title')} on arXiv (3 s apart)")
+    client = arxiv.client()
+
+    def search(title: str) -> list[Fetched]:
+        found, _ = arxiv.search(client, base, arxiv.title_query(title), lookups.RESULTS, sort=False)
+        return found
+
+    try:
+        outcomes = lookups.lookup(titles, search, lambda o: print(o.line()))
+    except FetchError as err:
+        print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
+        return 1
+    found = sum(1 for o in outcomes if o.found is not None)
+    rest = len(outcomes) - found
+    if dry_run:
+        print(
+            f"paperfeed: would add {_count(found, 'paper')} to {path}; "
+            f"{rest} without a single match (dry run: nothing written)"
+        )
+        return 0
+    if found:
+        write_atomically(
+            path, lookups.enrichment_yaml(lookups.merged(records, outcomes)), replace=True
+        )
+    print(
+        f"paperfeed: {_count(found, 'paper')} added to {path}; "
+        f"{rest} without a single match (listed above; asked again next time)"
+    )
+    return 0

@@ -1,0 +1,134 @@
+"""How a paper is cited and reached: its arXiv, PDF and Hugging Face links, its author
+line, the ``citation_*`` meta tags reference managers read, and a BibTeX entry.
+
+Pure functions of a :class:`~generator.model.Paper`. The meta tags are HTML (escaped
+here); :func:`bibtex` is BibTeX text (escaped for BibTeX here, for HTML by the caller).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from generator.escape import text
+from generator.ids import slugify
+from generator.links import safe_url
+from generator.model import Paper
+
+_NEW_STYLE_ID = re.compile(r"\d{4}\.\d{4,5}")
+
+
+def abs_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(paper: Paper) -> str | None:
+    """The PDF: the one the source named, else arXiv's."""
+    if paper.pdf and safe_url(paper.pdf):
+        return paper.pdf
+    return f"https://arxiv.org/pdf/{paper.arxiv_id}" if paper.arxiv_id else None
+
+
+def hf_url(arxiv_id: str) -> str | None:
+    """The paper's Hugging Face page (Hugging Face files papers under new-style ids)."""
+    return (
+        f"https://huggingface.co/papers/{arxiv_id}" if _NEW_STYLE_ID.fullmatch(arxiv_id) else None
+    )
+
+
+def short_authors(authors: Sequence[str], shown: int = 3) -> str:
+    """``A, B, C et al.`` (plain text): the first ``shown`` authors, then "et al."."""
+    if len(authors) <= shown:
+        return ", ".join(authors)
+    return ", ".join(authors[:shown]) + " et al."
+
+
+def _date(paper: Paper) -> str:
+    """Google Scholar's date form, ``2025/03/13``: published, else first seen."""
+    return (paper.published or paper.first_seen).strftime("%Y/%m/%d")
+
+
+def citation_meta(paper: Paper) -> str:
+    """The ``citation_*`` meta tags of the paper's page (Google Scholar, Zotero)."""
+    tags = [("citation_title", paper.title)]
+    tags += [("citation_author", name) for name in paper.authors]
+    date = _date(paper)
+    tags += [("citation_publication_date", date), ("citation_date", date)]
+    if paper.arxiv_id:
+        tags += [
+            ("citation_arxiv_id", paper.arxiv_id),
+            ("citation_abstract_html_url", abs_url(paper.arxiv_id)),
+        ]
+    pdf = pdf_url(paper)
+    if pdf:
+        tags.append(("citation_pdf_url", pdf))
+    return "".join(f'<meta name="{name}" content="{text(value)}">\n' for name, value in tags)
+
+
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+_BIBTEX_ESCAPE = str.maketrans(_BIBTEX_SPECIAL)
+
+
+def bibtex_text(value: str) -> str:
+    """Text as a BibTeX field value: every character BibTeX or LaTeX treats specially is
+    escaped, so braces always balance and nothing is a command."""
+    return value.translate(_BIBTEX_ESCAPE)
+
+
+def bibtex_name(name: str) -> str:
+    """``Ada Lovelace`` -> ``Lovelace, Ada``; a name holding the word ``and`` is braced
+    whole (BibTeX would split the list there)."""
+    escaped = bibtex_text(name)
+    if re.search(r"(?i)(?:^|\s)and(?:\s|$)", name):
+        return "{" + escaped + "}"
+    first, _, last = escaped.rpartition(" ")
+    return f"{last}, {first}" if first else last
+
+
+_STOP = {"a", "an", "the", "on", "of", "for", "and", "in", "to", "with", "is", "are", "from"}
+
+
+def bibtex_key(paper: Paper) -> str:
+    """``lovelace2025sparse``: first author's last name (or ``paper``), year, first real
+    title word (ASCII letters and digits only)."""
+    year = str((paper.published or paper.first_seen).year)
+    last = slugify(paper.authors[0].rpartition(" ")[2]).replace("-", "") if paper.authors else ""
+    words = [w for w in slugify(paper.title).split("-") if w not in _STOP]
+    word = words[0] if words else ""
+    return f"{last or 'paper'}{year}{word}"
+
+
+def bibtex(paper: Paper) -> str:
+    """A BibTeX ``@misc`` entry (arXiv's own form for preprints)."""
+    fields = [("title", bibtex_text(paper.title))]
+    if paper.authors:
+        fields.append(("author", " and ".join(bibtex_name(a) for a in paper.authors)))
+    fields.append(("year", str((paper.published or paper.first_seen).year)))
+    if paper.arxiv_id:
+        fields += [("eprint", paper.arxiv_id), ("archivePrefix", "arXiv")]
+        if paper.category:
+            fields.append(("primaryClass", bibtex_text(paper.category)))
+        fields.append(("url", abs_url(paper.arxiv_id)))
+    elif paper.url and safe_url(paper.url) and paper.url == bibtex_text(paper.url):
+        fields.append(("url", paper.url))  # a URL BibTeX would need escaped is left out
+    width = max(len(name) for name, _ in fields)
+    body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{bibtex_key(paper)},\n{body}\n}}"
+
+
+def insert_head(page_html: str, tags: str) -> str:
+    """``tags`` at the end of the page's ``<head>`` (the theme's own ``</head>``: digest
+    text on the page is escaped, so the first one is the theme's)."""
+    at = page_html.find("</head>")
+    return page_html if at < 0 else page_html[:at] + tags + page_html[at:]

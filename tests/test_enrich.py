@@ -1,0 +1,240 @@
+"""``paperfeed enrich`` against a local stand-in for the arXiv API, and builds reading
+``enrichment.yml`` offline (issue 12)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apiserver import ApiServer, Reply, atom_reply
+from project import Project, make_project
+
+from generator.cli import main
+from generator.fetch import http
+
+EXACT = (
+    "Sparse Experts at Scale: Routing $k$-of-$N$ Mixtures with Load Balancing & No Auxiliary Loss"
+)
+NONE = "A Paper Nobody Wrote Anywhere"
+TWO = "Attention Is All You Need"
+
+DIGEST = f"""Mar 14
+
+{EXACT.upper()}
+
+We study sparse mixture-of-experts layers whose router picks k of N experts per token.
+
+{NONE}
+
+An abstract that no search will ever find on arXiv, for it was never posted there.
+
+{TWO}
+
+The dominant sequence transduction models are based on complex recurrent networks.
+"""
+
+
+def _entry(arxiv_id: str, title: str, authors: list[str]) -> str:
+    names = "".join(f"<author><name>{a}</name></author>" for a in authors)
+    return (
+        f"<entry><id>http://arxiv.org/abs/{arxiv_id}v1</id>"
+        "<published>2025-03-13T17:59:59Z</published>"
+        f"<title>{title}</title><summary>An abstract.</summary>{names}"
+        f'<link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}v1" rel="related"'
+        ' type="application/pdf"/>'
+        '<arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="cs.LG"/>'
+        "</entry>"
+    )
+
+
+def _feed(*entries: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>ArXiv Query</title><id>http://arxiv.org/api/x</id>" + "".join(entries) + "</feed>"
+    )
+
+
+RESULTS = {
+    'ti:"sparse experts at scale routing k of n mixtures with load balancing no auxiliary loss"': [
+        _entry(
+            "2503.10622",
+            "Sparse Experts at Scale: Routing $k$-of-$N$ Mixtures with\n Load Balancing &amp;"
+            " No Auxiliary Loss",
+            ["Ada Lovelace", "Émile Borel"],
+        ),
+        _entry("2503.20000", "Sparse Experts at Scale: a Reply", ["Someone Else"]),
+    ],
+    'ti:"a paper nobody wrote anywhere"': [
+        _entry("2401.00001", "A Paper Nobody Wrote Anywhere, Revisited", ["X Y"]),
+    ],
+    'ti:"attention is all you need"': [
+        _entry("1706.03762", "Attention Is All You Need", ["Ashish Vaswani"]),
+        _entry("2501.99999", "Attention is all you need!", ["A Copycat"]),
+    ],
+}
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Project]:
+    project = make_project(tmp_path, digests={"2025-03-14-pasted.txt": DIGEST})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(http, "sleep", lambda _: None)
+    yield project
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[ApiServer]:
+    server = ApiServer()
+
+    def answer(path: str, query: dict[str, str]) -> Reply | None:
+        if path != "/api/query":
+            return None
+        return atom_reply(_feed(*RESULTS.get(query.get("search_query", ""), [])))
+
+    server.responder = answer
+    with server.running():
+        monkeypatch.setenv("PAPERFEED_ARXIV_API", server.url)
+        yield server
+
+
+def test_enrich_records_exact_matches_and_lists_the_rest(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["enrich"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "paperfeed: looking up 3 titles on arXiv (3 s apart)",
+        f"no match: {NONE!r}",
+        f"2 matches, not guessed: {TWO!r} (arXiv:1706.03762, arXiv:2501.99999)",
+        f"found: {EXACT.upper()!r} -> arXiv:2503.10622",
+        "paperfeed: 1 paper added to enrichment.yml; 2 without a single match"
+        " (listed above; asked again next time)",
+    ]
+    text = (project.root / "enrichment.yml").read_text("utf-8")
+    assert text.endswith(
+        "papers:\n"
+        "  sparse experts at scale routing k of n mixtures with load balancing no auxiliary loss:\n"
+        f"    title: '{EXACT.upper()}'\n"
+        "    arxiv: '2503.10622'\n"
+        "    pdf: https://arxiv.org/pdf/2503.10622v1\n"
+        "    authors:\n"
+        "    - Ada Lovelace\n"
+        "    - Émile Borel\n"
+        "    published: '2025-03-13'\n"
+        "    category: cs.LG\n"
+    )
+    assert all(r.headers["User-Agent"].startswith("paperfeed/") for r in api.requests)
+
+    # Run again: only the two titles not resolved are asked about.
+    api.requests.clear()
+    assert main(["enrich"]) == 0
+    assert sorted(r.query["search_query"] for r in api.requests) == [
+        'ti:"a paper nobody wrote anywhere"',
+        'ti:"attention is all you need"',
+    ]
+    assert (project.root / "enrichment.yml").read_text("utf-8") == text
+
+
+def test_a_build_after_enrich_links_arxiv_offline(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["enrich"]) == 0
+    api.routes.clear()
+    api.responder = None  # from now on the "network" answers nothing
+    api.requests.clear()
+    assert project.build() == 0
+    assert api.requests == []
+    page = project.page("papers/arxiv-2503-10622/")
+    assert '<a href="https://arxiv.org/abs/2503.10622" rel="nofollow ugc noopener">' in page
+    assert '<meta name="citation_arxiv_id" content="2503.10622">' in page
+    assert "<strong>Authors:</strong> Ada Lovelace, Émile Borel" in page
+    # The others keep their title pages, without arXiv links.
+    assert "arxiv.org/abs" not in project.page("papers/attention-is-all-you-need/")
+
+
+def test_dry_run_writes_nothing(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["enrich", "--dry-run"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "paperfeed: would add 1 paper to enrichment.yml; 2 without a single match"
+        " (dry run: nothing written)"
+    )
+    assert not (project.root / "enrichment.yml").exists()
+
+
+def test_nothing_to_ask(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project.write_digest("2025-03-14-pasted.txt", "")
+    (project.digests / "2025-03-14-pasted.txt").unlink()
+    project.write_digest(
+        "2025-03-15.yml", "papers:\n  - title: T\n    abstract: A.\n    arxiv: 2503.00001\n"
+    )
+    assert main(["enrich"]) == 0
+    assert capsys.readouterr().out == (
+        "paperfeed: every paper has an arXiv id or a record in enrichment.yml; nothing to do\n"
+    )
+    assert api.requests == []
+
+
+def test_a_failed_lookup_changes_nothing(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.responder = lambda path, query: Reply(503, b"down")
+    assert main(["enrich"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperfeed: GET {api.url}/api/query?search_query=")
+    assert err.endswith(
+        "failed: HTTP 503 Service Unavailable (after 4 tries); nothing was written\n"
+    )
+    assert not (project.root / "enrichment.yml").exists()
+
+
+def test_a_bad_enrichment_file_stops_the_build_with_its_line(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project.root / "enrichment.yml").write_text(
+        "papers:\n"
+        "  Attention Is All You Need:\n"
+        "    arxiv: 1706.03762\n"
+        "  a paper nobody wrote anywhere:\n"
+        "    arxiv: soon\n"
+        "    stars: many\n",
+        "utf-8",
+    )
+    assert project.build() == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "enrichment.yml:3: 'Attention Is All You Need' is not a title key"
+        " (lower case words: 'attention is all you need')",
+        "enrichment.yml:5: 'arxiv' must be an arXiv id or URL, got 'soon'",
+        "enrichment.yml:6: 'stars' must be a whole number, got 'many'",
+        "paperfeed: 3 errors; nothing was written",
+    ]
+
+
+def _manual_example(section: str) -> str:
+    manual = (Path(__file__).parent.parent / "manual" / "digest-formats.md").read_text("utf-8")
+    part = manual[manual.index(f"## {section}") :]
+    return part[part.index("```yaml\n") + 8 : part.index("\n```", part.index("```yaml"))] + "\n"
+
+
+def test_the_manuals_examples_read() -> None:
+    import datetime as dt
+
+    from generator.parse_structured import parse_enrichment, parse_yaml_digest
+
+    digest = parse_yaml_digest(
+        _manual_example("Fetched digests"), "example.yml", dt.date(2025, 3, 14), "x"
+    )
+    [entry] = digest.entries
+    assert (entry.arxiv_id, entry.stars, entry.organization) == ("2503.10622", 1234, "Example Lab")
+    records = parse_enrichment(_manual_example("Enrichment"), "enrichment.yml")
+    title, meta = records["attention is all you need"]
+    assert (title, meta.arxiv_id, meta.category) == (
+        "Attention Is All You Need",
+        "1706.03762",
+        "cs.CL",
+    )

@@ -1,0 +1,182 @@
+"""``paperfeed fetch arxiv`` and the polite HTTP client, against a local stand-in for the
+arXiv API (the Atom feed of ``tests/fixtures/fetch/arxiv-query.xml`` has the API's real
+shape). Nothing reaches the network; waits are recorded, never slept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apiserver import FIXTURES, ApiServer, Reply, atom_reply
+
+from generator.cli import main
+from generator.fetch import http
+from generator.fetch.arxiv import day_query, parse_feed, title_query
+from generator.fetch.http import Client
+from generator.parse_structured import parse_yaml_digest
+
+QUERY = 'cat:cs.LG AND abs:"mixture of experts"'
+FILE = "2025-03-14-arxiv-cat-cs-lg-and-abs-mixture-of-experts.yml"
+EMPTY_FEED = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>ArXiv Query</title><id>http://arxiv.org/api/x</id>"
+    '<opensearch:totalResults xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">0'
+    "</opensearch:totalResults></feed>\n"
+)
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    recorded: list[float] = []
+    monkeypatch.setattr(http, "sleep", recorded.append)
+    return recorded
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
+    server = ApiServer()
+    with server.running():
+        monkeypatch.setenv("PAPERFEED_ARXIV_API", server.url)
+        monkeypatch.chdir(tmp_path)
+        yield server
+
+
+def _fetch(*args: str) -> int:
+    return main(["fetch", "arxiv", "--query", QUERY, "--date", "2025-03-14", *args])
+
+
+def test_a_query_becomes_a_digest_with_authors_category_pdf_and_comment(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route("/api/query", atom_reply((FIXTURES / "arxiv-query.xml").read_bytes()))
+    assert _fetch() == 0
+    assert capsys.readouterr().out == f"paperfeed: wrote digests/{FILE}: 2 papers, 0 skipped\n"
+    path = Path("digests") / FILE
+    digest = parse_yaml_digest(path.read_text("utf-8"), str(path), dt.date(2025, 3, 14), "d")
+    first, second = digest.entries
+    # White space collapsed, the entity decoded, the LaTeX kept as written.
+    assert first.title == (
+        "Sparse Experts at Scale: Routing $k$-of-$N$ Mixtures with Load Balancing"
+        " & No Auxiliary Loss"
+    )
+    assert first.arxiv_id == "2503.10622"
+    assert first.authors == ("Ada Lovelace", "Émile Borel")
+    assert first.category == "cs.LG"
+    assert first.pdf == "https://arxiv.org/pdf/2503.10622v2"
+    assert first.arxiv_comment == "14 pages, 6 figures; accepted at ICML 2025"
+    assert first.published == dt.date(2025, 3, 13)
+    assert [link.url for link in first.links] == ["https://github.com/example/sparse-experts"]
+    assert second.arxiv_id == "2503.09999" and second.authors == ("Grace Hopper",)
+    [request] = api.requests
+    assert request.query == {
+        "search_query": f"({QUERY}) AND submittedDate:[202503140000 TO 202503142359]",
+        "start": "0",
+        "max_results": "50",
+        "sortBy": "submittedDate",
+        "sortOrder": "descending",
+    }
+    assert request.headers["User-Agent"].startswith("paperfeed/")
+    assert "github.com/paperfeed" in request.headers["User-Agent"]
+
+
+def test_an_error_the_api_reports_as_an_entry(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    error = EMPTY_FEED.replace(
+        "</feed>",
+        "<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_x</id>"
+        "<title>Error</title><summary>incorrect id format for x</summary></entry></feed>",
+    )
+    api.route("/api/query", atom_reply(error))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperfeed: {api.url}/api/query?search_query=")
+    assert err.endswith(": the arXiv API says: incorrect id format for x; nothing was written\n")
+    assert not Path("digests").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"<!DOCTYPE html><html><body>Rate exceeded.</body></html>", "is an HTML page"),
+        ((FIXTURES / "arxiv-query.xml").read_bytes()[:1500], "is not well-formed Atom"),
+    ],
+)
+def test_a_response_that_is_not_the_apis_feed(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    body: bytes,
+    problem: str,
+) -> None:
+    api.route("/api/query", atom_reply(body))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert f": the response {problem}" in err
+    assert err.endswith("; nothing was written\n")
+    assert not Path("digests").exists()
+
+
+def test_no_results_write_nothing(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route("/api/query", atom_reply(EMPTY_FEED))
+    assert _fetch() == 0
+    assert capsys.readouterr().out == (
+        f"paperfeed: no arXiv papers match {QUERY!r} for 2025-03-14; nothing written\n"
+    )
+    assert not Path("digests").exists()
+
+
+def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])
+    assert exit_info.value.code == 2
+    assert "argument --days: not allowed with argument --date" in capsys.readouterr().err
+
+
+def test_queries() -> None:
+    first, last = dt.date(2025, 3, 12), dt.date(2025, 3, 14)
+    assert day_query("cat:cs.CL", first, last) == (
+        "(cat:cs.CL) AND submittedDate:[202503120000 TO 202503142359]"
+    )
+    assert title_query('Attention: "Is" All You Need?') == 'ti:"attention is all you need"'
+
+
+def test_arxiv_requests_are_three_seconds_apart(
+    api: ApiServer, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(http, "clock", lambda: 100.0)  # no time passes between requests
+    api.route("/api/query", atom_reply(EMPTY_FEED))
+    client = Client(min_interval=3.0)
+    for _ in range(3):
+        client.get(api.url + "/api/query")
+    assert waits == [3.0, 3.0]
+
+
+def test_a_long_retry_after_gives_up_at_once(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route("/api/query", Reply(429, b"slow down", {"Retry-After": "3600"}))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert "failed: HTTP 429 Too Many Requests, and the server asks to wait 3600 s" in err
+    assert waits == [] and len(api.requests) == 1
+
+
+def test_entries_without_an_abstract_are_skipped_and_counted() -> None:
+    feed = (FIXTURES / "arxiv-query.xml").read_text("utf-8")
+    feed = feed.replace(
+        "<summary>Mixture of experts for continual learning, where experts forget gracefully."
+        "</summary>",
+        "<summary>  </summary>",
+    )
+    results = parse_feed(feed.encode(), "u")
+    assert [p.arxiv for p in results.papers] == ["2503.10622"]
+    assert results.skipped == [
+        "entry 2 ('http://arxiv.org/abs/2503.09999v1') "
+        "'Experts Who Forget: Continual Learning with Mixture of Experts': no abstract"
+    ]
+    assert results.total == 2

@@ -1,0 +1,312 @@
+"""``paperfeed fetch hf`` against a local stand-in for the Hugging Face API (issue 12).
+
+The responses are recorded in the API's real shape (``tests/fixtures/fetch/hf-*.json``)
+and served on 127.0.0.1; nothing here reaches the network, and no test sleeps: the
+client's waits are recorded instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from apiserver import ApiServer, Reply, json_reply
+
+from generator.cli import main
+from generator.fetch import http
+from generator.fetch.hf import parse_daily_papers
+from generator.parse_structured import parse_yaml_digest
+
+DAY = "2025-03-14"
+PATH = "/api/daily_papers"
+
+
+@pytest.fixture
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The client's waits, recorded instead of slept."""
+    recorded: list[float] = []
+    monkeypatch.setattr(http, "sleep", recorded.append)
+    return recorded
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[ApiServer]:
+    server = ApiServer()
+    with server.running():
+        monkeypatch.setenv("PAPERFEED_HF_API", server.url)
+        monkeypatch.chdir(tmp_path)
+        yield server
+
+
+def _fetch(*args: str) -> int:
+    return main(["fetch", "hf", "--date", DAY, *args])
+
+
+def _digest(path: Path) -> list[dict[str, object]]:
+    digest = parse_yaml_digest(path.read_text("utf-8"), str(path), dt.date(2025, 3, 14), "d")
+    return [
+        {
+            "title": e.title,
+            "arxiv": e.arxiv_id,
+            "authors": list(e.authors),
+            "links": [(link.kind, link.url) for link in e.links],
+            "published": e.published,
+            "upvotes": e.upvotes,
+            "comments": e.comments,
+            "stars": e.stars,
+            "keywords": list(e.keywords),
+            "organization": e.organization,
+        }
+        for e in digest.entries
+    ]
+
+
+def test_a_normal_day_becomes_a_structured_digest(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    assert _fetch() == 0
+    out, err = capsys.readouterr()
+    assert out == f"paperfeed: wrote digests/{DAY}-hf.yml: 2 papers, 1 skipped\n"
+    assert (
+        err == "warning: skipped item 3 ('2503.08888') 'A Paper Whose Abstract Went Missing':"
+        " no abstract\n"
+    )
+    papers = _digest(Path("digests") / f"{DAY}-hf.yml")
+    assert papers == [
+        {
+            # LaTeX and "&" are kept as written; the newline in the abstract is a space.
+            "title": "Sparse Experts at Scale: Routing $k$-of-$N$ Mixtures with Load Balancing"
+            " & No Auxiliary Loss",
+            "arxiv": "2503.10622",
+            # The hidden author is an author: "hidden" hides a profile, not a name.
+            "authors": ["Ada Lovelace", "Émile Borel", "Grace Hopper", "Alan Turing"],
+            "links": [
+                ("code", "https://github.com/example/sparse-experts"),
+                ("project", "https://example.github.io/sparse-experts/"),
+            ],
+            "published": dt.date(2025, 3, 13),
+            "upvotes": 42,
+            "comments": 3,
+            "stars": 1234,
+            "keywords": ["mixture-of-experts", "load balancing", "router"],
+            "organization": "Example Lab <script>alert(1)</script>",
+        },
+        {
+            "title": "Experts Who Forget: Continual Learning with Mixture of Experts",
+            "arxiv": "2503.09999",
+            "authors": ["Grace Hopper"],
+            "links": [],
+            "published": dt.date(2025, 3, 13),
+            "upvotes": 7,
+            "comments": 0,
+            "stars": None,
+            "keywords": [],
+            "organization": "",
+        },
+    ]
+    [request] = api.requests
+    assert request.path == PATH and request.query == {"date": DAY}
+    assert request.headers["User-Agent"].startswith("paperfeed/")
+    assert waits == []
+
+
+def test_the_digest_keeps_the_apis_order_and_reads_back(api: ApiServer, waits: list[float]) -> None:
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    assert _fetch() == 0
+    text = (Path("digests") / f"{DAY}-hf.yml").read_text("utf-8")
+    assert text.startswith("# The Hugging Face daily papers of 2025-03-14, from http://127.0.0.1:")
+    assert "date: '2025-03-14'\ntitle: Hugging Face daily papers, 2025-03-14\npapers:\n" in text
+    assert text.index("2503.10622") < text.index("2503.09999")
+
+
+def test_the_same_paper_on_two_days_is_one_paper_with_the_newest_metadata(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route(f"{PATH}?date=2025-03-14", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date=2025-03-15", json_reply("hf-2025-03-15.json"))
+    assert _fetch() == 0
+    assert main(["fetch", "hf", "--date", "2025-03-15"]) == 0
+    capsys.readouterr()
+    files = ["digests/2025-03-14-hf.yml", "digests/2025-03-15-hf.yml"]
+    assert main(["parse", *files, "--json"]) == 0
+    papers = {p["id"]: p for p in json.loads(capsys.readouterr().out)}
+    assert sorted(papers) == ["2503.09999", "2503.10622", "2503.11111"]
+    moe = papers["2503.10622"]
+    assert [a["date"] for a in moe["appearances"]] == ["2025-03-14", "2025-03-15"]
+    assert (moe["upvotes"], moe["comments"], moe["stars"]) == (97, 5, 2048)
+    assert moe["keywords"] == ["mixture-of-experts"]
+    # Fields the newest day left out come from the day before.
+    assert moe["organization"] == "Example Lab <script>alert(1)</script>"
+    assert moe["pdf"] == "https://arxiv.org/pdf/2503.10622"
+    assert moe["hf_url"] == "https://huggingface.co/papers/2503.10622"
+    assert moe["published"] == "2025-03-13"
+
+
+def test_429_then_200_waits_as_asked(api: ApiServer, waits: list[float]) -> None:
+    api.route(
+        f"{PATH}?date={DAY}",
+        Reply(429, b'{"error":"rate limited"}', {"Retry-After": "1"}),
+        json_reply("hf-2025-03-14.json"),
+    )
+    assert _fetch() == 0
+    assert waits == [1.0]
+    assert len(api.requests) == 2
+    assert (Path("digests") / f"{DAY}-hf.yml").is_file()
+
+
+def test_503_until_the_tries_run_out(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route(f"{PATH}?date={DAY}", Reply(503, b"<html>busy</html>"))
+    assert _fetch() == 1
+    assert capsys.readouterr().err == (
+        f"paperfeed: GET {api.url}{PATH}?date={DAY} failed: HTTP 503 Service Unavailable"
+        " (after 4 tries); nothing was written\n"
+    )
+    assert waits == [2.0, 4.0, 8.0]  # backoff, doubling
+    assert len(api.requests) == 4
+    assert not Path("digests").exists()
+
+
+def test_a_client_error_is_not_retried(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _fetch() == 1  # the server answers 404 to what it does not know
+    assert capsys.readouterr().err == (
+        f"paperfeed: GET {api.url}{PATH}?date={DAY} failed: HTTP 404 Not Found;"
+        " nothing was written\n"
+    )
+    assert len(api.requests) == 1 and waits == []
+
+
+def test_a_server_that_is_not_there(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server = ApiServer()
+    with server.running():
+        url = server.url  # a port that was just free, and is closed again below
+    monkeypatch.chdir(tmp_path)
+    assert main(["fetch", "hf", "--date", DAY, "--api", url]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperfeed: GET {url}{PATH}?date={DAY} failed: ConnectError")
+    assert err.endswith("(after 4 tries); nothing was written\n")
+    assert waits == [2.0, 4.0, 8.0]
+    assert not (tmp_path / "digests").exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            b"<!DOCTYPE html><html><body>Sorry</body></html>",
+            "the response is an HTML page, not JSON",
+        ),
+        (b'[{"paper": {"id": "2503.10622", "title": "Sparse', "the response is not valid JSON: "),
+        (b'{"error": "Invalid date"}', "expected a JSON list of papers, got an object"),
+        (b'[{"paper": {"title": "No id"}}]', "item 1: missing 'paper.id' (got null)"),
+        (
+            b'[{"paper": {"id": "2503.10622", "title": 7}}]',
+            "item 1: missing 'paper.title' (got int)",
+        ),
+        (b'[{"title": "No paper"}]', "item 1: missing 'paper' (got null)"),
+    ],
+)
+def test_a_response_that_is_not_the_apis_is_an_error_and_writes_nothing(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    body: bytes,
+    problem: str,
+) -> None:
+    api.route(f"{PATH}?date={DAY}", Reply(200, body, {"Content-Type": "application/json"}))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperfeed: {api.url}{PATH}?date={DAY}: {problem}")
+    assert err.endswith("; nothing was written\n")
+    assert not Path("digests").exists()
+
+
+def test_an_empty_day_writes_nothing_and_says_so(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route(f"{PATH}?date={DAY}", Reply(200, b"[]", {"Content-Type": "application/json"}))
+    assert _fetch() == 0
+    assert capsys.readouterr().out == (
+        f"paperfeed: no papers on {DAY} at {api.url}{PATH}?date={DAY}; nothing written\n"
+    )
+    assert not Path("digests").exists()
+
+
+def test_an_existing_digest_is_replaced_only_with_force(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    path = Path("digests") / f"{DAY}-hf.yml"
+    path.parent.mkdir()
+    path.write_text("curated by hand\n", "utf-8")
+    assert _fetch() == 1
+    assert capsys.readouterr().err == f"paperfeed: {path} exists: use --force to replace it\n"
+    assert path.read_text("utf-8") == "curated by hand\n"
+    assert api.requests == []  # not even asked
+    assert _fetch("--force") == 0
+    assert "2503.10622" in path.read_text("utf-8")
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+
+
+def test_api_option_wins_over_the_variable(
+    api: ApiServer, waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    monkeypatch.setenv("PAPERFEED_HF_API", "http://127.0.0.1:9/not-here")
+    assert _fetch("--api", api.url + "/") == 0
+
+
+def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "hf", "--date", "2025-02-30"])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "paperfeed fetch hf: error: argument --date: not a date like 2025-03-14: '2025-02-30'\n"
+    )
+
+
+def test_a_bad_api_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "hf", "--api", "ftp://x"]) == 2
+    assert capsys.readouterr().err == (
+        "paperfeed: error: --api must be an http(s) base URL, got 'ftp://x'\n"
+    )
+
+
+def test_hidden_authors_and_odd_values_are_read_safely() -> None:
+    body = json.dumps(
+        [
+            {
+                "paper": {
+                    "id": "2503.00001v2",
+                    "title": "T \ud800 with a lone surrogate",
+                    "summary": "An abstract.",
+                    "authors": [{"name": "Shown"}, {"name": "Hidden", "hidden": True}, {"x": 1}],
+                    "upvotes": 3.5,
+                    "githubRepo": "javascript:alert(1)",
+                    "githubStars": 10,
+                    "projectPage": "https://ok.example/",
+                    "publishedAt": "not a date",
+                },
+                "numComments": True,
+            }
+        ]
+    ).encode()
+    [paper] = parse_daily_papers(body, "u").papers
+    assert paper.arxiv == "2503.00001"
+    assert paper.title == "T \ufffd with a lone surrogate"
+    assert paper.authors == ("Shown", "Hidden")
+    assert (paper.upvotes, paper.comments, paper.code, paper.stars) == (None, None, None, None)
+    assert paper.project == "https://ok.example/"
+    assert paper.published is None
