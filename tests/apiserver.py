@@ -16,7 +16,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fetch"
+FIXTURES = Path(__file__).parent / "responses"
+"""Recorded API responses (not digests: kept out of tests/fixtures, whose files are)."""
 
 
 @dataclass

@@ -1,10 +1,11 @@
 """Every YAML and JSON example of the README and the manual builds.
 
 Each fenced ``yaml`` or ``json`` block of ``README.md`` and ``manual/*.md`` is one of: a
-structured digest (it has ``papers``), a taxonomy (``topics``) or the plugin's settings
-(``plugins``). The digests and the settings are built together as a site, with the
-repository's taxonomy; a taxonomy example is loaded and a digest classified with it. A
-block that is none of these fails the test, so a new kind of example needs a test too.
+structured digest (it has a list of ``papers``), an ``enrichment.yml`` (``papers`` by title
+key), a taxonomy (``topics``) or the plugin's settings (``plugins``). The digests, the
+enrichment file and the settings are built together as a site, with the repository's
+taxonomy; a taxonomy example is loaded and a digest classified with it. A block that is
+none of these fails the test, so a new kind of example needs a test too.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def examples() -> list[tuple[str, str, str]]:
 
 def kind_of(text: str) -> str:
     data = yaml.safe_load(text)
+    if isinstance(data, dict) and isinstance(data.get("papers"), dict):
+        return "enrichment"  # papers by title key (manual/digest-formats.md)
     if isinstance(data, dict):
         for key, kind in (("papers", "digest"), ("plugins", "settings"), ("topics", "taxonomy")):
             if key in data:
@@ -50,7 +53,7 @@ EXAMPLES = examples()
 
 def test_the_documents_have_examples_of_each_kind() -> None:
     kinds = {kind_of(text) for _, _, text in EXAMPLES}
-    assert kinds == {"digest", "settings", "taxonomy"}, EXAMPLES
+    assert kinds == {"digest", "settings", "taxonomy", "enrichment"}, EXAMPLES
 
 
 @pytest.mark.parametrize(("where", "language", "text"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
@@ -80,6 +83,8 @@ def test_the_digest_and_settings_examples_build_a_site(tmp_path: Path) -> None:
     (settings,) = [_settings(text) for _, _, text in EXAMPLES if kind_of(text) == "settings"]
     config["plugins"] = settings["plugins"]
     project = make_project(tmp_path, digests, config_text=yaml.safe_dump(config))
+    (enrichment,) = [text for _, _, text in EXAMPLES if kind_of(text) == "enrichment"]
+    (project.root / "enrichment.yml").write_text(enrichment, "utf-8")
     assert project.build() == 0
     built = json.loads((project.site / "papers.json").read_text("utf-8"))
     assert sorted(p["title"] for p in built["papers"]) == sorted(set(titles))  # one merged

@@ -1,5 +1,5 @@
 """``paperfeed fetch arxiv`` and the polite HTTP client, against a local stand-in for the
-arXiv API (the Atom feed of ``tests/fixtures/fetch/arxiv-query.xml`` has the API's real
+arXiv API (the Atom feed of ``tests/responses/arxiv-query.xml`` has the API's real
 shape). Nothing reaches the network; waits are recorded, never slept."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``paperfeed fetch hf`` against a local stand-in for the Hugging Face API (issue 12).
 
-The responses are recorded in the API's real shape (``tests/fixtures/fetch/hf-*.json``)
+The responses are recorded in the API's real shape (``tests/responses/hf-*.json``)
 and served on 127.0.0.1; nothing here reaches the network, and no test sleeps: the
 client's waits are recorded instead.
 """
