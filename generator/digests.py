@@ -15,6 +15,7 @@ from pathlib import Path
 
 from generator.errors import InputError, Problem
 from generator.ids import key, slugify
+from generator.limits import MAX_DIGEST_MB
 from generator.model import Digest
 from generator.parse_structured import parse_json_digest, parse_yaml_digest
 from generator.parse_text import normalize_text, parse_text_digest_with_warnings
@@ -87,17 +88,28 @@ def digest_key(name: str, source: str, data: bytes) -> str:
 
 
 def read_digest_with_warnings(
-    path: Path, source: str | None = None, memo: DigestMemo | None = None
+    path: Path,
+    source: str | None = None,
+    memo: DigestMemo | None = None,
+    max_bytes: int = MAX_DIGEST_MB * 1_000_000,
 ) -> tuple[Digest, list[Problem]]:
     """The digest in ``path`` and the parser's warnings (problems that do not stop a build).
 
-    With a ``memo``, a file read before (same name, same bytes) is not parsed again."""
+    With a ``memo``, a file read before (same name, same bytes) is not parsed again. A
+    file larger than ``max_bytes`` is an error."""
     source = source if source is not None else str(path)
     parser = _parser(path.suffix.lower(), source)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as f:
+            data = f.read(max_bytes + 1)  # a larger file is never read whole
     except OSError as err:
         raise InputError(Problem(source, 0, f"cannot read: {err.strerror or err}")) from None
+    if len(data) > max_bytes:
+        message = (
+            f"digest is too large: more than {max_bytes:,} bytes (see the plugin's "
+            "max_digest_mb; split the digest or raise the limit)"
+        )
+        raise InputError(Problem(source, 0, message))
     if memo is None:
         return _parse(path, source, parser, data)
     name = digest_key(path.name, source, data)
@@ -149,7 +161,9 @@ def read_digests(paths: Iterable[Path]) -> tuple[list[Digest], list[Problem]]:
 
 
 def read_digests_with_warnings(
-    paths: Iterable[Path], memo: DigestMemo | None = None
+    paths: Iterable[Path],
+    memo: DigestMemo | None = None,
+    max_bytes: int = MAX_DIGEST_MB * 1_000_000,
 ) -> tuple[list[Digest], list[Problem], list[Problem]]:
     """Like :func:`read_digests`, plus the warnings of every file (``memo``: see
     :func:`read_digest_with_warnings`)."""
@@ -159,7 +173,7 @@ def read_digests_with_warnings(
     by_slug: dict[str, Digest] = {}
     for path in paths:
         try:
-            digest, found = read_digest_with_warnings(path, memo=memo)
+            digest, found = read_digest_with_warnings(path, memo=memo, max_bytes=max_bytes)
         except InputError as err:
             problems.extend(err.problems)
             continue

@@ -10,7 +10,8 @@ import unicodedata
 
 _ARXIV_NEW = re.compile(r"(?<![\w.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\w.])")
 _ARXIV_OLD = re.compile(r"(?<![\w./-])([a-z][a-z-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?(?!\w)")
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$)", re.I)
+_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf|html)/", re.I)
+_URL_PATH = re.compile(r"[^\s?#]+")
 
 MAX_SLUG_BYTES = 80
 
@@ -38,13 +39,32 @@ def arxiv_id(text: str) -> str | None:
     True
     """
     text = text.strip()
-    m = _ARXIV_URL.search(text)
-    if m:
-        text = m.group(1)
+    in_url = _id_in_url(text)
+    if in_url is not None:
+        text = in_url
     for pattern in (_ARXIV_NEW, _ARXIV_OLD):
         m = pattern.search(text)
         if m:
             return m.group(1)
+    return None
+
+
+def _id_in_url(text: str) -> str | None:
+    """What follows the first ``arxiv.org/abs/`` (or ``pdf``, ``html``) that runs, without
+    white space, to ``?``, ``#`` or the end of ``text``; ``.pdf`` dropped.
+
+    Linear: when a run ends at white space instead, every later ``arxiv.org/`` in the same
+    run ends there too, so the search goes on after it."""
+    pos = 0
+    while (start := _ARXIV_URL.search(text, pos)) is not None:
+        run = _URL_PATH.match(text, start.end())
+        if run is None:
+            pos = start.end()
+            continue
+        if run.end() == len(text) or text[run.end()] in "?#":
+            value = run.group()
+            return value[:-4] if len(value) > 4 and value[-4:].lower() == ".pdf" else value
+        pos = run.end()
     return None
 
 

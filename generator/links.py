@@ -100,14 +100,20 @@ def clean_url(raw: str) -> str | None:
 
 
 def _strip_trailing(url: str) -> str:
-    while True:
-        before = url
-        url = url.rstrip(_TRAILING)
-        last = url[-1:]
-        if last in _CLOSING and url.count(last) > url.count(_CLOSING[last]):
-            url = url[:-1]
-        if url == before:
-            return url
+    """``url`` without trailing punctuation and unbalanced closing brackets; linear in its
+    length (the brackets are counted once, not once per character dropped)."""
+    counts = {c: url.count(c) for c in (*_CLOSING, *_CLOSING.values())}
+    end = len(url)
+    while end:
+        last = url[end - 1]
+        if last in _TRAILING:
+            end -= 1
+        elif last in _CLOSING and counts[last] > counts[_CLOSING[last]]:
+            counts[last] -= 1
+            end -= 1
+        else:
+            break
+    return url[:end]
 
 
 def _split(url: str) -> SplitResult | None:

@@ -20,6 +20,7 @@ import yaml
 
 from generator.errors import InputError, Problem, ProblemLog
 from generator.ids import arxiv_id, normalize_title, slugify
+from generator.limits import FIELD_CHARS, MAX_AUTHORS, MAX_TAGS, MAX_TOPICS, excerpt, too_long
 from generator.links import classify_url, clean_url, extract_links, safe_url
 from generator.model import Digest, Entry, Link
 from generator.text import clean_text
@@ -131,7 +132,9 @@ class _JsonWalker:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.decoder = json.JSONDecoder()
+        # Numbers stay text: a 5,000-digit integer is no error here (it may be in no field
+        # that wants a number), and Python would refuse to convert it.
+        self.decoder = json.JSONDecoder(parse_int=str, parse_float=str, parse_constant=str)
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line(self, pos: int) -> int:
@@ -173,7 +176,7 @@ class _JsonWalker:
 
 def _read_json(text: str) -> _Value:
     try:
-        json.loads(text)
+        json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as err:
         raise _Fail(err.lineno, f"invalid JSON: {err.msg}") from None
     return _JsonWalker(text).value(0)[0]
@@ -233,7 +236,7 @@ class _Checker(ProblemLog):
         for name, item in value.fields:
             if name not in allowed:
                 expected = ", ".join(allowed)
-                self.add(item.line, f"unknown field {name!r} (expected one of {expected})")
+                self.add(item.line, f"unknown field {excerpt(name)} (expected one of {expected})")
             elif name in found:
                 self.add(item.line, f"duplicate field {name!r}")
             else:
@@ -243,6 +246,10 @@ class _Checker(ProblemLog):
     def string(self, name: str, value: _Value) -> str | None:
         if value.kind in ("list", "mapping", "null"):
             self.add(value.line, f"{name!r} must be a string, got {value.kind}")
+            return None
+        limit = FIELD_CHARS.get(name, FIELD_CHARS["title"])
+        if len(value.text) > limit:
+            self.add(value.line, too_long(name, value.text, limit))
             return None
         text = clean_text(value.text)
         if not text:
@@ -262,7 +269,7 @@ class _Checker(ProblemLog):
         match = _DATE.fullmatch(value.text.strip()) if value.kind in ("date", "string") else None
         if match is None:
             shown = value.text if value.kind not in ("list", "mapping") else value.kind
-            self.add(value.line, f"'date' must be a date like 2025-03-14, got {shown!r}")
+            self.add(value.line, f"'date' must be a date like 2025-03-14, got {excerpt(shown)}")
             return None
         try:
             date = dt.date(*(int(g) for g in match.groups()))
@@ -369,7 +376,7 @@ class _Checker(ProblemLog):
             return None
         found = arxiv_id(text)
         if found is None:
-            self.add(value.line, f"'arxiv' must be an arXiv id or URL, got {text!r}")
+            self.add(value.line, f"'arxiv' must be an arXiv id or URL, got {excerpt(text)}")
         return found
 
     def url(self, name: str, value: _Value) -> str | None:
@@ -377,20 +384,34 @@ class _Checker(ProblemLog):
         if text is None:
             return None
         if safe_url(text) is None or not text.lower().startswith(("http://", "https://")):
-            self.add(value.line, f"{name!r} must be an http(s) URL, got {text!r}")
+            self.add(value.line, f"{name!r} must be an http(s) URL, got {excerpt(text)}")
             return None
         return text
 
     def authors(self, value: _Value) -> tuple[str, ...]:
         if value.kind == "list":
+            if len(value.items) > MAX_AUTHORS:
+                self.add(
+                    value.line,
+                    f"'authors' lists {len(value.items):,} names (at most {MAX_AUTHORS:,})",
+                )
+                return ()
             names = [self.string("authors", item) for item in value.items]
             return tuple(n for n in names if n)
         text = self.string("authors", value)
-        return tuple(n for n in (clean_text(p) for p in (text or "").split(",")) if n)
+        found = tuple(n for n in (clean_text(p) for p in (text or "").split(",")) if n)
+        if len(found) > MAX_AUTHORS:
+            self.add(value.line, f"'authors' lists {len(found):,} names (at most {MAX_AUTHORS:,})")
+            return ()
+        return found
 
     def slugs(self, name: str, value: _Value) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The slugs of a ``topics`` or ``tags`` field, and the line of each."""
         items = value.items if value.kind == "list" else (value,)
+        most = MAX_TOPICS if name == "topics" else MAX_TAGS
+        if len(items) > most:
+            self.add(value.line, f"{name!r} lists {len(items):,} names (at most {most} a paper)")
+            return (), ()
         slugs: dict[str, int] = {}
         for item in items:
             text = self.string(name, item)
@@ -398,7 +419,8 @@ class _Checker(ProblemLog):
                 continue
             slug = slugify(text)
             if not slug:
-                self.add(item.line, f"{name!r} holds {text!r}, which has no letters or digits")
+                message = f"{name!r} holds {excerpt(text)}, which has no letters or digits"
+                self.add(item.line, message)
             else:
                 slugs.setdefault(slug, item.line)
         return tuple(slugs), tuple(slugs.values())

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from generator.errors import InputError, Problem
+from generator.limits import FIELD_CHARS, too_long
 from generator.links import extract_links
 from generator.model import Digest, Entry
 from generator.text import clean_text
@@ -140,6 +141,7 @@ _SENTENCE_END = re.compile(r"[.!?。！？](?=[\s\"'”’)]+\S)")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 MAX_TITLE_WORDS = 40
 MAX_TITLE_CHARS = 300
+MAX_ABSTRACT = FIELD_CHARS["abstract"]
 
 
 def is_abstract_like(text: str) -> bool:
@@ -312,6 +314,10 @@ class _Parser:
     def _abstract(self, block: _Block) -> None:
         if not self.pending:
             self.errors.append(self._problem(block, "abstract without a title"))
+            return
+        if len(block.text) > MAX_ABSTRACT:
+            self.errors.append(self._problem(block, too_long("abstract", block.text, MAX_ABSTRACT)))
+            self.pending.clear()
             return
         liked = [b for b in self.pending if _tier(b.text) >= 1]
         title = (liked or self.pending)[-1]

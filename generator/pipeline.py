@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from generator.digests import find_digests, read_digests_with_warnings
 from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
+from generator.limits import MAX_DIGEST_MB, MAX_TAGS, MAX_TOPICS, excerpt
 from generator.model import Classification, Digest, Feed, Taxonomy
 from generator.related import related_papers
 from generator.render import Content, SiteSettings, iter_site, render_site
@@ -102,12 +103,16 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def load_inputs(
-    digests_dir: Path, taxonomy_path: Path, cache: BuildCache | None = None
+    digests_dir: Path,
+    taxonomy_path: Path,
+    cache: BuildCache | None = None,
+    max_digest_bytes: int = MAX_DIGEST_MB * 1_000_000,
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
     """Read every digest, the taxonomy and the enrichment file beside it (applied to the
     digests' entries); raise one InputError listing every problem.
 
-    With a ``cache``, a digest file read by an earlier build is not parsed again."""
+    With a ``cache``, a digest file read by an earlier build is not parsed again. A digest
+    larger than ``max_digest_bytes`` is an error."""
     digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
     problems: list[Problem] = []
     taxonomy = None
@@ -120,7 +125,7 @@ def load_inputs(
     try:
         with _no_cycle_collection():
             digests, file_problems, warnings = read_digests_with_warnings(
-                find_digests(digests_dir), cache.digests if cache else None
+                find_digests(digests_dir), cache.digests if cache else None, max_digest_bytes
             )
         problems += file_problems
     except InputError as e:
@@ -134,6 +139,29 @@ def load_inputs(
     if problems or taxonomy is None:
         raise InputError(problems)
     return digests, taxonomy, warnings
+
+
+def check_classes(
+    feed: Feed, topics: Mapping[str, Sequence[str]], tags: Mapping[str, Sequence[str]]
+) -> None:
+    """Raise InputError naming each paper the taxonomy gives more than :data:`MAX_TOPICS`
+    topics or :data:`MAX_TAGS` tags (a paper is listed on the page of each: the site would
+    grow with their product)."""
+    problems = []
+    for paper in feed.papers:
+        for kind, given, most in (
+            ("topics", topics.get(paper.id, ()), MAX_TOPICS),
+            ("tags", tags.get(paper.id, ()), MAX_TAGS),
+        ):
+            if len(given) > most:
+                file, line = paper.sources[0]
+                message = (
+                    f"the taxonomy gives {excerpt(paper.title)} {len(given):,} {kind} (at most "
+                    f"{most} a paper): make the {kind[:-1]} rules narrower"
+                )
+                problems.append(Problem(file, line, message))
+    if problems:
+        raise InputError(problems)
 
 
 def account(
@@ -183,6 +211,7 @@ def generate(
         feed = build_feed(digests)
         t1 = time.perf_counter()
         topics, tags = topics_and_tags(feed, taxonomy, cache.classes(taxonomy) if cache else None)
+        check_classes(feed, topics, tags)
         if cache:
             cache.save_classes()  # now: its memory goes to related papers and rendering
         related = related_papers(feed.papers, settings.related_k, cache.terms if cache else None)

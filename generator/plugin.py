@@ -32,6 +32,7 @@ from generator.cache import BuildCache, misplaced
 from generator.enrichment import enrichment_path
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
+from generator.limits import MAX_DIGEST_MB
 from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
@@ -72,6 +73,8 @@ class PaperfeedConfig(base.Config):
     """Keep parsed digests and classified papers between builds (see :mod:`generator.cache`)."""
     cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     """Where, relative to mkdocs.yml (Material's plugins keep theirs in ``.cache/plugin``)."""
+    max_digest_mb = c.Type(int, default=MAX_DIGEST_MB)
+    """The largest digest file, in MB (a larger one is an error; see :mod:`generator.limits`)."""
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
@@ -179,7 +182,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         the docs, the site, the digests or ``outputs``."""
         cache = self.build_cache(config, outputs)
         digests, taxonomy, warnings = load_inputs(
-            self.path(config, "digests"), self.path(config, "taxonomy"), cache
+            self.path(config, "digests"),
+            self.path(config, "taxonomy"),
+            cache,
+            max(1, self.config.max_digest_mb) * 1_000_000,
         )
         self.contents = None
         if sink is None and cache is not None and self.incremental:

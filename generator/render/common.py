@@ -16,6 +16,7 @@ from functools import cache, partial
 
 from generator.escape import external_link, front_matter_title, text
 from generator.ids import file_digest, key
+from generator.limits import LISTING_TAGS
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 from generator.render.citation import short_authors
 
@@ -378,7 +379,7 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
         meta.append(topic_links(ctx, page, topics))
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
-        meta.append(tag_links(ctx, page, tags))
+        meta.append(tag_links(ctx, page, tags[:LISTING_TAGS]) + _more_tags(len(tags)))
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
     if paper.links:
         lines[-1] += "<br>"
@@ -391,6 +392,12 @@ def authors_line(paper: Paper) -> str:
     """A listing's author line: the first three authors and "et al." (all of them are on
     the paper's page)."""
     return f'<span class="pf-authors">{text(short_authors(paper.authors))}</span>'
+
+
+def _more_tags(count: int) -> str:
+    """`` +N more`` after the :data:`LISTING_TAGS` tags a listing shows (the paper's page
+    shows all), so a listing stays linear in its papers whatever the taxonomy gives."""
+    return f" +{count - LISTING_TAGS} more" if count > LISTING_TAGS else ""
 
 
 def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:
