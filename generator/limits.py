@@ -11,7 +11,7 @@ from __future__ import annotations
 MAX_DIGEST_MB = 10
 """Default largest digest file, in MB (the plugin's ``max_digest_mb``)."""
 FIELD_CHARS = {
-    "title": 2_000,
+    "title": 5_000,
     "abstract": 20_000,
     "note": 20_000,
     "url": 2_000,
