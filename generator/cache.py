@@ -61,12 +61,16 @@ V = TypeVar("V")
 
 @functools.cache
 def code_version() -> str:
-    """A hash of paperfeed's source files and of what parsing also depends on: the exact
-    Python (``urllib.parse`` changes in point releases) and PyYAML."""
+    """A hash of paperfeed's source files and of what parsing and rendering also depend
+    on: the exact Python (``urllib.parse`` changes in point releases), PyYAML and
+    latex2mathml (the MathML of formulas)."""
+    from importlib.metadata import version
+
     import yaml
 
     h = hashlib.blake2b(digest_size=8)
     h.update(f"{sys.version}\0{sys.implementation.cache_tag}\0{yaml.__version__}\0".encode())
+    h.update(version("latex2mathml").encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
         if path.suffix in (".py", ".yml") and path.is_file():

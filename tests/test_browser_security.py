@@ -28,6 +28,7 @@ papers:
     abstract: An ordinary abstract, the reference for what the theme itself puts on a page.
 """
 GALLERY = "Payload gallery: <script>alert('gallery')</script>"
+FORMULAS = "Formula gallery: $<script>alert('f')</script>$ and \\href{javascript:alert(1)}{click}"
 VISIBLE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
@@ -35,7 +36,7 @@ VISIBLE = [
     "[x](javascript:alert(1))",
     '"><svg onload=alert(1)>',
     "&lt;script&gt;",
-    "$O(n^2)$",
+    "$5 and $10",
     "MoE^2",
     "a_b_c",
     "*x*",
@@ -65,8 +66,14 @@ PROBE = """() => {
     iframes: bad('iframe, frame, object, embed'),
     styles: bad('style'),
     articleActive: article ? article.querySelectorAll(
-      'script, style, img, svg, iframe, object, embed, form, input, math, template, link, meta'
+      'script, style, img, svg, iframe, object, embed, form, input, template, link, meta'
     ).length : -1,
+    // Formulas are MathML: no link, style, class or handler in them, nothing but MathML.
+    mathBad: [...document.querySelectorAll('math, math *')].filter(el =>
+      el.namespaceURI !== 'http://www.w3.org/1998/Math/MathML'
+      || ['href', 'style', 'class', 'mathcolor', 'xlink:href'].some(a => el.hasAttribute(a))
+    ).map(el => el.tagName),
+    formulas: document.querySelectorAll('article math').length,
     pwned: typeof window.__pwned !== 'undefined',
     text: article ? article.innerText : '',
     title: document.title,
@@ -122,6 +129,7 @@ def _assert_clean(found: dict[str, Any], reference: dict[str, Any], where: str) 
     assert found["iframes"] == 0, where
     assert found["styles"] == reference["styles"], where
     assert found["articleActive"] == 0, where
+    assert found["mathBad"] == [], where
     assert not found["pwned"], where
 
 
@@ -138,6 +146,11 @@ def test_pages_with_payloads_run_nothing(
     _assert_clean(found, reference, "gallery page")
     for text in VISIBLE:
         assert text in found["text"], f"not shown as text: {text!r}"
+    assert found["formulas"] >= 1  # $O(n^2)$, rendered
+
+    formulas = _probe(page, root + records[FORMULAS]["page"])
+    _assert_clean(formulas, reference, "formula gallery page")
+    assert formulas["formulas"] >= 10
     assert found["title"] == f"{GALLERY} - paperfeed"
 
     topic = gallery["topics"][0]

@@ -33,6 +33,7 @@ from generator.feed import build_feed
 from generator.ids import normalize_title
 from generator.parse_structured import parse_yaml_digest
 from generator.render import SiteSettings, render_site
+from generator.render import math as texmath
 from generator.taxonomy import load_taxonomy
 from generator.text import clean_text
 
@@ -72,8 +73,70 @@ TEXT_PAPERS = [
     ),
 ]
 
-# Elements the generated Markdown may produce inside a page's <article>.
+# MathML a formula may become (MathML Core's presentation elements), and the attributes
+# they may keep: written out here, not taken from the module under test.
+MATH_TAGS = {
+    *[
+        "math",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "msub",
+        "msup",
+        "msubsup",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "munder",
+    ],
+    *["mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "mpadded", "mphantom", "menclose"],
+    *["mmultiscripts", "mprescripts", "none"],
+}
+MATH_ATTRIBUTES = {
+    *[
+        "display",
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "largeop",
+        "movablelimits",
+        "accent",
+    ],
+    *[
+        "accentunder",
+        "symmetric",
+        "displaystyle",
+        "form",
+        "lspace",
+        "rspace",
+        "width",
+        "height",
+        "depth",
+        "voffset",
+    ],
+    *[
+        "minsize",
+        "maxsize",
+        "linethickness",
+        "scriptlevel",
+        "columnalign",
+        "rowalign",
+        "columnspacing",
+    ],
+    *["rowspacing", "columnlines", "rowlines", "frame", "notation"],
+}
+MATH_NAMES = "|".join(sorted(MATH_TAGS))
+MATH_ATTRIBUTE_NAMES = "|".join(sorted(MATH_ATTRIBUTES))
+# Elements the generated Markdown may produce inside a page's <article>: the generator's
+# own, text-mode LaTeX's (bold, italics, code) and MathML inside <math>.
 ARTICLE_TAGS = {
+    *MATH_TAGS,
+    "em",
     "a",
     "br",
     "button",  # the paper page's "Copy BibTeX" (type="button", no form, no script)
@@ -109,7 +172,6 @@ DANGEROUS = [
     "embed",
     "img",
     "svg",
-    "math",
     "link",
     "meta",
     "base",
@@ -130,6 +192,14 @@ def collapse(text: str) -> str:
     """What the generator promises to keep of a text: NFC, white space collapsed, and no
     control characters (C0, C1, BOM, bidirectional overrides), which would be invisible."""
     return clean_text(text)
+
+
+def visible(text: str) -> str:
+    """What a reader sees of a title or an abstract: its text, with formulas and text-mode
+    LaTeX rendered (:mod:`generator.render.math`; exactly the text when it has none,
+    tested in test_math.py)."""
+    root, _ = parse_html(texmath.html(text))
+    return collapse(root.text())
 
 
 # --- a tiny DOM ----------------------------------------------------------------------------
@@ -220,8 +290,28 @@ def assert_inert(root: Node, where: str) -> None:
                 assert scheme in ("", *SAFE_SCHEMES), f"{where}: <{node.tag} {name}={value!r}>"
 
 
+def check_math(root: Node, where: str) -> None:
+    """MathML only inside <math>, and only allowlisted elements and attributes there."""
+    for node in root.iter():
+        inside = node.tag == "math" or any(a.tag == "math" for a in _ancestors(node))
+        if node.tag in MATH_TAGS - {"none"} or inside:
+            assert inside, f"{where}: <{node.tag}> outside <math>"
+            assert node.tag in MATH_TAGS, f"{where}: <{node.tag}> in <math>"
+            extra = set(node.attrs) - MATH_ATTRIBUTES
+            assert not extra, f"{where}: <{node.tag}> with {sorted(extra)}"
+
+
+def _ancestors(node: Node) -> list[Node]:
+    out = []
+    while node.parent is not None:
+        node = node.parent
+        out.append(node)
+    return out
+
+
 def check_article(article: Node, where: str) -> None:
     assert_inert(article, where)
+    check_math(article, where)
     tags = {n.tag for n in article.iter()} - {"article", "#root"}
     assert tags <= ARTICLE_TAGS, f"{where}: unexpected elements {sorted(tags - ARTICLE_TAGS)}"
     for a in article.find_all("a"):
@@ -315,9 +405,11 @@ def test_paper_pages_show_the_text_as_text(site: Site) -> None:
         where = f"page of {title!r}"
         article = root.find("article")
         check_article(article, where)
-        assert root.find("title").text() == f"{title} - paperfeed", where
-        assert collapse(article.find("h1").text()) == title, where
-        assert collapse(article.find("div", "pf-abstract-text").text()) == want["abstract"], where
+        assert root.find("title").text() == f"{texmath.plain(title)} - paperfeed", where
+        assert collapse(article.find("h1").text()) == visible(title), where
+        assert collapse(article.find("div", "pf-abstract-text").text()) == visible(
+            want["abstract"]
+        ), where
         if want["note"]:
             assert collapse(article.find("div", "pf-note").text()) == want["note"], where
         if want["authors"]:
@@ -344,6 +436,7 @@ def test_hostile_pages_have_no_more_active_elements_than_a_benign_page(site: Sit
         counts = _element_counts(root)
         for tag in DANGEROUS:
             assert counts[tag] == reference[tag], f"{title!r}: {counts[tag]} <{tag}>"
+        check_math(root, f"page of {title!r}")
         assert _inline_scripts(root) == scripts, title
         assert len(comments) == len(reference_comments), f"{title!r}: an HTML comment got in"
         assert_inert(root, f"page of {title!r}")
@@ -377,9 +470,10 @@ def test_every_html_page_is_inert(site: Site) -> None:
             for a in article.find_all("a"):
                 match = re.search(r"papers/([^/]+)/$", a.attrs.get("href") or "")
                 if match and match.group(1) in titles_by_slug:
-                    assert collapse(a.text()) == titles_by_slug[match.group(1)], where
+                    assert collapse(a.text()) == visible(titles_by_slug[match.group(1)]), where
+            abstracts = {visible(w["abstract"]) for w in site.expected.values()}
             for details in article.find_all("details", "pf-abstract"):
-                assert details.find("p").text() in {w["abstract"] for w in site.expected.values()}
+                assert collapse(details.find("p").text()) in abstracts, where
 
 
 def test_digest_title_is_text(site: Site) -> None:
@@ -404,9 +498,37 @@ def test_search_index_holds_inert_text(site: Site) -> None:
     for title, want in site.expected.items():
         page = site.records[title]["page"]
         title_root, _ = parse_html(by_location[page]["title"])
-        assert title_root.text() == title
+        assert title_root.text() == texmath.plain(title)
         abstract_root, _ = parse_html(by_location[page + "#abstract"]["text"])
-        assert collapse(abstract_root.text()) == want["abstract"]
+        assert collapse(abstract_root.text()) == visible(want["abstract"])
+
+
+def test_formulas_become_inert_mathml(site: Site) -> None:
+    """The formula gallery: MathML for what converts, the source as text for what does not
+    (markup inside ``\\text``, a formula too long or too deeply nested), never a link, a
+    style, a class, a script or a bidirectional control."""
+    title = next(t for t in site.expected if t.startswith("Formula gallery"))
+    page = paper_html(site, title)
+    root, _ = parse_html(page)
+    article = root.find("article")
+    check_article(article, "formula gallery")
+    abstract = article.find("div", "pf-abstract-text")
+    formulas = abstract.find_all("math")
+    assert len(formulas) >= 10
+    assert {f.attrs.get("display") for f in formulas} == {"inline", "block"}
+    for node in list(abstract.iter())[1:]:
+        assert not set(node.attrs) & {"href", "style", "class", "mathcolor", "id"}, node.tag
+    shown = collapse(abstract.text())
+    assert "\u202e" not in shown
+    for text in ("<script>alert(1)</script>", "<img src=x onerror=alert(4)>", "click"):
+        assert text in shown, text
+    for text in ("\\text{<img src=x onerror=alert(5)>}", "\\sqrt{\\sqrt{", "x+x+x+x+"):
+        assert text in shown, text  # shown as the source it is
+    assert "naïve 0.07% bold <i>em</i> end." in shown
+    heading = collapse(article.find("h1").text())  # in math, ' is a prime: ′
+    assert heading == "Formula gallery: <script>alert(′f′)</script> and click"
+    assert "javascript:alert(3)" in shown  # \\url{…}: its text, not a link
+    assert not [a for a in article.find_all("a") if ":" in (a.attrs.get("href") or "")[:12]]
 
 
 def test_atom_feed_is_well_formed_and_literal(site: Site) -> None:
@@ -454,6 +576,8 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         r'|<div class="pf-bibtex" data-search-exclude data-pagefind-ignore><pre id="bibtex"><code>'
         r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
         r' title="Copy the BibTeX entry">'
+        r"|</?(?:strong|em|code)>"  # text-mode LaTeX: \textbf, \emph, \texttt
+        + rf"|</?(?:{MATH_NAMES})(?: (?:{MATH_ATTRIBUTE_NAMES})=\"[^\"<>]*\")*>"  # MathML
     )
     for path in sorted(site.project.pages.rglob("*.md")):
         text = own.sub("", path.read_text("utf-8"))
@@ -605,13 +729,13 @@ def test_random_hostile_digests_render_inert(papers: list[dict[str, Any]], emoji
         body, meta = get_data(source)
         assert meta.get("title"), f"front matter lost: {source[:200]!r}"
         title_root, _ = parse_html(meta["title"])
-        assert title_root.text() == paper.title
+        assert title_root.text() == texmath.plain(paper.title)
         root, comments = parse_html(convert(body))
         assert not comments
         check_article(root, f"papers/{paper.slug}.md")
         assert not (root.find_all("script") or root.find_all("img")), source
-        assert collapse(root.find("h1").text()) == paper.title
-        assert collapse(root.find("div", "pf-abstract-text").text()) == paper.abstract
+        assert collapse(root.find("h1").text()) == visible(paper.title)
+        assert collapse(root.find("div", "pf-abstract-text").text()) == visible(paper.abstract)
         if paper.note:
             assert collapse(root.find("div", "pf-note").text()) == collapse(paper.note)
     # Every input title is on a page (the newest spelling wins when two merge).

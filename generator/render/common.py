@@ -19,6 +19,7 @@ from generator.ids import file_digest, key
 from generator.limits import LISTING_TAGS
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 from generator.render.citation import short_authors
+from generator.render.math import html as math_html
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
 
@@ -53,11 +54,11 @@ class Context:
     topic_names: dict[str, str]
     tag_names: dict[str, str]
     titles: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its title, HTML-escaped (escaped once, when first used, then used on many
-    pages)."""
+    """Paper id -> its title as HTML (:class:`_Escaped`: made once, when first used, then
+    used on many pages)."""
     abstracts: dict[str, str] = field(default_factory=dict)
-    """Paper id -> its abstract, HTML-escaped (escaped once, when first used, then used on up
-    to 8 pages)."""
+    """Paper id -> its abstract as HTML (made once, when first used, then used on up to 8
+    pages)."""
     topic_html: dict[str, str] = field(default_factory=dict)
     tag_html: dict[str, str] = field(default_factory=dict)
     topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
@@ -88,8 +89,9 @@ class Context:
 
 
 class _Escaped(dict[str, str]):
-    """Paper id -> one text field of the paper, HTML-escaped when first asked for: a build
-    that renders a few pages of a large feed escapes only what they show."""
+    """Paper id -> one text field of the paper (title or abstract) as HTML, made when first
+    asked for: a build that renders a few pages of a large feed makes only what they show.
+    Formulas become MathML, text-mode LaTeX what it means (:func:`.math.html`)."""
 
     def __init__(self, papers: dict[str, Paper], name: str) -> None:
         super().__init__()
@@ -97,7 +99,7 @@ class _Escaped(dict[str, str]):
         self.name = name
 
     def __missing__(self, paper_id: str) -> str:
-        value = self[paper_id] = text(getattr(self.papers[paper_id], self.name))
+        value = self[paper_id] = math_html(getattr(self.papers[paper_id], self.name))
         return value
 
 

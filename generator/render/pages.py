@@ -31,6 +31,7 @@ from generator.render.common import (
     text_block,
     topic_links,
 )
+from generator.render.math import plain as math_plain
 
 Pages = Iterator[tuple[str, Content]]
 
@@ -303,7 +304,7 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             )
             + "\n</ol>"
         )
-    return page_text(front_matter(paper.title), blocks)
+    return page_text(front_matter(math_plain(paper.title)), blocks)
 
 
 def source_links(paper: Paper) -> list[str]:

@@ -1,0 +1,376 @@
+"""Math and text-mode LaTeX in titles and abstracts, made into safe HTML at build time.
+
+Abstracts copied from arXiv keep their LaTeX: ``$O(n^2)$``, ``\\(x\\)``, ``0.07\\%``,
+``na\\"{\\i}ve``, ``Part I -- Optimal``, ``\\textbf{Lved}``. :func:`html` shows them as a
+reader expects:
+
+- a formula (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) becomes MathML, converted by
+  `latex2mathml <https://pypi.org/project/latex2mathml/>`_ when the page is generated
+  (the page loads no script and nothing from another host). The converter's output is
+  not trusted: it is parsed as XML and written again from an allowlist of MathML
+  elements and attributes (``\\href``, ``\\style``, ``\\class`` and ``\\color`` lose their
+  attributes; raw markup from ``\\text{<b>…</b>}`` makes the formula fail). A formula
+  that does not convert, or is too long or too deeply nested, is shown as the text it is;
+- text-mode LaTeX becomes the characters it means: ``\\%`` ``\\&`` ``\\$`` ``\\#``
+  ``\\_``, accents (``\\"{\\i}`` → ï, ``\\'e`` → é, ``\\v{s}`` → š), ``\\ss`` ``\\o`` ``\\ae``…,
+  ``--`` and ``---`` between words → – and —; ``\\textbf{}`` → bold, ``\\emph{}`` and
+  ``\\textit{}`` → italics, ``\\texttt{}`` → code, ``\\url{u}`` and ``\\href{u}{t}`` → their
+  text (never a link);
+- everything else is HTML-escaped text (:func:`generator.escape.text`).
+
+A dollar sign opens a formula only when a non-space follows it and closes one only when a
+non-space precedes it and no digit follows it (Pandoc's rule): ``$5 and $10`` is text.
+
+:func:`plain` is the same text for places that hold no markup (the page ``<title>``, meta
+descriptions): text-mode LaTeX converted, formulas as written. The Atom feed and
+``papers.json`` carry the abstract exactly as read.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from functools import lru_cache
+
+from generator.text import clean_text
+
+MAX_FORMULA = 600
+"""Characters of one formula's source; a longer one is shown as text."""
+MAX_NESTING = 16
+"""Brace groups inside one another in a formula; deeper is shown as text."""
+MAX_FORMULAS = 64
+"""Formulas converted in one text; the rest are shown as text."""
+MAX_ELEMENTS = 1500
+"""MathML elements of one formula; more is shown as text."""
+MAX_DEPTH = 64
+"""Nesting of MathML elements of one formula; deeper is shown as text."""
+
+# Formulas. Group 1: $$..$$, 2: \[..\], 3: \(..\), 4: $..$ (Pandoc's rule, see above).
+_LONGEST = f"{{1,{MAX_FORMULA + 1}}}?"  # a formula is looked for this far, no further
+_MATH = re.compile(
+    r"(?<!\\)\$\$(?=\S)(.LONGEST)(?<=\S)\$\$"
+    r"|\\\[(.LONGEST)\\\]"
+    r"|\\\((.LONGEST)\\\)"
+    r"|(?<![\\$])\$(?=[^\s$])((?:\\.|[^$\\])LONGEST)(?<=[^\s\\])\$(?![\d$])".replace(
+        "LONGEST", _LONGEST
+    )
+)
+
+_ACCENTS = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "d": "\u0323",
+    "b": "\u0331",
+    "r": "\u030a",
+}
+_LETTERS = {
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "o": "ø",
+    "O": "Ø",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+}
+_STYLES = {
+    "textbf": "strong",
+    "textit": "em",
+    "emph": "em",
+    "textsl": "em",
+    "texttt": "code",
+    "textrm": "",
+    "textsf": "",
+    "textsc": "",
+    "textup": "",
+    "textnormal": "",
+    "text": "",
+    "mbox": "",
+}
+_GROUP = r"\{(?P<NAME>(?:[^{}]|\{[^{}]*\})*)\}"  # a brace group, one level of braces inside
+_TEXT = re.compile(
+    r"\\(?P<style>"
+    + "|".join(sorted(_STYLES, key=len, reverse=True))
+    + r")\s*"
+    + _GROUP.replace("NAME", "arg")
+    + r"|\\(?P<acc>[\"'`^~=.])\s*"
+    + r"(?:\{\s*(?P<b1>\\[ij]|[A-Za-z])\s*\}|(?P<b2>\\[ij](?![A-Za-z])|[A-Za-z]))"
+    + r"|\\(?P<lacc>[uvHckdbr])\s*\{\s*(?P<b3>\\[ij]|[A-Za-z])\s*\}"
+    + r"|\\(?P<letter>ss|ae|AE|oe|OE|aa|AA|o|O|l|L|i|j)(?![A-Za-z])(?:\{\})?"
+    + r"|\\(?P<esc>[%&$#_{}])"
+    + r"|\\url\s*\{(?P<url>[^{}]*)\}"
+    + r"|\\href\s*\{[^{}]*\}\s*"
+    + _GROUP.replace("NAME", "href")
+    + r"|(?<=\w)(?P<em>---)(?=\w)|(?<= )(?P<em2>---)(?= )"
+    + r"|(?<=\w)(?P<en>--)(?=\w)|(?<= )(?P<en2>--)(?= )"
+)
+
+
+def html(value: str) -> str:
+    """Untrusted text as HTML: formulas as sanitised MathML, text-mode LaTeX as what it
+    means, the rest escaped (see the module docstring)."""
+    value = clean_text(value)
+    if "$" not in value and "\\" not in value and "--" not in value:
+        return _html.escape(value, quote=True)  # the common case, fast
+    out: list[str] = []
+    done = 0
+    for formulas, match in enumerate(_MATH.finditer(value), start=1):
+        out.append(_text_html(value[done : match.start()]))
+        done = match.end()
+        display = match.group(1) is not None or match.group(2) is not None
+        source = next(g for g in match.groups() if g is not None)
+        mathml = _formula(source, display) if formulas <= MAX_FORMULAS else None
+        out.append(mathml if mathml is not None else _html.escape(match.group(0), quote=True))
+    out.append(_text_html(value[done:]))
+    return "".join(out)
+
+
+def plain(value: str) -> str:
+    """Untrusted text as plain text: text-mode LaTeX converted, formulas as written."""
+    value = clean_text(value)
+    if "\\" not in value and "--" not in value:
+        return value
+    out: list[str] = []
+    done = 0
+    for match in _MATH.finditer(value):
+        out.append(_text(value[done : match.start()], _plain_style))
+        out.append(match.group(0))
+        done = match.end()
+    out.append(_text(value[done:], _plain_style))
+    return "".join(out)
+
+
+def _text_html(value: str) -> str:
+    return _text(value, _html_style)
+
+
+def _html_style(tag: str, inner: str) -> str:
+    return f"<{tag}>{inner}</{tag}>" if tag else inner
+
+
+def _plain_style(tag: str, inner: str) -> str:
+    return inner
+
+
+def _text(value: str, style: Callable[[str, str], str]) -> str:
+    """Text-mode LaTeX in ``value`` converted; the rest escaped (for HTML) or kept."""
+    escape = _html.escape if style is _html_style else _keep
+    out: list[str] = []
+    done = 0
+    for m in _TEXT.finditer(value):
+        out.append(escape(value[done : m.start()]))
+        done = m.end()
+        out.append(_token(m, style, escape))
+    out.append(escape(value[done:]))
+    return "".join(out)
+
+
+def _keep(value: str) -> str:
+    return value
+
+
+def _token(m: re.Match[str], style: Callable[[str, str], str], escape: Callable[[str], str]) -> str:
+    if m.group("style"):
+        return style(_STYLES[m.group("style")], _text(m.group("arg"), style))
+    if m.group("acc") or m.group("lacc"):
+        mark = _ACCENTS[m.group("acc") or m.group("lacc")]
+        base = m.group("b1") or m.group("b2") or m.group("b3") or ""
+        base = base[-1] if base.startswith("\\") else base  # \i, \j: the dotted letter
+        return escape(unicodedata.normalize("NFC", base + mark))
+    if m.group("letter"):
+        return _LETTERS[m.group("letter")]
+    if m.group("esc"):
+        return escape(m.group("esc"))
+    if m.group("url") is not None:
+        return escape(m.group("url"))
+    if m.group("href") is not None:
+        return _text(m.group("href"), style)
+    if m.group("em") or m.group("em2"):
+        return "—"
+    return "–"
+
+
+# A LaTeX command whose backslash was lost in copying (``$textbf{specialist}$``).
+_BARE_COMMAND = re.compile(
+    r"(?<![\\A-Za-z])(textbf|textit|text|emph|mathbf|mathrm|mathit|mathcal|mathbb|frac|sqrt)"
+    r"(?=\{)"
+)
+# A word of three letters or more in a formula (``$x and y$``, ``$softmax(x)$``): upright
+# text, with the spaces around it kept (math mode drops spaces).
+_WORD = re.compile(r"(\s*)(?<![\\A-Za-z{])([A-Za-z]{3,})(?![A-Za-z{_^])(\s*)")
+
+
+def _words_as_text(source: str) -> str:
+    """:data:`_WORD` outside every brace group (a command's arguments stay as written)."""
+    depth = 0
+    depths = []
+    for n, char in enumerate(source):
+        depths.append(depth)
+        if char in "{}" and (n == 0 or source[n - 1] != "\\"):
+            depth += 1 if char == "{" else -1
+
+    def word(m: re.Match[str]) -> str:
+        if depths[m.start(2)]:
+            return m.group(0)
+        before = "\\ " if m.group(1) else ""
+        after = "\\ " if m.group(3) else ""
+        return f"{before}\\text{{{m.group(2)}}}{after}"
+
+    return _WORD.sub(word, source)
+
+
+@lru_cache(maxsize=4096)
+def _formula(source: str, display: bool) -> str | None:
+    """A formula's source as sanitised MathML, or None when it does not convert."""
+    if len(source) > MAX_FORMULA or _nesting(source) > MAX_NESTING:
+        return None
+    source = _words_as_text(_BARE_COMMAND.sub(r"\\\1", source))
+    try:
+        from latex2mathml.converter import convert
+
+        converted = convert(source, display="block" if display else "inline")
+        root = ET.fromstring(converted)
+    except Exception:  # any failure of the converter or of its output: shown as text
+        return None
+    budget = [MAX_ELEMENTS]
+    try:
+        return _element(root, budget, 0)
+    except _Unsafe:
+        return None
+
+
+def _nesting(source: str) -> int:
+    depth = deepest = 0
+    for char in source:
+        if char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
+
+
+class _Unsafe(Exception):
+    """The converter's output has something the allowlist does not."""
+
+
+_NS = "{http://www.w3.org/1998/Math/MathML}"
+ELEMENTS = frozenset(
+    [
+        "math",
+        "mrow",
+        "mi",
+        "mn",
+        "mo",
+        "ms",
+        "mtext",
+        "mspace",
+        "msub",
+        "msup",
+        "msubsup",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "munder",
+        "mover",
+        "munderover",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mstyle",
+        "mpadded",
+        "mphantom",
+        "menclose",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+    ]
+)
+"""The MathML elements a formula may hold (MathML Core's presentation elements)."""
+_BOOLEAN = re.compile(r"true|false")
+_LENGTH = re.compile(
+    r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:em|ex|px|pt|mu|%)?|(?:very)*(?:thin|thick)(?:mathspace)?"
+    r"|medium(?:mathspace)?|0"
+)
+_WORDS = re.compile(r"[a-z0-9.% -]{1,64}")
+ATTRIBUTES: dict[str, re.Pattern[str]] = {
+    "display": re.compile(r"inline|block"),
+    "mathvariant": re.compile(
+        r"normal|bold|italic|bold-italic|double-struck|bold-fraktur|script|bold-script|"
+        r"fraktur|sans-serif|bold-sans-serif|sans-serif-italic|sans-serif-bold-italic|monospace"
+    ),
+    "stretchy": _BOOLEAN,
+    "fence": _BOOLEAN,
+    "separator": _BOOLEAN,
+    "largeop": _BOOLEAN,
+    "movablelimits": _BOOLEAN,
+    "accent": _BOOLEAN,
+    "accentunder": _BOOLEAN,
+    "symmetric": _BOOLEAN,
+    "displaystyle": _BOOLEAN,
+    "form": re.compile(r"prefix|infix|postfix"),
+    "lspace": _LENGTH,
+    "rspace": _LENGTH,
+    "width": _LENGTH,
+    "height": _LENGTH,
+    "depth": _LENGTH,
+    "voffset": _LENGTH,
+    "minsize": _LENGTH,
+    "maxsize": _LENGTH,
+    "linethickness": _LENGTH,
+    "scriptlevel": re.compile(r"[+-]?\d"),
+    "columnalign": _WORDS,
+    "rowalign": _WORDS,
+    "columnspacing": _WORDS,
+    "rowspacing": _WORDS,
+    "columnlines": _WORDS,
+    "rowlines": _WORDS,
+    "frame": _WORDS,
+    "notation": _WORDS,
+}
+"""The attributes a formula's elements may keep, each with the values it may have; any
+other attribute (``href``, ``style``, ``class``, ``mathcolor``, ``on…``) is dropped."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _element(node: ET.Element, budget: list[int], depth: int) -> str:
+    tag = node.tag.removeprefix(_NS)
+    budget[0] -= 1
+    if tag not in ELEMENTS or budget[0] < 0 or depth > MAX_DEPTH:
+        raise _Unsafe(tag)
+    if (tag == "math") != (depth == 0):
+        raise _Unsafe(tag)
+    attributes = "".join(
+        f' {name}="{value}"'
+        for name, value in sorted(node.attrib.items())
+        if name in ATTRIBUTES and ATTRIBUTES[name].fullmatch(value)
+    )
+    inner = [_chars(node.text)]
+    for child in node:
+        inner.append(_element(child, budget, depth + 1))
+        inner.append(_chars(child.tail))
+    return f"<{tag}{attributes}>{''.join(inner)}</{tag}>"
+
+
+def _chars(value: str | None) -> str:
+    if not value:
+        return ""
+    return _html.escape(_CONTROL.sub("", value), quote=True)

@@ -1,0 +1,166 @@
+"""Formulas and text-mode LaTeX in titles and abstracts (generator.render.math)."""
+
+from __future__ import annotations
+
+import html
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sample_papers import sample_papers
+
+from generator.render.math import (
+    ATTRIBUTES,
+    ELEMENTS,
+    MAX_FORMULA,
+    MAX_FORMULAS,
+    MAX_NESTING,
+    plain,
+)
+from generator.render.math import html as to_html
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"),
+    [
+        ("merely 0.07\\% away", "merely 0.07% away"),
+        ('an apparently na\\"{\\i}ve ensembling', "an apparently naïve ensembling"),
+        ("Part I -- Optimal", "Part I – Optimal"),
+        ("pages 10--20 and A---B", "pages 10–20 and A—B"),
+        ("R\\&D, \\$5, \\#1, a\\_b, \\{x\\}", "R&amp;D, $5, #1, a_b, {x}"),
+        ("\\'el\\`eve \\v{s} \\c{c} \\ss \\o \\ae \\l", "élève š ç ß ø æ ł"),
+        ("Evo\\textbf{Lved Sign Momentum}", "Evo<strong>Lved Sign Momentum</strong>"),
+        (
+            "\\emph{\\textbf{x}} \\texttt{y} \\textsc{z}",
+            "<em><strong>x</strong></em> <code>y</code> z",
+        ),
+        (
+            "\\url{https://x.example/a} and \\href{javascript:alert(1)}{click}",
+            "https://x.example/a and click",
+        ),
+        ('--8<-- "/etc/passwd" --help', "--8&lt;-- &quot;/etc/passwd&quot; --help"),
+        ("costs $5 and $10", "costs $5 and $10"),
+        ("We propose \\oni, a", "We propose \\oni, a"),
+        ("<script>alert(1)</script> & co", "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"),
+    ],
+)
+def test_text_mode_latex_is_shown_as_what_it_means(source: str, shown: str) -> None:
+    assert to_html(source) == shown
+
+
+def test_text_without_latex_is_only_escaped() -> None:
+    for paper in sample_papers():
+        for text in (paper.title, paper.abstract):
+            if "$" not in text and "\\" not in text and "--" not in text:
+                assert to_html(text) == html.escape(text, quote=True)
+
+
+def _math(text: str) -> ET.Element:
+    start = text.index("<math")
+    end = text.index("</math>", start) + len("</math>")
+    return ET.fromstring(text[start:end])
+
+
+def test_a_formula_becomes_mathml() -> None:
+    out = to_html("costs $O(n^2)$ time")
+    assert out.startswith('costs <math display="inline">') and out.endswith("</math> time")
+    root = _math(out)
+    assert [e.tag for e in root.iter()] == ["math", "mrow", "mi", "mo", "msup", "mi", "mn", "mo"]
+    assert "".join(root.itertext()) == "O(n2)"
+
+
+@pytest.mark.parametrize(
+    ("source", "display"),
+    [("$x$", "inline"), ("\\(x\\)", "inline"), ("$$x$$", "block"), ("\\[x\\]", "block")],
+)
+def test_every_delimiter(source: str, display: str) -> None:
+    assert to_html(source) == f'<math display="{display}"><mrow><mi>x</mi></mrow></math>'
+
+
+def test_the_sample_formula_lost_its_backslashes_and_still_renders() -> None:
+    """HF's page drops the backslashes of ``$\\textbf{specialist}$ and ...``."""
+    out = to_html("of $textbf{specialist} and textbf{generalist}$ models")
+    root = _math(out)
+    bold = [e.text for e in root.iter("mtext") if e.get("mathvariant") == "bold"]
+    assert bold == ["specialist", "generalist"]
+    assert "".join(root.itertext()) == "specialist\u00a0and\u00a0generalist"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "$\\href{javascript:alert(1)}{x}$",
+        "$\\style{color:red}{x}$",
+        "$\\class{evil}{x}$",
+        "$\\color{red}{x}$",
+        "$\\toggle{a}{b}\\endtoggle$",
+    ],
+)
+def test_dangerous_attributes_are_dropped(source: str) -> None:
+    out = to_html(source)
+    assert "javascript" not in out and "style=" not in out and "class=" not in out
+    assert "color" not in out
+    for element in _math(out).iter():
+        assert element.tag in ELEMENTS
+        assert set(element.attrib) <= set(ATTRIBUTES)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "$\\text{<b>x</b>}$",  # the converter copies markup through: refused
+        "$\\unicode{xD800}$",  # not a character
+        "$\\frac{$",
+        "$" + "{" * (MAX_NESTING + 1) + "x" + "}" * (MAX_NESTING + 1) + "$",
+        "$" + "x+" * MAX_FORMULA + "x$",
+    ],
+)
+def test_a_formula_that_does_not_convert_is_shown_as_text(source: str) -> None:
+    assert to_html(source) == html.escape(source, quote=True)
+
+
+def test_script_in_a_formula_is_characters() -> None:
+    out = to_html("$<script>alert(1)</script>$")
+    assert "<script" not in out
+    assert "&lt;" in out and "".join(_math(out).itertext()) == "<script>alert(1)</script>"
+
+
+def test_unicode_in_a_formula_cannot_make_markup_or_controls() -> None:
+    out = to_html("$\\unicode{x3c}img src=x onerror=alert(1)\\unicode{x3e}$ $\\unicode{x202E}y$")
+    assert "<img" not in out and "\u202e" not in out
+    assert "&lt;" in out
+
+
+def test_the_number_of_formulas_is_bounded() -> None:
+    text = " ".join(["$x$"] * (MAX_FORMULAS + 10))
+    out = to_html(text)
+    assert out.count("<math") == MAX_FORMULAS
+    assert out.endswith(" $x$" * 10)
+
+
+def test_plain_keeps_formulas_as_written() -> None:
+    assert plain("Part I -- $O(n^2)$, 0.07\\% \\textbf{x}") == "Part I – $O(n^2)$, 0.07% x"
+
+
+@given(st.text(alphabet=st.sampled_from(list("$\\{}()[]^_ax<>&\"' -%")), max_size=60))
+def test_any_text_gives_well_formed_inert_markup(source: str) -> None:
+    out = to_html(source)
+    root = ET.fromstring(f"<r>{out.replace('&nbsp;', ' ')}</r>")  # well-formed
+    for element in root.iter():
+        assert element.tag in ELEMENTS | {"r", "strong", "em", "code"}, (source, out)
+        if element.tag in ELEMENTS:
+            assert set(element.attrib) <= set(ATTRIBUTES)
+
+
+def test_the_sample_shows_no_raw_latex() -> None:
+    """The 9 sample abstracts and titles with LaTeX: none shows a backslash command or
+    a dollar formula as text once rendered."""
+    papers = sample_papers()
+    with_latex = [p for p in papers if "\\" in p.abstract or "$" in p.abstract]
+    assert len(with_latex) >= 7
+    shown = json.dumps([to_html(p.abstract) for p in papers])
+    for raw in ("\\\\%", '\\\\\\"{\\\\i}', "$textbf", "\\\\textbf"):
+        assert raw not in shown, raw
+    assert shown.count("<math") == 1
