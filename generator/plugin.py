@@ -17,9 +17,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import base
-from mkdocs.config import config_options as c
-from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -27,12 +24,11 @@ from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import preview, sitesize
-from generator.cache import DEFAULT_DIR as DEFAULT_CACHE_DIR
 from generator.cache import BuildCache, misplaced
+from generator.config import PaperfeedConfig, current_session
 from generator.enrichment import enrichment_path
 from generator.errors import InputError
 from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
-from generator.limits import MAX_DIGEST_MB
 from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
@@ -42,45 +38,6 @@ from generator.render.common import paper_path
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
 CSS_PATH = "assets/paperfeed.css"
-
-
-class _AtLeastOne(c.Type[int]):
-    """A whole number of at least 1: ``Config value 'page_size': must be at least 1, got 0``."""
-
-    def __init__(self, default: int) -> None:
-        super().__init__(int, default=default)
-
-    def run_validation(self, value: object) -> int:
-        number = super().run_validation(value)
-        if isinstance(number, bool) or number < 1:
-            raise ValidationError(f"must be at least 1, got {value!r}")
-        return number
-
-
-class PaperfeedConfig(base.Config):
-    digests = c.Type(str, default="digests")
-    """Folder of digest files, relative to mkdocs.yml."""
-    taxonomy = c.Type(str, default="taxonomy.yml")
-    """Topic and tag taxonomy, relative to mkdocs.yml."""
-    search = c.Choice(("auto", "material", "pagefind"), default="auto")
-    """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
-    pagefind_threshold = c.Type(int, default=500)
-    page_size = _AtLeastOne(default=30)
-    """Papers per topic, tag or digest listing page."""
-    feed_size = _AtLeastOne(default=50)
-    """Papers in the Atom feed."""
-    cache = c.Type(bool, default=True)
-    """Keep parsed digests and classified papers between builds (see :mod:`generator.cache`)."""
-    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
-    """Where, relative to mkdocs.yml (Material's plugins keep theirs in ``.cache/plugin``)."""
-    max_digest_mb = c.Type(int, default=MAX_DIGEST_MB)
-    """The largest digest file, in MB (a larger one is an error; see :mod:`generator.limits`)."""
-    fast_pages = c.Type(bool, default=True)
-    """Skip Markdown for generated pages and render the theme once per kind of page
-    (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
-    size_limit_mb = c.Type(int, default=sitesize.DEFAULT_LIMIT_MB)
-    """The host's limit on the site's size, in MB (GitHub Pages: 1 GB); the build warns
-    from 80% of it (see :mod:`generator.sitesize`)."""
 
 
 def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
@@ -104,7 +61,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.generated: Generated | None = None
         """Set by ``paperfeed build`` to skip generating twice; otherwise filled in on_config."""
         self.overrides: dict[str, Any] = {}
-        """Command-line overrides of the plugin options (``digests``, ``taxonomy``, ``search``)."""
+        """Options set by a program driving the plugin, in place of mkdocs.yml's (the
+        ``paperfeed`` command gives its own through :func:`generator.config.session`)."""
         self.page_tick: Callable[[], None] | None = None
         """Progress callback, called once per page rendered."""
         self.backend = "material"
@@ -185,7 +143,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.path(config, "digests"),
             self.path(config, "taxonomy"),
             cache,
-            max(1, self.config.max_digest_mb) * 1_000_000,
+            self.config.max_digest_mb * 1_000_000,
         )
         self.contents = None
         if sink is None and cache is not None and self.incremental:
@@ -215,6 +173,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
     # Events ----------------------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
+        session = current_session()
+        if session is not None:  # paperfeed serve: its way of previewing
+            self.serving, self.incremental = session.serving, session.incremental
         self._site_dir = config.site_dir
         self.site_size = None
         if self.config.size_limit_mb < 1:
@@ -265,6 +228,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         ]
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
         assert self.generated is not None
         clashes = sorted(
             f.src_uri
@@ -347,15 +312,21 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.kept_documents = True
 
     def on_build_error(self, error: Exception) -> None:
+        if not self.config.enabled:
+            return
         if self.incremental and self._site_dir is not None:
             preview.forget(self._site_dir)  # what it wrote is not a good build's
 
     def on_page_markdown(self, markdown: str, **kwargs: Any) -> str:
+        if not self.config.enabled:
+            return markdown
         if self.page_tick is not None:
             self.page_tick()
         return markdown
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
+        if not self.config.enabled:
+            return env
         import jinja2
 
         env.loader = jinja2.ChoiceLoader(
@@ -368,11 +339,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
     @event_priority(-100)  # last: the context every other plugin has seen
     def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
+        if not self.config.enabled:
+            return context
         self._context = context if isinstance(page, GeneratedPage) else None
         return context
 
     @event_priority(100)  # first: other plugins see the whole page
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if not self.config.enabled:
+            return output
         if isinstance(page, GeneratedPage) and self.shells is not None:
             assert self._context is not None
             output = self.shells.render(page, self._context)
@@ -394,6 +369,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return insert_head(output, citation_meta(paper))
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        if not self.config.enabled:
+            return server
         for name in ("digests", "taxonomy"):
             target = self.path(config, name)
             if target.exists():
@@ -404,6 +381,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
         # A page MkDocs did not read (a partial preview build, plain ``mkdocs serve --dirty``,
         # a draft left out) has no search document: Pagefind reads the site's pages then.
         partial = self._files is not None and any(

@@ -68,41 +68,51 @@ class BuildResult:
     """The built site's size against the host's limit (None: no site built)."""
 
 
-def _load_config(options: BuildOptions, **overrides: Any) -> Any:
+def _overrides(options: BuildOptions) -> dict[str, Any]:
+    """The plugin settings given on the command line, in place of mkdocs.yml's."""
+    overrides: dict[str, Any] = {}
+    if options.digests is not None:
+        overrides["digests"] = os.fspath(options.digests.resolve())
+    if options.taxonomy is not None:
+        overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
+    if options.search is not None:
+        overrides["search"] = options.search
+    if not options.cache:
+        overrides["cache"] = False
+    return overrides
+
+
+def _check_paths(options: BuildOptions) -> None:
+    """The folders and files given on the command line exist (mkdocs.yml's own are checked
+    by the plugin's config schema, :mod:`generator.config`)."""
+    if not options.config_file.is_file():
+        raise UsageError(f"{options.config_file}: no such MkDocs config file (see --config)")
+    if options.digests is not None and not options.digests.resolve().is_dir():
+        raise UsageError(f"{options.digests.resolve()}: no such digests folder (see --digests)")
+    if options.taxonomy is not None and not options.taxonomy.resolve().is_file():
+        raise UsageError(f"{options.taxonomy.resolve()}: no such taxonomy file (see --taxonomy)")
+
+
+def _load_config(options: BuildOptions) -> Any:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    if not options.config_file.is_file():
-        raise UsageError(f"{options.config_file}: no such MkDocs config file (see --config)")
+    from generator.config import Session
+    from generator.config import session as config_session
+
+    _check_paths(options)
     try:
-        config = load_config(os.fspath(options.config_file), **overrides)
+        with config_session(Session(overrides=_overrides(options))):
+            config = load_config(os.fspath(options.config_file))
     except MkDocsException as e:
         raise BuildFailed(f"{options.config_file}: {e}") from e
     if "paperfeed" not in config.plugins:
         raise UsageError(f"{options.config_file}: 'paperfeed' is not listed under plugins")
+    if not config.plugins["paperfeed"].config.enabled:
+        raise UsageError(
+            f"{options.config_file}: the paperfeed plugin is turned off (enabled: false)"
+        )
     return config
-
-
-def _plugin(config: Any, options: BuildOptions) -> Any:
-    plugin = config.plugins["paperfeed"]
-    if options.digests is not None:
-        plugin.overrides["digests"] = os.fspath(options.digests.resolve())
-    if options.taxonomy is not None:
-        plugin.overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
-    if options.search is not None:
-        plugin.overrides["search"] = options.search
-    if not options.cache:
-        plugin.overrides["cache"] = False
-    return plugin
-
-
-def _check_paths(plugin: Any, config: Any) -> None:
-    digests = plugin.path(config, "digests")
-    if not digests.is_dir():
-        raise UsageError(f"{digests}: no such digests folder (see --digests)")
-    taxonomy = plugin.path(config, "taxonomy")
-    if not taxonomy.is_file():
-        raise UsageError(f"{taxonomy}: no such taxonomy file (see --taxonomy)")
 
 
 def prepare(
@@ -111,8 +121,7 @@ def prepare(
 ) -> tuple[Any, Any, Generated]:
     """Load the MkDocs config and generate every page (handed to ``sink`` if given)."""
     config = _load_config(options)
-    plugin = _plugin(config, options)
-    _check_paths(plugin, config)
+    plugin = config.plugins["paperfeed"]
     from mkdocs.exceptions import PluginError
 
     outputs = _check_outputs(options, config, plugin)
@@ -243,26 +252,19 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     (:mod:`generator.preview`); else every page, as ``mkdocs serve`` does."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from generator.config import Session
+    from generator.config import session as config_session
     from generator.preview import HideDirtyWarning
 
-    config = _load_config(options)
-    plugin = _plugin(config, options)
-    _check_paths(plugin, config)
+    _load_config(options)  # reports a bad config or path before the server starts
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    overrides = dict(plugin.overrides)
-
-    def apply_overrides(cfg: Any) -> None:
-        cfg.plugins["paperfeed"].overrides.update(overrides)
-        cfg.plugins["paperfeed"].serving = True
-        cfg.plugins["paperfeed"].incremental = incremental
-
-    _install_override_hook(apply_overrides)
+    state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
     # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     hide = HideDirtyWarning()
     logging.getLogger("mkdocs.commands.build").addFilter(hide)
     try:
-        with _preview_in_memory():
+        with config_session(state), _preview_in_memory():
             mkdocs_serve(
                 os.fspath(options.config_file),
                 dev_addr=dev_addr,
@@ -303,18 +305,3 @@ def _preview_in_memory() -> Iterator[None]:
         yield
     finally:
         tempfile.tempdir = saved
-
-
-def _install_override_hook(apply: Callable[[Any], None]) -> None:
-    """Have every config MkDocs loads while serving carry the command-line overrides."""
-    import mkdocs.commands.serve as serve_module
-
-    original = serve_module.__dict__["load_config"]
-
-    def load_config(*args: Any, **kwargs: Any) -> Any:
-        cfg = original(*args, **kwargs)
-        apply(cfg)
-        return cfg
-
-    # MkDocs' serve loads the config anew on every rebuild; there is no hook for that.
-    setattr(serve_module, "load_config", load_config)  # noqa: B010
