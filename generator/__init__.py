@@ -5,3 +5,7 @@ first read and the last write is a pure function (see ``generator.build``).
 """
 
 __version__ = "0.1.0"
+
+# Before anything imports ``mkdocs``: which implementation answers it (MkDocs or
+# ProperDocs, see generator/engine.py).
+from generator import engine as _engine  # noqa: F401

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator import __version__
+from generator import __version__, engine
 from generator.errors import BuildFailed, InputError, UsageError
 
 DESCRIPTION = """\
@@ -306,10 +306,7 @@ def _print_problems(error: InputError, out: TextIO) -> None:
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    logger = logging.getLogger("mkdocs")
-    logger.handlers[:] = [handler]
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
-    logger.propagate = False
+    engine.setup_logging(handler, logging.INFO if verbose else logging.WARNING)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -502,6 +499,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if engine.PROBLEM is not None:
+        print(f"paperfeed: error: {engine.PROBLEM}", file=sys.stderr)
+        return 2
     try:
         return COMMANDS[args.command](args)
     except InputError as e:

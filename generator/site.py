@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator import engine
 from generator.errors import BuildFailed, UsageError
 from generator.lock import exclusive
 from generator.outputs import check_outputs, mark, project_inputs
@@ -257,12 +258,12 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     from generator.preview import HideDirtyWarning
 
     _load_config(options)  # reports a bad config or path before the server starts
-    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    logging.getLogger(engine.logger_name()).setLevel(logging.INFO)
     state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
     # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     hide = HideDirtyWarning()
-    logging.getLogger("mkdocs.commands.build").addFilter(hide)
+    logging.getLogger(engine.logger_name("commands.build")).addFilter(hide)
     try:
         with config_session(state), _preview_in_memory():
             mkdocs_serve(
@@ -272,7 +273,7 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
                 build_type="dirty" if incremental else None,
             )
     finally:
-        logging.getLogger("mkdocs.commands.build").removeFilter(hide)
+        logging.getLogger(engine.logger_name("commands.build")).removeFilter(hide)
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
