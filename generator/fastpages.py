@@ -26,127 +26,25 @@ builds sites both ways and compares them byte for byte.
 
 from __future__ import annotations
 
-import functools
 import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import jinja2
 from jinja2.filters import do_striptags, do_urlencode
 from markupsafe import escape
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+
+from generator.mkdocs_boundary import BARE_TEMPLATE as BARE_TEMPLATE
+from generator.mkdocs_boundary import GeneratedPage as GeneratedPage
+from generator.mkdocs_boundary import Page, get_relative_url
+from generator.mkdocs_boundary import quick_front_matter as quick_front_matter
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
-BARE_TEMPLATE = "paperfeed-bare.html"
-"""A template that renders just ``page.content``: what MkDocs renders for a stamped page."""
-
 CHECKED_PAGES = 3
 """Pages of each shell that are also rendered by the template and compared."""
-
-_ID = re.compile(r' id="([^"]*)"')
-"""Ids in a generated page: digest text there has its quotes escaped, so only tags match."""
-
-_FRONT_MATTER_BLOCKS: dict[str, tuple[str, Callable[[], Any]]] = {
-    "hide:\n  - toc": ("hide", lambda: ["toc"]),
-    "search:\n  exclude: true": ("search", lambda: {"exclude": True}),
-}
-"""The front matter lines :func:`generator.render.common.front_matter` writes after the title."""
-
-
-def quick_front_matter(source: str) -> tuple[str, dict[str, Any]] | None:
-    """``(body, meta)`` as ``mkdocs.utils.meta.get_data`` returns them, for the front
-    matter paperfeed writes, without YAML; ``None`` for anything else.
-
-    The title is taken only when its JSON-quoted value has no escape in it: then the
-    JSON string and the YAML double-quoted scalar are both exactly the text between the
-    quotes (the title is cleaned text, so it has no line break or control character).
-    """
-    if not source.startswith('---\ntitle: "'):
-        return None
-    end = source.find("\n---\n", 4)
-    if end < 0:
-        return None
-    first, _, rest = source[4:end].partition("\n")
-    value = first[len("title: ") :]
-    if len(value) < 2 or not value.endswith('"') or "\\" in value or '"' in value[1:-1]:
-        return None
-    meta: dict[str, Any] = {"title": value[1:-1]}
-    while rest:
-        for text, (key, make) in _FRONT_MATTER_BLOCKS.items():
-            if rest == text or rest.startswith(text + "\n"):
-                meta[key] = make()
-                rest = rest[len(text) + 1 :]
-                break
-        else:
-            return None
-    return source[end + 5 :].lstrip("\n"), meta
-
-
-_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*/)*(?:[A-Za-z0-9_-][A-Za-z0-9_.-]*)?")
-"""A relative URL that ``urljoin`` appends to a base as it is: path segments of letters,
-digits, ``-``, ``_`` and ``.`` (never ``.`` or ``..``), no query, no fragment."""
-
-
-@functools.cache
-def _plain_base_path(base: str) -> str | None:
-    """The path of ``base`` (ending in ``/``) when ``urljoin`` appends a plain URL to it
-    as it is (no query, no fragment, no dot segments to resolve), else None."""
-    probe = "a/b.c/"
-    if urljoin(base, probe) != base + probe:
-        return None
-    return urlsplit(base).path
-
-
-class GeneratedPage(Page):
-    """A page whose body is block-level HTML: read as usual, never converted."""
-
-    template: str = "main.html"
-    """The theme template the page would be rendered with (its front matter may say)."""
-
-    def _set_canonical_url(self, base: str | None) -> None:
-        """What :class:`Page` sets, without ``urljoin`` (a tenth of a millisecond a page,
-        for every page of every build) when joining is appending: a plain base URL and a
-        page URL of plain path segments."""
-        url = self.url
-        if base and _PLAIN_URL.fullmatch(url):
-            if not base.endswith("/"):
-                base += "/"
-            path = _plain_base_path(base)
-            if path is not None:
-                self.canonical_url = base + url
-                self.abs_url = path + url
-                return
-        super()._set_canonical_url(base)
-
-    def read_source(self, config: MkDocsConfig) -> None:
-        parsed = None
-        if not config.plugins.events["page_read_source"]:  # no plugin supplies the source
-            parsed = quick_front_matter(self.file.content_string)
-        if parsed is None:
-            super().read_source(config)
-        else:
-            self.markdown, self.meta = parsed
-        self.template = str(self.meta.get("template", "main.html"))
-        self.meta["template"] = BARE_TEMPLATE
-
-    def render(self, config: MkDocsConfig, files: Files) -> None:
-        if self.markdown is None:
-            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        # What Python-Markdown returns for blocks of raw HTML: the blocks, stripped.
-        self.content = self.markdown.strip()
-        self.toc = get_toc([])
-        self._title_from_render = None
-        self.present_anchor_ids = set(_ID.findall(self.content))
-        self.links_to_anchors = {}
-
 
 Filter = Callable[[str], str]
 

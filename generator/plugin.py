@@ -21,14 +21,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
-from mkdocs.structure.pages import Page
 
 from generator import preview, sitesize
 from generator.cache import BuildCache, misplaced
 from generator.config import PaperfeedConfig, current_session
 from generator.enrichment import enrichment_path
 from generator.errors import InputError
-from generator.fastpages import BARE_TEMPLATE, GeneratedPage, Shells
+from generator.fastpages import Shells
+from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page
 from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings

@@ -32,86 +32,23 @@ from __future__ import annotations
 import atexit
 import contextlib
 import hashlib
-import logging
 import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import jinja2.bccache
-from mkdocs import utils
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File
 
 from generator.ids import file_digest
+from generator.mkdocs_boundary import PreviewFile as PreviewFile
+from generator.mkdocs_boundary import always_render as always_render
+from generator.mkdocs_boundary import clean_directory
 from generator.model import Content, Known
 from generator.write import remove_file
-
-
-class PreviewFile(File):
-    """A generated file, which the preview can keep (see :func:`plan`). Outside of it
-    (``kept`` is never set), it is modified, like every generated file.
-
-    Its content may be given as :class:`Known` (a hash and a way to render it): it is
-    rendered only if MkDocs reads it, and MkDocs does not read a page it does not build."""
-
-    kept = False
-    _text: str | bytes | None = None
-    _known: Known | None = None
-
-    @classmethod
-    def of(
-        cls, config: MkDocsConfig, src_uri: str, content: str | bytes | Known, **kwargs: Any
-    ) -> PreviewFile:
-        """``File.generated``, with a content that may be :class:`Known`."""
-        file = cls.generated(config, src_uri, content=b"", **kwargs)
-        assert isinstance(file, PreviewFile)
-        file._text, file._known = (None, content) if isinstance(content, Known) else (content, None)
-        where = _dest_and_url(file.src_uri, file.use_directory_urls)
-        if where is not None:
-            file.dest_uri, file.url = where
-        return file
-
-    @property
-    def _content(self) -> str | bytes | None:  # what File reads its content from
-        if self._text is None and self._known is not None:
-            self._text = self._known.make()
-        return self._text
-
-    @_content.setter
-    def _content(self, value: str | bytes | None) -> None:
-        self._text, self._known = value, None
-
-    def is_modified(self) -> bool:
-        return not self.kept
-
-
-_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*")
-"""A path that URL quoting leaves as it is."""
-
-
-def _dest_and_url(src_uri: str, directory_urls: bool) -> tuple[str, str] | None:
-    """The ``dest_uri`` and ``url`` MkDocs computes for a generated file, computed in a
-    few string operations (MkDocs' own way costs about 0.1 ms a file, for every file of
-    every build); None when the path is not a plain one (MkDocs computes those)."""
-    if not _PLAIN_PATH.fullmatch(src_uri):
-        return None
-    dest = src_uri
-    if utils.is_markdown_file(src_uri) and not src_uri.endswith(".md"):
-        return None
-    if src_uri.endswith(".md"):
-        stem = src_uri[:-3]
-        name = stem.rpartition("/")[2]
-        if name in ("", "README"):
-            return None
-        dest = stem + ("/index.html" if directory_urls and name != "index" else ".html")
-    folder, _, filename = dest.rpartition("/")
-    url = (folder or ".") + "/" if directory_urls and filename == "index.html" else dest
-    return dest, url
 
 
 @dataclass(frozen=True)
@@ -179,16 +116,6 @@ def _config_files(path: str | None) -> list[str]:
     return found
 
 
-def always_render(file: File) -> None:
-    """Have a hand-written page rendered in every build (the links MkDocs resolves in it
-    depend on which generated pages exist), not only when its file is newer."""
-    file.is_modified = _modified  # type: ignore[method-assign]
-
-
-def _modified() -> bool:
-    return True
-
-
 def content_hash(content: Content) -> str:
     """The hash the writer's manifest would record (:func:`generator.ids.file_digest`):
     a :class:`Known` content's own, so that a page not rendered need not be."""
@@ -230,7 +157,7 @@ def plan(
     built = Built(surroundings, pages)
     if last is None or last.surroundings != surroundings or not partial_ok:
         if os.path.isdir(site_dir):
-            utils.clean_directory(site_dir)
+            clean_directory(site_dir)
         return Plan(True, len(files), built)
     rendered = 0
     for f, _ in files:
@@ -332,11 +259,3 @@ def _delete(site_dir: str, dest_path: str) -> None:
     """Delete a file of the site and the folders it leaves empty (never ``site_dir``)."""
     with contextlib.suppress(OSError):
         remove_file(site_dir, dest_path)
-
-
-class HideDirtyWarning(logging.Filter):
-    """Drops MkDocs' warning that a dirty build may leave inaccurate links: the preview's
-    builds are dirty by design and kept accurate by :func:`plan`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")

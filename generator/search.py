@@ -51,8 +51,18 @@ from typing import Any, Literal
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, PluginCollection, event_priority
-from mkdocs.structure.pages import Page
+from mkdocs.plugins import BasePlugin, event_priority
+
+from generator.mkdocs_boundary import (
+    SEARCH_PLUGIN_KEY as SEARCH_PLUGIN_KEY,
+)
+from generator.mkdocs_boundary import (
+    Page,
+    is_search_plugin,
+    material_search_plugin,
+    prepend_theme_dir,
+    without_search,
+)
 
 Backend = Literal["material", "pagefind"]
 SETTINGS = ("auto", "material", "pagefind")
@@ -63,7 +73,6 @@ THEME_DIR = Path(__file__).parent / "theme_pagefind"
 """Template overrides and assets for the Pagefind search box."""
 BUNDLE_DIR = "pagefind"
 """Folder of the Pagefind bundle inside the site."""
-SEARCH_PLUGIN_KEY = "material/search"
 """The key Material's ``partials/header.html`` looks up to decide whether to show search."""
 EXCLUDE_SELECTORS = ("[data-search-exclude]", ".headerlink")
 """Left out of the index besides ``data-pagefind-ignore``: Material's own exclusion
@@ -210,28 +219,6 @@ def _scratch() -> str | None:
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
-def _is_search_plugin(name: str, plugin: BasePlugin[Any]) -> bool:
-    if name in ("search", SEARCH_PLUGIN_KEY) or name.endswith("/search"):
-        return True
-    cls = type(plugin)
-    return cls.__name__ == "SearchPlugin" and cls.__module__.startswith(("mkdocs.", "material."))
-
-
-def _without_search(plugins: PluginCollection) -> PluginCollection:
-    """A copy of ``plugins`` without any search plugin, its event handlers dropped too.
-
-    ``del plugins[key]`` is not enough: ``PluginCollection`` registers each plugin's
-    ``on_*`` methods in ``plugins.events`` when it is added and never unregisters them, so the
-    removed plugin would still build its index. Re-adding the others in their order rebuilds
-    the event lists exactly as MkDocs made them (ordered by priority, then insertion).
-    """
-    kept = PluginCollection()
-    for name, plugin in plugins.items():
-        if not _is_search_plugin(name, plugin):
-            kept[name] = plugin
-    return kept
-
-
 def apply_backend(config: MkDocsConfig, backend: Backend) -> None:
     """Switch a loaded, not yet built MkDocs config to ``backend``'s search.
 
@@ -243,27 +230,20 @@ def apply_backend(config: MkDocsConfig, backend: Backend) -> None:
     if config.theme.name != "material":
         raise ValueError(f"search: the theme must be 'material' but is {config.theme.name!r}")
     if backend == "material":
-        if not any(_is_search_plugin(n, p) for n, p in config.plugins.items()):
-            from material.plugins.search.plugin import SearchPlugin
-
-            plugin = SearchPlugin()
-            errors, _ = plugin.load_config({})
-            assert not errors, errors
-            config.plugins[SEARCH_PLUGIN_KEY] = plugin
+        if not any(is_search_plugin(n, p) for n, p in config.plugins.items()):
+            config.plugins[SEARCH_PLUGIN_KEY] = material_search_plugin()
         return
     if backend != "pagefind":
         raise ValueError(
             f"search backend: expected 'material' or 'pagefind' but received {backend!r}"
         )
-    plugins = _without_search(config.plugins)
+    plugins = without_search(config.plugins)
     stand_in = PagefindSearchPlugin()
     errors, _ = stand_in.load_config({})
     assert not errors, errors
     plugins[SEARCH_PLUGIN_KEY] = stand_in
     config.plugins = plugins
-    theme_dir = str(THEME_DIR)
-    if theme_dir not in config.theme.dirs:
-        config.theme.dirs.insert(0, theme_dir)
+    prepend_theme_dir(config, str(THEME_DIR))
 
 
 def pagefind_executable() -> Path:

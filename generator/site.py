@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import signal
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -31,7 +30,9 @@ from generator.render import Content
 from generator.sitesize import SiteSize
 from generator.write import WriteStats, discard, new_sibling, recover, swap_in, sync_tree
 
-os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # keep Material's banner out of our output
+# Material's end-of-life banner: the README says it instead ("MkDocs, Material and what
+# comes next"), so that paperfeed's own output stays readable.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 DETACHED_CLEANUP_PAGES = 2000
@@ -187,8 +188,9 @@ def build(
 
 
 def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildResult:
-    from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import Abort, MkDocsException
+
+    from generator.mkdocs_boundary import build as mkdocs_build
 
     start = time.perf_counter()
     pages_dir = _pages_dir(options)
@@ -251,29 +253,23 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
 
     ``incremental``: render again only the generated pages whose Markdown changed
     (:mod:`generator.preview`); else every page, as ``mkdocs serve`` does."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
-
     from generator.config import Session
     from generator.config import session as config_session
-    from generator.preview import HideDirtyWarning
+    from generator.mkdocs_boundary import dirty_builds_unannounced
+    from generator.mkdocs_boundary import serve as mkdocs_serve
 
     _load_config(options)  # reports a bad config or path before the server starts
     logging.getLogger(engine.logger_name()).setLevel(logging.INFO)
     state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
     # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    hide = HideDirtyWarning()
-    logging.getLogger(engine.logger_name("commands.build")).addFilter(hide)
-    try:
-        with config_session(state), _preview_in_memory():
-            mkdocs_serve(
-                os.fspath(options.config_file),
-                dev_addr=dev_addr,
-                livereload=True,
-                build_type="dirty" if incremental else None,
-            )
-    finally:
-        logging.getLogger(engine.logger_name("commands.build")).removeFilter(hide)
+    with config_session(state), dirty_builds_unannounced(), _preview_in_memory():
+        mkdocs_serve(
+            os.fspath(options.config_file),
+            dev_addr=dev_addr,
+            livereload=True,
+            build_type="dirty" if incremental else None,
+        )
 
 
 def _exit_on_sigterm(signum: int, frame: Any) -> None:
@@ -297,12 +293,7 @@ def _preview_in_memory() -> Iterator[None]:
         room = shm is not None and shutil.disk_usage(shm).free >= PREVIEW_MIN_FREE
     except OSError:
         room = False
-    if not room:
+    from generator.mkdocs_boundary import temporary_folders_in
+
+    with temporary_folders_in(shm if room else None):
         yield
-        return
-    saved = tempfile.tempdir
-    tempfile.tempdir = shm
-    try:
-        yield
-    finally:
-        tempfile.tempdir = saved

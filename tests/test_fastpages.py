@@ -203,34 +203,3 @@ def test_quick_front_matter_reads_the_pages_of_the_hostile_fixtures(tmp_path: Pa
     assert quick > len(pages) * 0.9, (quick, len(pages))
     assert quick_front_matter("---\ntitle: x\n---\n") is None
     assert quick_front_matter('---\ntitle: "x"\ntemplate: a.html\n---\n') is None
-
-
-@pytest.mark.parametrize(
-    "base",
-    [
-        "https://example.org/",
-        "https://example.org/sub/",
-        "http://127.0.0.1:8000/paperfeed/",
-        "http://a/b/../c/",
-        "http://a/b/?q=1/",
-        "http://a/b#x/",
-        "https://h/%7Euser/",
-    ],
-)
-def test_the_canonical_url_shortcut_is_what_urljoin_gives(base: str) -> None:
-    from urllib.parse import urljoin, urlsplit
-
-    from generator.fastpages import _PLAIN_URL, _plain_base_path
-
-    urls = ["", "papers/x/", "papers/x.html", "a/b.c/d", "topics/a-b_c/page-2/"]
-    urls += [".hidden/", "a/../b/", "a/./b/", "a?b", "a#b", "/abs/"]
-    taken = 0
-    for url in urls:
-        if _PLAIN_URL.fullmatch(url) and (path := _plain_base_path(base)) is not None:
-            taken += 1
-            assert base + url == urljoin(base, url)
-            assert path + url == urlsplit(urljoin(base, url)).path
-    if "?" in base or "#" in base or "/../" in base:
-        assert taken == 0
-    else:
-        assert taken == 5

@@ -1,0 +1,281 @@
+"""Every place paperfeed reaches into MkDocs or Material past their documented plugin API.
+
+Everywhere else, paperfeed uses only what a plugin is meant to: ``mkdocs.plugins``
+(``BasePlugin``, ``event_priority``), ``mkdocs.config`` (``Config``, ``config_options``,
+``MkDocsConfig``, ``load_config``), ``mkdocs.exceptions`` and ``mkdocs.structure.files``
+(``File.generated``, ``Files``, ``InclusionLevel``), and it sets no attribute of theirs:
+``tests/test_boundary.py`` checks both on the source. When MkDocs or Material change,
+this module is what to read; each touch says why it is here and what it costs to drop.
+
+Pages and files
+---------------
+1. :class:`GeneratedPage`, a ``mkdocs.structure.pages.Page``: overrides ``read_source``
+   (paperfeed's own front matter read without YAML, :func:`quick_front_matter`) and
+   ``render`` (the body is HTML already: no Python-Markdown), filling the fields
+   ``render`` fills, the private ``_title_from_render`` included; it checks
+   ``config.plugins.events`` to know whether another plugin supplies page sources. Why:
+   ``fast_pages``, about twenty times faster for generated pages. Without it:
+   ``fast_pages: false``.
+2. :class:`PreviewFile`, a ``File``: overrides the private ``_content`` property, so that
+   a page of the preview whose content is :class:`~generator.model.Known` (a hash and a
+   way to make it) is made only if MkDocs reads it, and ``is_modified``, so that MkDocs'
+   dirty builds skip the pages that did not change (:mod:`generator.preview`).
+3. :func:`always_render` replaces ``is_modified`` on a hand-written page's ``File``:
+   its links depend on which generated pages exist, so it is rendered in every preview build.
+4. :func:`clean_directory`, :func:`get_toc`, :func:`get_relative_url`: MkDocs' own
+   helpers (``mkdocs.utils``, ``mkdocs.structure.toc``), used rather than copied. (Earlier
+   versions computed a generated file's ``url`` and a page's ``canonical_url`` with
+   copies of MkDocs' logic; MkDocs' own take about 7 and 6 microseconds a page, 0.1 s of a
+   10,000-paper build: not worth a copy.)
+
+Search
+------
+5. :func:`is_search_plugin` tells MkDocs' and Material's search plugins by their class
+   names; :func:`without_search` rebuilds the config's ``PluginCollection`` without the search
+   plugins: deleting one leaves its event handlers registered. Why: Pagefind replaces
+   Material's search for large feeds (:mod:`generator.search`).
+6. :func:`material_search_plugin` makes Material's search plugin
+   (``material.plugins.search.plugin``) for a config that lists none;
+   :func:`prepend_theme_dir` puts ``theme_pagefind/`` first in the theme's folders.
+
+Commands
+--------
+7. :func:`build` and :func:`serve` are ``mkdocs.commands.build.build`` and
+   ``mkdocs.commands.serve.serve``, what ``mkdocs build`` and ``mkdocs serve`` run:
+   ``paperfeed build`` builds into a staging folder and swaps it in atomically.
+8. :func:`dirty_builds_unannounced` filters out, by its text, MkDocs' warning that a
+   dirty build may leave wrong links: the preview's builds are dirty by design and kept
+   right by :mod:`generator.preview`.
+9. :func:`temporary_folders_in` points ``tempfile.tempdir`` at ``/dev/shm`` for the
+   duration of ``paperfeed serve``: MkDocs' server builds into ``tempfile.mkdtemp()``
+   and has no setting for where; on a disk, a preview of 10,000 papers spends seconds
+   making and deleting folders on every rebuild. (The config session of
+   :mod:`generator.config` replaced the patched ``load_config`` of earlier versions.)
+
+The timeline (README, "MkDocs, Material and what comes next"): Material for MkDocs
+reaches its end of life in May 2027 and MkDocs 2 drops the plugin API. paperfeed runs on
+MkDocs 1.6 or ProperDocs (:mod:`generator.engine`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from mkdocs.commands.build import build as build
+from mkdocs.commands.serve import serve as serve
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, PluginCollection
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as Page
+from mkdocs.structure.toc import get_toc as get_toc
+from mkdocs.utils import clean_directory as clean_directory
+from mkdocs.utils import get_relative_url as get_relative_url
+
+from generator import engine
+from generator.model import Known
+
+# 1. GeneratedPage ----------------------------------------------------------------------
+
+BARE_TEMPLATE = "paperfeed-bare.html"
+"""A template that renders just ``page.content``: what MkDocs renders for a stamped page."""
+
+_ID = re.compile(r' id="([^"]*)"')
+"""Ids in a generated page: digest text there has its quotes escaped, so only tags match."""
+
+_FRONT_MATTER_BLOCKS: dict[str, tuple[str, Callable[[], Any]]] = {
+    "hide:\n  - toc": ("hide", lambda: ["toc"]),
+    "search:\n  exclude: true": ("search", lambda: {"exclude": True}),
+}
+"""The front matter lines :func:`generator.render.common.front_matter` writes after the title."""
+
+
+def quick_front_matter(source: str) -> tuple[str, dict[str, Any]] | None:
+    """``(body, meta)`` as ``mkdocs.utils.meta.get_data`` returns them, for the front
+    matter paperfeed writes, without YAML; ``None`` for anything else.
+
+    The title is taken only when its JSON-quoted value has no escape in it: then the
+    JSON string and the YAML double-quoted scalar are both exactly the text between the
+    quotes (the title is cleaned text, so it has no line break or control character).
+    """
+    if not source.startswith('---\ntitle: "'):
+        return None
+    end = source.find("\n---\n", 4)
+    if end < 0:
+        return None
+    first, _, rest = source[4:end].partition("\n")
+    value = first[len("title: ") :]
+    if len(value) < 2 or not value.endswith('"') or "\\" in value or '"' in value[1:-1]:
+        return None
+    meta: dict[str, Any] = {"title": value[1:-1]}
+    while rest:
+        for text, (key, make) in _FRONT_MATTER_BLOCKS.items():
+            if rest == text or rest.startswith(text + "\n"):
+                meta[key] = make()
+                rest = rest[len(text) + 1 :]
+                break
+        else:
+            return None
+    return source[end + 5 :].lstrip("\n"), meta
+
+
+class GeneratedPage(Page):
+    """A page whose body is block-level HTML: read as usual, never converted."""
+
+    template: str = "main.html"
+    """The theme template the page would be rendered with (its front matter may say)."""
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        parsed = None
+        if not config.plugins.events["page_read_source"]:  # no plugin supplies the source
+            parsed = quick_front_matter(self.file.content_string)
+        if parsed is None:
+            super().read_source(config)
+        else:
+            self.markdown, self.meta = parsed
+        self.template = str(self.meta.get("template", "main.html"))
+        self.meta["template"] = BARE_TEMPLATE
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        # What Python-Markdown returns for blocks of raw HTML: the blocks, stripped.
+        self.content = self.markdown.strip()
+        self.toc = get_toc([])
+        self._title_from_render = None
+        self.present_anchor_ids = set(_ID.findall(self.content))
+        self.links_to_anchors = {}
+
+
+# 2, 3. Files of the preview ---------------------------------------------------------------
+
+
+class PreviewFile(File):
+    """A generated file, which the preview can keep (see :func:`generator.preview.plan`).
+    Outside of it (``kept`` is never set), it is modified, like every generated file.
+
+    Its content may be given as :class:`Known` (a hash and a way to render it): it is
+    rendered only if MkDocs reads it, and MkDocs does not read a page it does not build."""
+
+    kept = False
+    _text: str | bytes | None = None
+    _known: Known | None = None
+
+    @classmethod
+    def of(
+        cls, config: MkDocsConfig, src_uri: str, content: str | bytes | Known, **kwargs: Any
+    ) -> PreviewFile:
+        """``File.generated``, with a content that may be :class:`Known`."""
+        file = cls.generated(config, src_uri, content=b"", **kwargs)
+        assert isinstance(file, PreviewFile)
+        file._text, file._known = (None, content) if isinstance(content, Known) else (content, None)
+        return file
+
+    @property
+    def _content(self) -> str | bytes | None:  # what File reads its content from
+        if self._text is None and self._known is not None:
+            self._text = self._known.make()
+        return self._text
+
+    @_content.setter
+    def _content(self, value: str | bytes | None) -> None:
+        self._text, self._known = value, None
+
+    def is_modified(self) -> bool:
+        return not self.kept
+
+
+def always_render(file: File) -> None:
+    """Have a hand-written page rendered in every build (the links MkDocs resolves in it
+    depend on which generated pages exist), not only when its file is newer."""
+    file.is_modified = _modified  # type: ignore[method-assign]
+
+
+def _modified() -> bool:
+    return True
+
+
+# 5, 6. Search ----------------------------------------------------------------------------
+
+SEARCH_PLUGIN_KEY = "material/search"
+"""The key Material's header looks up to show its search box."""
+
+
+def is_search_plugin(name: str, plugin: BasePlugin[Any]) -> bool:
+    """Whether ``plugin`` (listed as ``name``) is MkDocs' or Material's search."""
+    if name in ("search", SEARCH_PLUGIN_KEY) or name.endswith("/search"):
+        return True
+    cls = type(plugin)
+    return cls.__name__ == "SearchPlugin" and cls.__module__.startswith(
+        ("mkdocs.", "material.", "properdocs.")
+    )
+
+
+def without_search(plugins: PluginCollection) -> PluginCollection:
+    """A copy of ``plugins`` without any search plugin, its event handlers dropped too.
+
+    ``del plugins[key]`` is not enough: ``PluginCollection`` registers each plugin's
+    ``on_*`` methods in ``plugins.events`` when it is added and never unregisters them, so the
+    removed plugin would still build its index. Re-adding the others in their order rebuilds
+    the event lists exactly as MkDocs made them (ordered by priority, then insertion).
+    """
+    kept = PluginCollection()
+    for name, plugin in plugins.items():
+        if not is_search_plugin(name, plugin):
+            kept[name] = plugin
+    return kept
+
+
+def material_search_plugin() -> BasePlugin[Any]:
+    """Material's search plugin with its default settings."""
+    from material.plugins.search.plugin import SearchPlugin
+
+    plugin: BasePlugin[Any] = SearchPlugin()
+    errors, _ = plugin.load_config({})
+    assert not errors, errors
+    return plugin
+
+
+def prepend_theme_dir(config: MkDocsConfig, folder: str) -> None:
+    """Templates in ``folder`` override the theme's (and a ``custom_dir``'s)."""
+    if folder not in config.theme.dirs:
+        config.theme.dirs.insert(0, folder)
+
+
+# 8, 9. The preview server ----------------------------------------------------------------
+
+
+class _HideDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+@contextmanager
+def dirty_builds_unannounced() -> Iterator[None]:
+    """Drop MkDocs' warning that a dirty build may leave inaccurate links."""
+    logger = logging.getLogger(engine.logger_name("commands.build"))
+    hide = _HideDirtyWarning()
+    logger.addFilter(hide)
+    try:
+        yield
+    finally:
+        logger.removeFilter(hide)
+
+
+@contextmanager
+def temporary_folders_in(folder: str | None) -> Iterator[None]:
+    """MkDocs' preview (``tempfile.mkdtemp()``) in ``folder`` while the block runs (None:
+    where the system keeps temporary files)."""
+    if folder is None:
+        yield
+        return
+    saved = tempfile.tempdir
+    tempfile.tempdir = folder
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved
