@@ -112,7 +112,11 @@ def make_parser() -> argparse.ArgumentParser:
         help="where the generated Markdown is written (default: build/pages)",
     )
     b.add_argument(
-        "--markdown-only", action="store_true", help="generate the Markdown pages, skip MkDocs"
+        "--markdown-only",
+        action="store_true",
+        help="skip MkDocs: write a complete project into the pages folder instead (mkdocs.yml "
+        "without the paperfeed plugin, docs/ with the generated and hand-written pages, the "
+        "feeds and papers.json), which `mkdocs build` or `properdocs build` builds there",
     )
     b.add_argument(
         "--no-strict", action="store_true", help="do not fail on MkDocs warnings (not advised)"

@@ -51,6 +51,9 @@ Commands
    and has no setting for where; on a disk, a preview of 10,000 papers spends seconds
    making and deleting folders on every rebuild. (The config session of
    :mod:`generator.config` replaced the patched ``load_config`` of earlier versions.)
+10. :func:`load_yaml` is ``mkdocs.utils.yaml.yaml_load``: mkdocs.yml read as MkDocs reads it
+    (``!ENV``, ``INHERIT``), for the project ``--markdown-only`` writes
+    (:mod:`generator.neutral`).
 
 The timeline (README, "MkDocs, Material and what comes next"): Material for MkDocs
 reaches its end of life in May 2027 and MkDocs 2 drops the plugin API. paperfeed runs on
@@ -64,7 +67,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, BinaryIO
 
 from mkdocs.commands.build import build as build
 from mkdocs.commands.serve import serve as serve
@@ -75,6 +78,7 @@ from mkdocs.structure.pages import Page as Page
 from mkdocs.structure.toc import get_toc as get_toc
 from mkdocs.utils import clean_directory as clean_directory
 from mkdocs.utils import get_relative_url as get_relative_url
+from mkdocs.utils.yaml import yaml_load
 
 from generator import engine
 from generator.model import Known
@@ -197,6 +201,11 @@ def always_render(file: File) -> None:
 
 def _modified() -> bool:
     return True
+
+
+def load_yaml(source: BinaryIO) -> dict[str, Any]:
+    """A mkdocs.yml file as MkDocs reads it, before validation."""
+    return yaml_load(source)
 
 
 # 5, 6. Search ----------------------------------------------------------------------------

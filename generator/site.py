@@ -120,9 +120,14 @@ def _load_config(options: BuildOptions) -> Any:
 def prepare(
     options: BuildOptions,
     sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
+    *,
+    loaded: Callable[[Any], object] | None = None,
 ) -> tuple[Any, Any, Generated]:
-    """Load the MkDocs config and generate every page (handed to ``sink`` if given)."""
+    """Load the MkDocs config (handed to ``loaded`` if given) and generate every page
+    (handed to ``sink`` if given)."""
     config = _load_config(options)
+    if loaded is not None:
+        loaded(config)
     plugin = config.plugins["paperfeed"]
     from mkdocs.exceptions import PluginError
 
@@ -195,8 +200,17 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     start = time.perf_counter()
     pages_dir = _pages_dir(options)
     if options.markdown_only:  # written as rendered: a large feed is never held in memory
+        # A complete project, which MkDocs or ProperDocs builds without paperfeed.
+        from generator.neutral import project_files
+
         written: list[WriteStats] = []
-        _, plugin, generated = prepare(options, lambda f: written.append(sync_tree(f, pages_dir)))
+        loaded: list[Any] = []
+
+        def write_project(files: Iterable[tuple[str, Content]]) -> None:
+            project = project_files(files, options.config_file, loaded[0])
+            written.append(sync_tree(project, pages_dir))
+
+        _, plugin, generated = prepare(options, write_project, loaded=loaded.append)
         seconds = time.perf_counter() - start
         return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
     config, plugin, generated = prepare(options)

@@ -93,8 +93,16 @@ class Project:
         return path.read_text("utf-8")
 
     def paper_pages(self) -> list[str]:
-        """Slugs of the generated paper pages in ``build/pages/papers``."""
-        return sorted(p.stem for p in (self.pages / "papers").glob("*.md"))
+        """Slugs of the generated paper pages in ``build/pages/papers`` (``build/pages/docs/
+        papers`` after ``build --markdown-only``, which writes a whole project there)."""
+        return sorted(p.stem for p in (self.markdown / "papers").glob("*.md"))
+
+    @property
+    def markdown(self) -> Path:
+        """Where the generated Markdown is: ``build/pages``, or its ``docs`` folder when it
+        holds the project ``build --markdown-only`` writes."""
+        project = (self.pages / "mkdocs.yml").is_file()
+        return self.pages / "docs" if project else self.pages
 
 
 def run_cli(argv: Sequence[str]) -> int:

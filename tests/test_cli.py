@@ -85,7 +85,8 @@ def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
 def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
     project = make_project(tmp_path, digests={SAMPLE.name: SAMPLE.read_bytes()})
     assert project.build("--markdown-only") == 0
-    pages = project.pages
+    assert (project.pages / "mkdocs.yml").is_file()  # a project (tests/test_neutral.py)
+    pages = project.pages / "docs"
     assert len(list((pages / "papers").glob("*.md"))) == 75
     assert (pages / "feed.xml").is_file() and (pages / "papers.json").is_file()
     assert not (tmp_path / "site").exists()

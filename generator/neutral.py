@@ -1,0 +1,136 @@
+"""``paperfeed build --markdown-only``: a complete project that builds without paperfeed.
+
+The folder (``--pages-dir``, by default ``build/pages``) holds::
+
+    mkdocs.yml      the site's mkdocs.yml, without the paperfeed plugin
+    docs/           the generated pages, feeds and papers.json, the hand-written pages and
+                    files of the docs folder, and paperfeed's stylesheet
+    overrides/      the theme's custom_dir, when mkdocs.yml has one
+
+``mkdocs build`` or ``properdocs build`` in that folder makes a site with the same pages
+and titles as ``paperfeed build``: what the plugin does in memory is written out
+(the navigation, which pages stay out of it, the stylesheet). What it cannot write:
+Pagefind's index (the project uses the theme's own search), the citation meta tags of
+paper pages, and the speed of ``fast_pages``. ``!ENV`` values and ``INHERIT`` are
+resolved as they are when the project is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import UsageError
+from generator.render import Content
+
+DOCS = "docs"
+OVERRIDES = "overrides"
+CSS_PATH = "assets/paperfeed.css"
+IN_NAV = ("index.md", "topics/index.md", "tags/index.md", "archive/index.md")
+NAVIGATION = [
+    {"Home": "index.md"},
+    {"Topics": "topics/index.md"},
+    {"Tags": "tags/index.md"},
+    {"Archive": "archive/index.md"},
+]
+"""What :meth:`generator.plugin.PaperfeedPlugin.navigation` gives a config without one."""
+
+HEADER = (
+    "# Written by `paperfeed build --markdown-only`: the site without the paperfeed plugin.\n"
+    "# Build it here with `mkdocs build` or `properdocs build`. Do not edit: the next\n"
+    "# paperfeed build --markdown-only writes it again.\n"
+)
+
+
+def project_files(
+    generated: Iterable[tuple[str, Content]], config_file: Path, config: Any
+) -> Iterator[tuple[str, Content]]:
+    """Every file of the project, by path: the generated ones (as they come, so that a
+    large feed is never held whole) under ``docs/``, then the rest."""
+    for path, content in generated:
+        yield f"{DOCS}/{path}", content
+    docs_dir = Path(config.docs_dir)
+    hand_written = []
+    for file in _files_under(docs_dir):
+        rel = file.relative_to(docs_dir).as_posix()
+        if rel.endswith(".md"):
+            hand_written.append(rel)
+        yield f"{DOCS}/{rel}", file.read_bytes()
+    css = resources.files("generator").joinpath("theme").joinpath("paperfeed.css")
+    yield f"{DOCS}/{CSS_PATH}", css.read_bytes()
+    custom_dir = config.theme.custom_dir
+    if custom_dir:
+        for file in _files_under(Path(custom_dir)):
+            yield f"{OVERRIDES}/{file.relative_to(custom_dir).as_posix()}", file.read_bytes()
+    yield "mkdocs.yml", neutral_config(config_file, config, hand_written)
+
+
+def _files_under(folder: Path) -> list[Path]:
+    """The files of ``folder`` MkDocs would read (dot files and folders left out), sorted."""
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / n for n in sorted(names) if not n.startswith(".")]
+    return found
+
+
+def neutral_config(config_file: Path, config: Any, hand_written: list[str]) -> str:
+    """The site's mkdocs.yml as it reads (``INHERIT`` and ``!ENV`` resolved), without the
+    paperfeed plugin and with what the plugin adds in memory written out."""
+    from generator.mkdocs_boundary import load_yaml
+
+    with config_file.open("rb") as f:
+        data = load_yaml(f)
+    data["docs_dir"] = DOCS
+    data["site_dir"] = "site"
+    plugins = data.get("plugins", ["search"])
+    if isinstance(plugins, dict):  # MkDocs' other form: {name: options}
+        data["plugins"] = {k: v for k, v in plugins.items() if k != "paperfeed"}
+    else:
+        data["plugins"] = [p for p in plugins if _plugin_name(p) != "paperfeed"]
+    data["extra_css"] = [*data.get("extra_css", []), CSS_PATH]
+    patterns = [
+        *(f"/{folder}/*\n!/{folder}/index.md" for folder in ("topics", "tags", "archive")),
+        "/papers/",
+    ]
+    if not data.get("nav"):
+        data["nav"] = NAVIGATION
+        patterns += [f"/{rel}" for rel in sorted(hand_written)]
+    own = data.get("not_in_nav")
+    data["not_in_nav"] = "\n".join([*([own.strip()] if own else []), *patterns]) + "\n"
+    theme = data.get("theme")
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        data["theme"] = {**theme, "custom_dir": OVERRIDES}
+    try:
+        text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    except yaml.YAMLError as e:
+        raise UsageError(
+            f"{config_file}: --markdown-only cannot write this configuration as plain YAML "
+            f"(a Python object tag?): {e}"
+        ) from None
+    return HEADER + text
+
+
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML, lines of text (``not_in_nav``) as a ``|`` block."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _plugin_name(entry: object) -> str | None:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict) and len(entry) == 1:
+        return str(next(iter(entry)))
+    return None

@@ -1,0 +1,82 @@
+"""``paperfeed build --markdown-only``: a complete project that MkDocs and ProperDocs build
+without paperfeed, into a site with the pages and titles of ``paperfeed build``'s."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from project import REPO, Project, copy_digests, make_project, run_cli, subprocess_env
+
+_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
+
+
+def pages_and_titles(site: Path) -> dict[str, str]:
+    """Every HTML page of a site, by path, with its ``<title>``."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        match = _TITLE.search(page.read_text("utf-8"))
+        found[page.relative_to(site).as_posix()] = html.unescape(match.group(1)) if match else ""
+    return found
+
+
+def _command(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found is not None, f"{name} is installed with paperfeed's test dependencies"
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Path]:
+    """The sample feed, built by paperfeed and written as a project."""
+    project = make_project(tmp_path_factory.mktemp("neutral") / "p")
+    copy_digests(REPO / "digests", project)
+    assert run_cli(["build", "--config", str(project.config), "-q"]) == 0
+    out = project.root / "out"
+    code = run_cli(
+        ["build", "--config", str(project.config), "--markdown-only", "--pages-dir", str(out)]
+    )
+    assert code == 0
+    return project, out
+
+
+def test_the_project_is_complete(built: tuple[Project, Path]) -> None:
+    project, out = built
+    config = yaml.safe_load((out / "mkdocs.yml").read_text("utf-8"))
+    assert config["docs_dir"] == "docs"
+    assert "paperfeed" not in str(config["plugins"])
+    docs = out / "docs"
+    assert (docs / "about.md").read_bytes() == (project.docs / "about.md").read_bytes()
+    assert (docs / "assets" / "paperfeed.css").is_file()
+    for data in ("feed.xml", "papers.json"):
+        assert (docs / data).read_bytes() == (project.site / data).read_bytes()
+    assert (docs / "index.md").is_file()
+    assert len(list((docs / "papers").glob("*.md"))) == 75
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_the_project_builds_the_same_pages_and_titles(
+    built: tuple[Project, Path], engine: str
+) -> None:
+    project, out = built
+    site = out.parent / f"site-{engine}"
+    result = subprocess.run(
+        [_command(engine), "build", "--strict", "-q", "-d", str(site)],
+        cwd=out,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    expected = pages_and_titles(project.site)
+    assert len(expected) > 100
+    assert pages_and_titles(site) == expected
+    for data in ("feed.xml", "papers.json"):
+        assert (site / data).read_bytes() == (project.site / data).read_bytes()
