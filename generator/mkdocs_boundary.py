@@ -78,7 +78,7 @@ from mkdocs.structure.pages import Page as Page
 from mkdocs.structure.toc import get_toc as get_toc
 from mkdocs.utils import clean_directory as clean_directory
 from mkdocs.utils import get_relative_url as get_relative_url
-from mkdocs.utils.yaml import yaml_load
+from mkdocs.utils.yaml import yaml_load as _yaml_load
 
 from generator import engine
 from generator.model import Known
@@ -205,7 +205,7 @@ def _modified() -> bool:
 
 def load_yaml(source: BinaryIO) -> dict[str, Any]:
     """A mkdocs.yml file as MkDocs reads it, before validation."""
-    return yaml_load(source)
+    return _yaml_load(source)
 
 
 # 5, 6. Search ----------------------------------------------------------------------------
