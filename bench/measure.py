@@ -94,7 +94,11 @@ def _browser_first_search(site: Path) -> tuple[int, float]:
     sys.path.insert(0, str(root))
     from tests.browser import chromium, serve
 
-    title_page = next((site / "papers").iterdir())
+    title_page = next(
+        p
+        for p in sorted((site / "papers").iterdir())
+        if p.name != "index.html" and not p.name.startswith("page-")
+    )
     word = _first_long_word((title_page / "index.html").read_text("utf-8"))
     with serve(site) as server, chromium() as browser:
         page = browser.new_page()

@@ -7,6 +7,7 @@ entry without an arXiv id joins the paper that has one under the same title.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,6 +107,11 @@ def _newest_metadata(newest_first: Sequence[Entry]) -> dict[str, Any]:
     return found
 
 
+RESERVED_SLUGS = re.compile(r"index|page-[0-9]+")
+"""Slugs no paper gets: ``papers/index.md`` and ``papers/page-N.md`` are the list of
+every paper (a paper whose title is "Index" gets ``index-`` and a hash)."""
+
+
 def assign_slugs(groups: Sequence[_Group]) -> dict[str, str]:
     """A unique, stable slug per group key.
 
@@ -127,8 +133,10 @@ def assign_slugs(groups: Sequence[_Group]) -> dict[str, str]:
     taken = set(wanted)
     for base, claimants in sorted(wanted.items()):
         claimants.sort(key=lambda c: c[0])  # type: ignore[arg-type,return-value]
-        slugs[claimants[0][1]] = base
-        for _, key in claimants[1:]:
+        reserved = RESERVED_SLUGS.fullmatch(base) is not None
+        if not reserved:
+            slugs[claimants[0][1]] = base
+        for _, key in claimants if reserved else claimants[1:]:
             length = 8
             candidate = f"{base}-{short_hash(key, length)}"
             while candidate in taken:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.cli import main
+from generator.feed import RESERVED_SLUGS
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -94,8 +95,10 @@ class Project:
 
     def paper_pages(self) -> list[str]:
         """Slugs of the generated paper pages in ``build/pages/papers`` (``build/pages/docs/
-        papers`` after ``build --markdown-only``, which writes a whole project there)."""
-        return sorted(p.stem for p in (self.markdown / "papers").glob("*.md"))
+        papers`` after ``build --markdown-only``, which writes a whole project there); not
+        the list of all papers (``papers/index.md``, ``papers/page-N.md``)."""
+        papers = (self.markdown / "papers").glob("*.md")
+        return sorted(p.stem for p in papers if is_paper(p.stem))
 
     @property
     def markdown(self) -> Path:

@@ -27,6 +27,7 @@ from generator.outputs import MARKER_TEXT
 from generator.pipeline import generate, load_inputs
 from generator.render import SiteSettings, iter_site
 from generator.render.common import _SOURCES
+from generator.render.listing import ListingPart
 from generator.write import MANIFEST, WriteStats, sync_tree
 
 SETTINGS = SiteSettings(site_url="https://example.org/", page_size=7)
@@ -66,13 +67,12 @@ def project(tmp_path: Path) -> Path:
 
 
 class Renders:
-    """Counts the paper pages, listing parts and digest pages rendered."""
+    """Counts the paper pages and listing parts (topics, tags, digests, …) rendered."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
-        for name in ("paper_page", "_digest_page"):
-            monkeypatch.setattr(pages_module, name, self._counted(getattr(pages_module, name)))
-        part = pages_module._ListingPart
+        monkeypatch.setattr(pages_module, "paper_page", self._counted(pages_module.paper_page))
+        part = ListingPart
         monkeypatch.setattr(part, "render", self._counted(part.render))
 
     def _counted(self, render: Callable[..., str]) -> Callable[..., str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urljoin
@@ -16,7 +17,8 @@ from project import make_project
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Entry, Taxonomy, Topic
 from generator.render import SiteSettings, feeds, iter_site, render_site
-from generator.render.common import listing_path, page_url, pager, parts_of, rel
+from generator.render.common import listing_path, page_url, rel
+from generator.render.listing import Where, pager, parts_of
 
 ROOT = Path(__file__).resolve().parent.parent
 segment = st.text("abc", min_size=1, max_size=3)
@@ -56,11 +58,23 @@ def test_long_listings_are_split_into_parts_that_never_change() -> None:
     titles = [f"p{i}" for i in range(100)]
     newest_first = list(reversed(titles))
     parts = parts_of(newest_first, 30)  # type: ignore[arg-type]
-    assert [n for n, _ in parts] == [0, 1, 2, 3, 4]
+    assert [n for n, _ in parts] == [0, 3, 2, 1]  # in reading order: newest first
     assert list(parts[0][1]) == newest_first[:30]
-    assert list(parts[1][1]) == list(reversed(titles[:30]))  # part 1: the oldest thirty
+    assert list(parts[3][1]) == list(reversed(titles[:30]))  # part 1: the oldest thirty
+    assert list(parts[1][1]) == list(reversed(titles[60:70]))  # part 3: what is left
+    assert [p for _, chunk in parts for p in chunk] == newest_first  # each once, in order
     more = parts_of(list(reversed([*titles, "p100", "p101"])), 30)  # type: ignore[arg-type]
-    assert more[1:4] == parts[1:4], "full parts changed when papers were added"
+    assert more[2:] == parts[2:], "full parts changed when papers were added"
+
+
+@given(st.integers(0, 200), st.integers(1, 40))
+def test_every_paper_is_on_one_page_in_order(n: int, size: int) -> None:
+    newest_first = list(range(n, 0, -1))
+    parts = parts_of(newest_first, size)  # type: ignore[arg-type]
+    assert [p for _, chunk in parts for p in chunk] == newest_first
+    assert all(len(chunk) <= size for _, chunk in parts)
+    assert len(parts[0][1]) == min(n, size)
+    assert [part for part, _ in parts] == [0, *range(len(parts) - 1, 0, -1)]
 
 
 def test_full_parts_of_a_growing_listing_are_rendered_the_same() -> None:
@@ -82,26 +96,39 @@ def test_full_parts_of_a_growing_listing_are_rendered_the_same() -> None:
         classes = Classification(topics={p.id: ("all",) for p in feed.papers})
         return render_site(feed, taxonomy, classes, SiteSettings(page_size=10))
 
-    before, after = site(4), site(6)  # 100 papers in 10 parts, then 150 in 15
+    before, after = site(4), site(6)  # 100 papers: the first page and 9 parts; then 14
     parts = [listing_path("topics", "all", n) for n in range(1, 16)]
-    assert [p in before for p in parts] == [True] * 10 + [False] * 5
-    assert [after[p] == before[p] for p in parts[:10]] == [True] * 7 + [False] * 3
+    assert [p in before for p in parts] == [True] * 9 + [False] * 6
+    assert [p in after for p in parts] == [True] * 14 + [False]
+    # The three newest parts' pagers link to newer parts now; their papers are the same.
+    assert [after[p] == before[p] for p in parts[:9]] == [True] * 6 + [False] * 3
     assert "All, part 1 (oldest)" in str(after[parts[0]])
 
 
 def test_pager_links_neighbours_not_every_part() -> None:
-    text = pager("topics", "x", 50, 100)
+    text = pager(Where.of("topics", "x"), 50, 100)
     assert text.count("<a ") < 12
-    assert all(f'/topics/x/page-{n}/"' in text for n in (1, 49, 51))
+    assert all(f'/topics/x/page-{n}/"' in text for n in (1, 48, 49, 51, 52))
+    assert '<a href="../../../topics/x/page-51/" rel="prev">← Newer</a>' in text
+    assert '<a href="../../../topics/x/page-49/" rel="next">Older →</a>' in text
+    assert '<a href="../../../topics/x/">Newest</a>' in text
+    first = pager(Where.of("topics", "x"), 0, 100)
+    assert '<strong aria-current="page">Newest</strong>' in first
+    assert '<a href="../../topics/x/page-100/" rel="next">Older →</a>' in first
+    assert 'rel="prev"' not in first
+    last = pager(Where.of("topics", "x"), 100, 100)
+    assert '<a href="../../../topics/x/page-1/" rel="next">' not in last
+    assert '<a href="../../../topics/x/" rel="prev">← Newer</a>' in last
 
 
 def test_a_big_topic_is_split_and_every_paper_is_listed_once_in_the_parts() -> None:
     feed, taxonomy, classes = feed_of(95)
     files = render_site(feed, taxonomy, classes, SiteSettings(page_size=30))  # type: ignore[arg-type]
-    parts = [p for p in files if p.startswith("topics/all/page-")]
-    assert sorted(parts) == [listing_path("topics", "all", n) for n in (1, 2, 3, 4)]
-    listed = [line for p in parts for line in files[p].splitlines() if "../../../papers/" in line]
-    assert len(listed) == 95 == len(set(listed))
+    parts = [p for p in files if p.startswith("topics/all/")]
+    assert sorted(parts) == [listing_path("topics", "all", n) for n in (0, 1, 2, 3)]
+    order = [listing_path("topics", "all", n) for n in (0, 3, 2, 1)]  # as Older → walks them
+    listed = [t for p in order for t in re.findall(r'/papers/([^/"]+)/">', str(files[p]))]
+    assert listed == [p.slug for p in feed.papers]  # type: ignore[attr-defined]
 
 
 def test_atom_feed_is_well_formed_with_hostile_and_odd_characters() -> None:

@@ -16,9 +16,7 @@ from functools import cache, partial
 
 from generator.escape import external_link, front_matter_title, text
 from generator.ids import file_digest, key
-from generator.limits import LISTING_TAGS
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
-from generator.render.citation import short_authors
 from generator.render.math import html as math_html
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
@@ -218,17 +216,19 @@ def paper_path(paper: Paper) -> str:
 
 
 def listing_path(kind: str, slug: str, part: int = 0) -> str:
-    """``topics/<slug>/index.md`` (the newest papers) or ``topics/<slug>/page-N.md``.
-
-    Part N holds papers N*size-size+1 .. N*size counted from the *oldest*, so a
-    part's content and address never change once it is full: a new digest only
-    touches the index and the newest part.
-    """
+    """``topics/<slug>/index.md`` (the newest papers) or ``topics/<slug>/page-N.md``
+    (see :func:`generator.render.listing.parts_of`)."""
     return f"{kind}/{slug}/index.md" if part == 0 else f"{kind}/{slug}/page-{part}.md"
 
 
-def digest_path(slug: str) -> str:
-    return f"archive/{slug}.md"
+def digest_path(slug: str, part: int = 0) -> str:
+    """``archive/<slug>.md`` (a digest's first page) or ``archive/<slug>/page-N.md``."""
+    return f"archive/{slug}.md" if part == 0 else f"archive/{slug}/page-{part}.md"
+
+
+PAPERS_INDEX = "papers/index.md"
+"""The list of every paper; its later parts are ``papers/page-N.md`` (no paper's page:
+:data:`generator.feed.RESERVED_SLUGS`)."""
 
 
 @cache
@@ -345,102 +345,7 @@ def _listing_links(
     return cached
 
 
-def paper_item(
-    ctx: Context, page: str, paper: Paper, *, abstract: bool = True, reuse: bool = True
-) -> str:
-    """One paper in a listing: title link, date, topics, tags, links, collapsed abstract.
-
-    With ``reuse`` the item's head (all but the abstract) is kept for the other listings
-    of the same depth (a paper is on the pages of each of its topics and tags); the home
-    and digest pages list a paper once, so they do not keep it."""
-    key = (paper.id, ctx.depth(page))
-    head = ctx.items.get(key) if reuse else None
-    if head is None:
-        head = _item_head(ctx, page, paper)
-        if reuse:
-            ctx.items[key] = head
-    if abstract and paper.abstract:
-        return (
-            head + '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-            f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
-        )
-    return head + "\n</div>"
-
-
-def _item_head(ctx: Context, page: str, paper: Paper) -> str:
-    lines = [
-        '<div class="pf-item">',
-        f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
-        "</a></strong><br>",
-    ]
-    if paper.authors:
-        lines.append(authors_line(paper) + "<br>")
-    meta = [paper.last_seen.isoformat()]
-    topics = ctx.classes.topics.get(paper.id, ())
-    if topics:
-        meta.append(topic_links(ctx, page, topics))
-    tags = ctx.classes.tags.get(paper.id, ())
-    if tags:
-        meta.append(tag_links(ctx, page, tags[:LISTING_TAGS]) + _more_tags(len(tags)))
-    lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
-    if paper.links:
-        lines[-1] += "<br>"
-        lines.append('<span class="pf-links">' + paper_links(ctx, paper) + "</span>")
-    lines[-1] += "</p>"
-    return "\n".join(lines)
-
-
-def authors_line(paper: Paper) -> str:
-    """A listing's author line: the first three authors and "et al." (all of them are on
-    the paper's page)."""
-    return f'<span class="pf-authors">{text(short_authors(paper.authors))}</span>'
-
-
-def _more_tags(count: int) -> str:
-    """`` +N more`` after the :data:`LISTING_TAGS` tags a listing shows (the paper's page
-    shows all), so a listing stays linear in its papers whatever the taxonomy gives."""
-    return f" +{count - LISTING_TAGS} more" if count > LISTING_TAGS else ""
-
-
 def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:
     """Long untrusted text as an HTML block: HTML-escaped (unless ``escaped`` says it
     already is)."""
     return f'<div class="{css_class}"><p>{value if escaped else text(value)}</p></div>'
-
-
-def parts_of(newest_first: Sequence[Paper], size: int) -> list[tuple[int, Sequence[Paper]]]:
-    """The pages of a listing: ``(0, newest size papers)``, then, when there are more,
-    ``(N, part N)`` for every part counted from the oldest (each shown newest first)."""
-    parts: list[tuple[int, Sequence[Paper]]] = [(0, newest_first[:size])]
-    if len(newest_first) > size:
-        oldest_first = newest_first[::-1]
-        for n, start in enumerate(range(0, len(oldest_first), size), start=1):
-            parts.append((n, oldest_first[start : start + size][::-1]))
-    return parts
-
-
-def pager(kind: str, slug: str, part: int, parts: int, directory_urls: bool = True) -> str:
-    """Links between the parts of a split listing: the newest, the oldest, the two on each
-    side of this one (never a link to every part: that would grow with the feed). Not the
-    number of parts: a full part's page stays the same as the listing grows (only the
-    parts near the newest change), so adding a digest rewrites few pages."""
-    if parts <= 1:
-        return ""
-    here = listing_path(kind, slug, part)
-
-    def link(label: str, n: int) -> str:
-        return f'<a href="{rel(here, listing_path(kind, slug, n), directory_urls)}">{label}</a>'
-
-    current = part or parts  # the index shows what the newest part shows, and more
-    shown = sorted({1, *range(max(1, current - 2), min(parts, current + 2) + 1)})
-    numbers: list[str] = []
-    previous = parts + 1
-    for n in reversed(shown):
-        if n < previous - 1:
-            numbers.append("…")
-        numbers.append(f"<strong>{n}</strong>" if n == part else link(str(n), n))
-        previous = n
-    items = ["<strong>Newest</strong>" if part == 0 else link("Newest", 0), *numbers]
-    if current > 1:
-        items.append(link("Older →", current - 1))
-    return '<p class="pf-pager">Pages: ' + " · ".join(items) + "</p>"

@@ -1,4 +1,5 @@
-"""The pages: home, topics, tags, digest archive and one page per paper.
+"""The pages: topics, tags and one page per paper (:mod:`generator.render.browse`: home,
+all papers, archive).
 
 Each page is front matter plus HTML blocks (see :mod:`generator.render.common`).
 """
@@ -7,12 +8,12 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import partial
 
 from generator.escape import external_link, text
-from generator.model import Content, Digest, Paper, Topic
+from generator.model import Content, Paper, Topic
+from generator.render.browse import archive_pages, home_page, papers_index, plural
 from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
     Context,
@@ -22,22 +23,19 @@ from generator.render.common import (
     listing_path,
     page_content,
     page_text,
-    pager,
-    paper_item,
     paper_links,
     paper_path,
-    parts_of,
     tag_links,
     text_block,
     topic_links,
 )
+<<<<<<< HEAD
 from generator.render.math import plain as math_plain
+=======
+from generator.render.listing import Where, listing, pager, parts_of
+>>>>>>> 1e93677 (Listings never repeat a paper: the first page holds the newest page_size papers, the others are in parts counted from the oldest (full parts keep their address); digests split by page_size; papers/ lists every paper; archive by year and month with a page per month and ISO week; home shows the last seven days of digests; paper entries get authors and a two-line abstract teaser (issue 13))
 
 Pages = Iterator[tuple[str, Content]]
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def related_topics(ctx: Context, members: dict[str, list[Paper]], slug: str) -> list[str]:
@@ -52,61 +50,6 @@ def related_topics(ctx: Context, members: dict[str, list[Paper]], slug: str) -> 
     return [t for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
 
 
-def _listing(
-    ctx: Context,
-    kind: str,
-    slug: str,
-    title: str,
-    intro: Sequence[str],
-    papers: Sequence[Paper],
-    *,
-    abstracts: bool = True,
-) -> Pages:
-    parts = parts_of(papers, ctx.settings.page_size)
-    count = len(parts) - 1
-    for part, chunk in parts:
-        path = listing_path(kind, slug, part)
-        # Not "part N of M": a full part's page stays the same as the listing grows.
-        shown = text(title) if part == 0 else f"{text(title)}, part {part}"
-        if part == 1:
-            shown += " (oldest)"
-        name = title if part == 0 else f"{title} ({part})"
-        head = [f"<h1>{shown}</h1>"]
-        if part == 0:
-            head += intro
-            head.append(heading(2, "Papers", "papers", searched=False))
-        nav = pager(kind, slug, part, count, ctx.settings.directory_urls)
-        meta = front_matter(name, searched=part == 0)
-        page = _ListingPart(ctx, path, meta, head, nav, chunk, abstracts)
-        yield path, page_content(ctx, page.inputs, page.render)
-
-
-@dataclass(frozen=True)
-class _ListingPart:
-    """One page of a listing: all but its paper items is rendered already."""
-
-    ctx: Context
-    path: str
-    meta: str
-    head: list[str]
-    nav: str
-    chunk: Sequence[Paper]
-    abstracts: bool
-
-    def inputs(self) -> list[str]:
-        keys = self.ctx.paper_keys
-        shown = [self.path, self.meta, *self.head, self.nav, str(self.abstracts)]
-        return shown + [keys[p.id] for p in self.chunk]
-
-    def render(self) -> str:
-        blocks = [*self.head, self.nav]
-        if not self.chunk:
-            blocks.append("<p>No papers yet.</p>")
-        blocks += (paper_item(self.ctx, self.path, p, abstract=self.abstracts) for p in self.chunk)
-        blocks.append(self.nav)
-        return page_text(self.meta, blocks)
-
-
 def topic_pages(ctx: Context) -> Pages:
     members = ctx.topic_papers
     children: dict[str, list[Topic]] = {}
@@ -118,7 +61,7 @@ def topic_pages(ctx: Context) -> Pages:
         intro = []
         if topic.description:
             intro.append(f"<p>{text(topic.description)}</p>")
-        facts = [_plural(len(members.get(topic.slug, [])), "paper")]
+        facts = [plural(len(members.get(topic.slug, [])), "paper")]
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
         intro.append("<p>" + " · ".join(facts) + "</p>")
@@ -128,7 +71,11 @@ def topic_pages(ctx: Context) -> Pages:
         related = related_topics(ctx, members, topic.slug)
         if related:
             intro.append("<p>Related topics: " + topic_links(ctx, page, related) + "</p>")
-        yield from _listing(ctx, "topics", topic.slug, topic.name, intro, members[topic.slug])
+        intro.append(heading(2, "Papers", "papers", searched=False))
+        split = parts_of(members[topic.slug], ctx.settings.page_size)
+        where = Where.of("topics", topic.slug)
+        nav = partial(_pager, ctx, where, len(split) - 1)
+        yield from listing(ctx, where, topic.name, intro, split, nav)
 
 
 def topics_index(ctx: Context) -> Pages:
@@ -159,11 +106,15 @@ def tag_pages(ctx: Context) -> Pages:
         page = listing_path("tags", slug)
         intro = [f"<p>{text(descriptions[slug])}</p>"] if descriptions.get(slug) else []
         intro.append(
-            f"<p>{_plural(len(papers), 'paper')} · "
+            f"<p>{plural(len(papers), 'paper')} · "
             f'<a href="{ctx.link(page, "tags/index.md")}">All tags</a></p>'
         )
-        # Tag pages list titles only: topic pages and paper pages carry the abstracts.
-        yield from _listing(ctx, "tags", slug, f"#{name}", intro, papers, abstracts=False)
+        intro.append(heading(2, "Papers", "papers", searched=False))
+        split = parts_of(papers, ctx.settings.page_size)
+        where = Where.of("tags", slug)
+        nav = partial(_pager, ctx, where, len(split) - 1)
+        # Tag pages show teasers only: topic pages and paper pages carry the abstracts.
+        yield from listing(ctx, where, f"#{name}", intro, split, nav, abstracts=False)
 
 
 def tags_index(ctx: Context) -> Pages:
@@ -185,57 +136,6 @@ def tags_index(ctx: Context) -> Pages:
             + "\n</tbody>\n</table>"
         )
     yield page, page_text(front_matter("Tags"), blocks)
-
-
-def _digest_title(digest: Digest) -> str:
-    return digest.title or f"Digest of {digest.date.isoformat()}"
-
-
-def digest_pages(ctx: Context) -> Pages:
-    papers_by_digest: dict[str, list[tuple[int, Paper]]] = {}
-    for paper in ctx.feed.papers:
-        for appearance in paper.appearances:
-            papers_by_digest.setdefault(appearance.digest, []).append((appearance.position, paper))
-    for digest in ctx.feed.digests:
-        path = digest_path(digest.slug)
-        items = [p for _, p in sorted(papers_by_digest.get(digest.slug, []), key=lambda t: t[0])]
-        head = [
-            f"<h1>{text(_digest_title(digest))}</h1>",
-            f"<p>{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
-            f'<a href="{ctx.link(path, "archive/index.md")}">All digests</a></p>',
-        ]
-        meta = front_matter(_digest_title(digest), searched=False)
-        inputs = partial(_digest_inputs, ctx, path, meta, head, items)
-        yield path, page_content(ctx, inputs, partial(_digest_page, ctx, path, meta, head, items))
-
-
-def _digest_inputs(
-    ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]
-) -> list[str]:
-    keys = ctx.paper_keys
-    return [path, meta, *head, *(keys[p.id] for p in items)]
-
-
-def _digest_page(ctx: Context, path: str, meta: str, head: list[str], items: list[Paper]) -> str:
-    return page_text(meta, [*head, *(paper_item(ctx, path, p, reuse=False) for p in items)])
-
-
-def archive_index(ctx: Context) -> Pages:
-    page = "archive/index.md"
-    blocks = ["<h1>Archive</h1>"]
-    counts = Counter(a.digest for p in ctx.feed.papers for a in p.appearances)
-    by_year: dict[int, list[str]] = {}
-    for digest in reversed(ctx.feed.digests):
-        by_year.setdefault(digest.date.year, []).append(
-            f'<li><a href="{ctx.link(page, digest_path(digest.slug))}">'
-            f"{text(_digest_title(digest))}</a> ({_plural(counts[digest.slug], 'paper')})</li>"
-        )
-    for year, items in by_year.items():
-        blocks.append(heading(2, str(year), f"year-{year}"))
-        blocks.append("<ul>\n" + "\n".join(items) + "\n</ul>")
-    if not ctx.feed.digests:
-        blocks.append("<p>No digests yet.</p>")
-    yield page, page_text(front_matter("Archive"), blocks)
 
 
 def paper_pages(ctx: Context) -> Pages:
@@ -365,47 +265,8 @@ def text_lines(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def home_page(ctx: Context) -> Pages:
-    page = "index.md"
-    members = ctx.topic_papers
-    name = ctx.settings.site_name
-    feed = ctx.feed
-    blocks = [
-        f"<h1>{text(name)}</h1>",
-        f"<p>{_plural(len(feed.papers), 'paper')} from {_plural(len(feed.digests), 'digest')}, "
-        f"sorted into {_plural(len(ctx.taxonomy.topics), 'topic')}. "
-        f'Subscribe with the <a href="{ctx.link(page, "feed.xml")}">Atom feed</a> or download '
-        f'<a href="{ctx.link(page, "papers.json")}">the whole feed as JSON</a>.</p>',
-    ]
-    tops = [t for t in ctx.taxonomy.topics if t.parent is None]
-    blocks.append(
-        "<p><strong>Topics:</strong> "
-        + " · ".join(
-            f"{topic_links(ctx, page, [t.slug])} ({len(members.get(t.slug, []))})" for t in tops
-        )
-        + f' · <a href="{ctx.link(page, "topics/index.md")}">all topics</a></p>'
-    )
-    if feed.digests:
-        latest = feed.digests[-1]
-        items = [
-            (a.position, p) for p in feed.papers for a in p.appearances if a.digest == latest.slug
-        ]
-        items.sort(key=lambda t: t[0])
-        label = (
-            f'Latest digest: <a href="{ctx.link(page, digest_path(latest.slug))}">'
-            f"{text(_digest_title(latest))}</a>"
-        )
-        blocks.append(heading(2, label, "latest-digest", searched=False))
-        blocks += (paper_item(ctx, page, paper, abstract=False, reuse=False) for _, paper in items)
-    else:
-        blocks.append("<p>No digests yet: add one to the digests folder.</p>")
-    if ctx.settings.extra_pages:
-        links = " · ".join(
-            f'<a href="{ctx.link(page, path)}">{text(title)}</a>'
-            for path, title in ctx.settings.extra_pages
-        )
-        blocks += ["<hr>", f"<p>{links}</p>"]
-    return iter([(page, page_text(front_matter(name), blocks))])
+def _pager(ctx: Context, where: Where, parts: int, part: int) -> str:
+    return pager(where, part, parts, ctx.settings.directory_urls)
 
 
 def all_pages(ctx: Context) -> Pages:
@@ -415,6 +276,6 @@ def all_pages(ctx: Context) -> Pages:
     yield from topic_pages(ctx)
     yield from tags_index(ctx)
     yield from tag_pages(ctx)
-    yield from archive_index(ctx)
-    yield from digest_pages(ctx)
+    yield from archive_pages(ctx)
+    yield from papers_index(ctx)
     yield from paper_pages(ctx)

@@ -1,0 +1,89 @@
+"""A paper as an entry of a listing: what a reader scans before opening the paper.
+
+Title (a link to the paper's page), authors (the first three, then "et al."), date,
+topics, tags and links, then the abstract: its first two lines as a teaser in a
+``<details>`` expander (a native disclosure widget: keyboard and screen-reader
+operable), the whole abstract when opened. Every piece of digest text is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+from generator.escape import clean, text
+from generator.model import Paper
+from generator.render.common import Context, paper_links, paper_path, tag_links, topic_links
+
+AUTHORS_SHOWN = 3
+"""Authors named in a listing entry; more are "et al."."""
+
+TEASER_CHARS = 200
+"""At most this much of the abstract is the teaser (cut at a word); the style sheet shows
+two lines of it."""
+
+
+def authors_line(authors: tuple[str, ...]) -> str:
+    """The first :data:`AUTHORS_SHOWN` authors, then "et al." if there are more (plain text)."""
+    shown = ", ".join(clean(a) for a in authors[:AUTHORS_SHOWN])
+    return shown + " et al." if len(authors) > AUTHORS_SHOWN else shown
+
+
+def teaser(abstract: str, limit: int = TEASER_CHARS) -> str:
+    """The start of ``abstract`` (plain text): all of it when short, else cut before the
+    word that would pass ``limit`` characters, with an ellipsis."""
+    abstract = clean(abstract)
+    if len(abstract) <= limit:
+        return abstract
+    cut = abstract.rfind(" ", 0, limit + 1)
+    return abstract[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
+
+
+def paper_item(
+    ctx: Context, page: str, paper: Paper, *, abstract: bool = True, reuse: bool = True
+) -> str:
+    """One paper in a listing: its head (title, authors, date, topics, tags, links), then
+    the abstract's teaser, in an expander that holds the whole abstract when ``abstract``
+    (otherwise the teaser alone: the paper's page has the rest).
+
+    With ``reuse`` the item's head is kept for the other listings of the same depth (a
+    paper is on the pages of each of its topics and tags and of its digest, month and
+    week); the home page lists a paper once, so it does not keep it."""
+    key = (paper.id, ctx.depth(page))
+    head = ctx.items.get(key) if reuse else None
+    if head is None:
+        head = _item_head(ctx, page, paper)
+        if reuse:
+            ctx.items[key] = head
+    if not paper.abstract:
+        return head + "\n</div>"
+    start = text(teaser(paper.abstract))
+    if not abstract:
+        return f'{head}\n<p class="pf-teaser">{start}</p>\n</div>'
+    return (
+        head + '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
+        '<summary><span class="pf-label">Abstract</span> '
+        f'<span class="pf-teaser">{start}</span></summary>'
+        f"<p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
+    )
+
+
+def _item_head(ctx: Context, page: str, paper: Paper) -> str:
+    lines = [
+        '<div class="pf-item">',
+        f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
+        "</a></strong><br>",
+    ]
+    if paper.authors:
+        lines.append(f'<span class="pf-authors">{text(authors_line(paper.authors))}</span><br>')
+    meta = [paper.last_seen.isoformat()]
+    topics = ctx.classes.topics.get(paper.id, ())
+    if topics:
+        meta.append(topic_links(ctx, page, topics))
+    tags = ctx.classes.tags.get(paper.id, ())
+    if tags:
+        meta.append(tag_links(ctx, page, tags))
+    lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
+    links = paper_links(ctx, paper)
+    if links:
+        lines[-1] += "<br>"
+        lines.append('<span class="pf-links">' + links + "</span>")
+    lines[-1] += "</p>"
+    return "\n".join(lines)
