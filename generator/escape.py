@@ -42,8 +42,15 @@ def front_matter_title(title: str) -> str:
     string is a valid YAML double-quoted scalar); the two characters YAML cannot hold
     (U+FFFE, U+FFFF) become character references.
     """
-    value = text(title).replace("\ufffe", "&#xfffe;").replace("\uffff", "&#xffff;")
-    return "title: " + json.dumps(value, ensure_ascii=False)
+    return front_matter_text("title", title)
+
+
+def front_matter_text(key: str, value: str) -> str:
+    """A YAML front-matter line ``key: "value"``, the value escaped as
+    :func:`front_matter_title` escapes a title (themes print ``page.meta`` values
+    unescaped: the description into ``<meta>``, say)."""
+    escaped = text(value).replace("\ufffe", "&#xfffe;").replace("\uffff", "&#xffff;")
+    return f"{key}: " + json.dumps(escaped, ensure_ascii=False)
 
 
 def external_link(url: str, label: str | None = None) -> str:

@@ -9,10 +9,11 @@ paperfeed generates neither is needed:
   untouched; :class:`GeneratedPage` takes it as the page's content directly.
 - **One template render per kind of page.** Every generated page outside the
   navigation has the same surroundings (the same navigation, nothing active, no
-  previous/next links, no table of contents) except for its title, its content
-  and its canonical URL, given its depth, its relative links to the navigation's
-  pages and its front matter. :class:`Shells` renders the theme's template once for each such kind,
-  with markers in those three places, and fills the markers for every page.
+  previous/next links, no table of contents) except for its title, its content, its
+  canonical URL and the description and feed of its front matter, given its depth, its
+  relative links to the navigation's pages and the rest of its front matter.
+  :class:`Shells` renders the theme's template once for each such kind, with markers in
+  those places, and fills the markers for every page.
 
 Each slot is filled exactly as the template would fill it: the filter the template
 applies there (none, ``striptags``, ``e`` or ``urlencode``) is found by rendering a
@@ -37,8 +38,8 @@ from jinja2.filters import do_striptags, do_urlencode
 from markupsafe import escape
 
 from generator.mkdocs_boundary import BARE_TEMPLATE as BARE_TEMPLATE
+from generator.mkdocs_boundary import TEXT_KEYS, Page, get_relative_url
 from generator.mkdocs_boundary import GeneratedPage as GeneratedPage
-from generator.mkdocs_boundary import Page, get_relative_url
 from generator.mkdocs_boundary import quick_front_matter as quick_front_matter
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
@@ -75,6 +76,9 @@ class Shell:
 
 def _slot_values(page: Page) -> dict[str, str]:
     values = {"title": str(page.title or ""), "content": page.content or ""}
+    for name in TEXT_KEYS[1:]:
+        if name in page.meta:
+            values[name] = str(page.meta[name])
     if page.canonical_url:
         values["url"] = page.canonical_url
     return values
@@ -107,10 +111,12 @@ class Shells:
         self.rendered = 0
 
     def render(self, page: GeneratedPage, context: dict[str, Any]) -> str:
-        meta = {k: v for k, v in page.meta.items() if k not in ("title", "template")}
+        meta = {k: v for k, v in page.meta.items() if k not in (*TEXT_KEYS, "template")}
+        slots = [k for k in TEXT_KEYS if k in page.meta]
         nav = context.get("nav")
         links = tuple(get_relative_url(p.url, page.url) for p in (nav.pages if nav else ()))
-        key = (str(context.get("base_url")), repr((links, _has_h1(page), sorted(meta.items()))))
+        shape = (links, _has_h1(page), slots, sorted(meta.items()))
+        key = (str(context.get("base_url")), repr(shape))
         if key not in self.shells:
             self.shells[key] = self._make(page, context)
             self.checked[key] = 0
@@ -135,18 +141,21 @@ class Shells:
     def _make(self, page: GeneratedPage, context: dict[str, Any]) -> Shell | None:
         real = _slot_values(page)
         markers = _markers(tuple(real), _has_h1(page))
-        title, content, url = page.meta.get("title"), page.content, page.canonical_url
+        texts = {name: page.meta.get(name) for name in TEXT_KEYS if name in real}
+        content, url = page.content, page.canonical_url
         try:
             renders = []
             for suffix in ("", _PROBE):
                 probe = {name: markers[name] + suffix for name in real}
-                page.meta["title"] = probe["title"]
+                for name in texts:
+                    page.meta[name] = probe[name]
                 page.content = probe["content"]
                 if "url" in probe:
                     page.canonical_url = probe["url"]
                 renders.append(self._full(page, context))
         finally:
-            page.meta["title"], page.content, page.canonical_url = title, content, url
+            page.meta.update(texts)
+            page.content, page.canonical_url = content, url
         return _cut(renders[0], renders[1], markers)
 
 

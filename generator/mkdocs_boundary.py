@@ -91,6 +91,11 @@ BARE_TEMPLATE = "paperfeed-bare.html"
 _ID = re.compile(r' id="([^"]*)"')
 """Ids in a generated page: digest text there has its quotes escaped, so only tags match."""
 
+TEXT_KEYS = ("title", "description", "feed")
+"""The text values :func:`generator.render.common.front_matter` writes, in its order: each
+differs from page to page, so each is a slot of the shells (:mod:`generator.fastpages`),
+not part of their key."""
+
 _FRONT_MATTER_BLOCKS: dict[str, tuple[str, Callable[[], Any]]] = {
     "hide:\n  - toc": ("hide", lambda: ["toc"]),
     "search:\n  exclude: true": ("search", lambda: {"exclude": True}),
@@ -102,20 +107,29 @@ def quick_front_matter(source: str) -> tuple[str, dict[str, Any]] | None:
     """``(body, meta)`` as ``mkdocs.utils.meta.get_data`` returns them, for the front
     matter paperfeed writes, without YAML; ``None`` for anything else.
 
-    The title is taken only when its JSON-quoted value has no escape in it: then the
-    JSON string and the YAML double-quoted scalar are both exactly the text between the
-    quotes (the title is cleaned text, so it has no line break or control character).
+    The title (then the description and the feed, if any) is taken only when its
+    JSON-quoted value has no escape in it: then the JSON string and the YAML
+    double-quoted scalar are both exactly the text between the quotes (the value is
+    cleaned text, so it has no line break or control character).
     """
     if not source.startswith('---\ntitle: "'):
         return None
     end = source.find("\n---\n", 4)
     if end < 0:
         return None
-    first, _, rest = source[4:end].partition("\n")
-    value = first[len("title: ") :]
-    if len(value) < 2 or not value.endswith('"') or "\\" in value or '"' in value[1:-1]:
-        return None
-    meta: dict[str, Any] = {"title": value[1:-1]}
+    meta: dict[str, Any] = {}
+    rest = source[4:end]
+    for key in TEXT_KEYS:
+        line, _, after = rest.partition("\n")
+        if not line.startswith(f'{key}: "'):
+            if key == "title":
+                return None
+            continue
+        value = line[len(key) + 2 :]
+        if len(value) < 2 or not value.endswith('"') or "\\" in value or '"' in value[1:-1]:
+            return None
+        meta[key] = value[1:-1]
+        rest = after
     while rest:
         for text, (key, make) in _FRONT_MATTER_BLOCKS.items():
             if rest == text or rest.startswith(text + "\n"):

@@ -39,6 +39,22 @@ log = logging.getLogger("mkdocs.plugins.paperfeed")
 
 CSS_PATH = "assets/paperfeed.css"
 
+HEAD_DIR = Path(__file__).parent / "theme_head"
+"""``main.html``: the feeds' autodiscovery links and OpenGraph tags in every page's head."""
+
+
+def add_head_template(config: MkDocsConfig) -> None:
+    """Put :data:`HEAD_DIR` among the theme's folders, after the site's ``custom_dir`` (a
+    ``main.html`` of its own wins) and before the theme's own."""
+    dirs = config.theme.dirs
+    head = str(HEAD_DIR)
+    if head in dirs:
+        return
+    from generator.search import THEME_DIR
+
+    ours = {str(config.theme.custom_dir or ""), str(THEME_DIR)}
+    dirs.insert(next((n for n, d in enumerate(dirs) if d not in ours), len(dirs)), head)
+
 
 def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
     """The Markdown pages at the top of the docs folder, with the text of their first heading."""
@@ -212,6 +228,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.config.pagefind_threshold,
         )
         apply_backend(config, self.backend)
+        add_head_template(config)
         return config
 
     def navigation(self) -> list[Any]:

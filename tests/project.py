@@ -108,6 +108,13 @@ class Project:
         return self.pages / "docs" if project else self.pages
 
 
+def is_paper(name: str) -> bool:
+    """Whether ``name`` (a slug, a file name or a path under ``papers/``) is a paper's page,
+    not a page of the list of all papers."""
+    stem = name.removeprefix("papers/").split("/")[0].split(".")[0]
+    return RESERVED_SLUGS.fullmatch(stem) is None
+
+
 def run_cli(argv: Sequence[str]) -> int:
     """:func:`generator.cli.main` with ``SOURCE_DATE_EPOCH`` restored afterwards."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")

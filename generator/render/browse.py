@@ -151,7 +151,8 @@ def papers_index(ctx: Context) -> Pages:
     ]
     split = parts_of(papers, ctx.settings.page_size)
     nav = partial(_pager, ctx, where, len(split) - 1)
-    yield from listing(ctx, where, "All papers", intro, split, nav)
+    about = f"All {plural(len(papers), 'paper')} of {ctx.settings.site_name}, newest first"
+    yield from listing(ctx, where, "All papers", intro, split, nav, description=about)
 
 
 def archive_pages(ctx: Context) -> Pages:
@@ -188,8 +189,16 @@ def digest_pages(ctx: Context) -> Pages:
         split = pages_of(items, ctx.settings.page_size)
         nav = partial(_page_pager, ctx, where, len(split))
         title = digest_title(digest)
+        about = f"The {plural(len(items), 'paper')} of the digest of {digest.date.isoformat()}"
         yield from listing(
-            ctx, where, title, intro, split, nav, part_title=partial(_page_title, title)
+            ctx,
+            where,
+            title,
+            intro,
+            split,
+            nav,
+            part_title=partial(_page_title, title),
+            description=about,
         )
 
 
@@ -235,7 +244,8 @@ def period_pages(ctx: Context) -> Pages:
             ]
             split = parts_of(papers, ctx.settings.page_size)
             nav = partial(_pager, ctx, where, len(split) - 1)
-            yield from listing(ctx, where, title_of(slug), intro, split, nav)
+            about = f"The {plural(len(papers), 'paper')} of {title_of(slug)}"
+            yield from listing(ctx, where, title_of(slug), intro, split, nav, description=about)
 
 
 def archive_index(ctx: Context) -> Pages:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 
-from generator.escape import external_link, front_matter_title, text
+from generator.escape import external_link, front_matter_text, front_matter_title, text
 from generator.ids import file_digest, key
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 from generator.render.math import html as math_html
@@ -221,6 +221,11 @@ def listing_path(kind: str, slug: str, part: int = 0) -> str:
     return f"{kind}/{slug}/index.md" if part == 0 else f"{kind}/{slug}/page-{part}.md"
 
 
+def topic_feed_path(slug: str) -> str:
+    """The Atom feed of a topic's newest papers."""
+    return f"topics/{slug}/feed.xml"
+
+
 def digest_path(slug: str, part: int = 0) -> str:
     """``archive/<slug>.md`` (a digest's first page) or ``archive/<slug>/page-N.md``."""
     return f"archive/{slug}.md" if part == 0 else f"archive/{slug}/page-{part}.md"
@@ -263,12 +268,21 @@ def _up(page: str, directory_urls: bool) -> str:
     return "../" * page_url(page, directory_urls).count("/")
 
 
-def front_matter(title: str, *, searched: bool = True) -> str:
-    """The page's front matter. Generated pages have no table of contents (their
+def front_matter(
+    title: str, *, description: str = "", feed: str = "", searched: bool = True
+) -> str:
+    """The page's front matter. ``description`` (plain text) is its meta description;
+    ``feed`` the relative URL of an Atom feed of its own (a topic's), linked from its head
+    by ``generator/theme_head/main.html``. Generated pages have no table of contents (their
     headings are few and in raw HTML). ``searched=False`` keeps the page out of the
     search index (both Material's and Pagefind's): listings repeat what the paper
     pages hold."""
-    lines = ["---", front_matter_title(title), "hide:", "  - toc"]
+    lines = ["---", front_matter_title(title)]
+    if description:
+        lines.append(front_matter_text("description", description))
+    if feed:
+        lines.append(front_matter_text("feed", feed))
+    lines += ["hide:", "  - toc"]
     if not searched:
         lines += ["search:", "  exclude: true"]
     lines.append("---")

@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+import uuid
+from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from generator.escape import clean
+from generator.ids import normalize_title
 from generator.links import safe_url
-from generator.model import Paper
+from generator.model import Content, Paper
 from generator.render.citation import hf_url, pdf_url
-from generator.render.common import Context, listing_path, page_url, paper_path
+from generator.render.common import (
+    Context,
+    listing_path,
+    page_content,
+    page_url,
+    paper_path,
+    topic_feed_path,
+)
 
 
 def _url(ctx: Context, md_path: str) -> str:
@@ -32,22 +42,64 @@ def _timestamp(paper: Paper) -> str:
     return paper.first_seen.isoformat() + "T00:00:00Z"
 
 
+ENTRY_NAMESPACE = uuid.UUID("6f1c2a43-3f5e-5b8e-9a57-2d4f0c6b1e90")
+"""The UUID namespace of paperfeed's Atom entry ids (:func:`entry_id`). Fixed forever."""
+
+
+def entry_id(paper: Paper) -> str:
+    """A paper's Atom entry id: a name-based UUID of what makes it the paper it is (its
+    arXiv id, else its normalised title; :mod:`generator.feed` merges papers by these),
+    so the id survives a new ``site_url``, a renamed page (slug) or a paper seen again."""
+    name = f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else f"title:{normalize_title(paper.title)}"
+    return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, name)}"
+
+
 def atom_feed(ctx: Context) -> str:
-    """An Atom 1.0 feed of the newest papers (RFC 4287); every text is XML-escaped."""
+    """The site's Atom 1.0 feed of the newest papers (RFC 4287)."""
     papers = ctx.feed.papers[: ctx.settings.feed_size]
-    updated = (
-        ctx.feed.digests[-1].date.isoformat() + "T00:00:00Z"
-        if ctx.feed.digests
-        else ("1970-01-01T00:00:00Z")
-    )
-    home = _absolute(ctx, "index.md")
+    return _atom(ctx, clean(ctx.settings.site_name), "index.md", "feed.xml", papers)
+
+
+def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
+    """An Atom feed per topic (``topics/<slug>/feed.xml``): its newest papers."""
+    settings = ctx.settings
+    for topic in ctx.taxonomy.topics:
+        path = topic_feed_path(topic.slug)
+        papers = ctx.topic_papers[topic.slug][: settings.feed_size]
+        title = f"{clean(settings.site_name)}: {clean(topic.name)}"
+        page = listing_path("topics", topic.slug)
+        render = partial(_atom, ctx, title, page, path, papers)
+        inputs = partial(_feed_inputs, ctx, path, title, papers)
+        yield path, page_content(ctx, inputs, render)
+
+
+def _feed_inputs(ctx: Context, path: str, title: str, papers: Sequence[Paper]) -> list[str]:
+    """What :func:`_atom` reads besides the papers: the site's name and URL (topic names
+    are the taxonomy's, covered by the memo's base)."""
+    keys = ctx.paper_keys
+    return [
+        path,
+        title,
+        ctx.settings.site_name,
+        ctx.settings.site_url,
+        *(keys[p.id] for p in papers),
+    ]
+
+
+def _atom(ctx: Context, title: str, page: str, path: str, papers: Sequence[Paper]) -> str:
+    """An Atom 1.0 feed of ``papers`` (RFC 4287), about the page ``page``, at ``path``;
+    every text is XML-escaped."""
+    dates = [p.last_seen for p in papers] or [d.date for d in ctx.feed.digests[-1:]]
+    updated = max(dates).isoformat() + "T00:00:00Z" if dates else "1970-01-01T00:00:00Z"
+    home = _absolute(ctx, page)
+    site = clean(ctx.settings.site_name)
     out = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(clean(ctx.settings.site_name))}</title>",
+        f"  <title>{xml_escape(title)}</title>",
         f"  <id>{xml_escape(home)}</id>",
         f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(home + "feed.xml")}/>',
+        f'  <link rel="self" type="application/atom+xml" href={quoteattr(_absolute(ctx, path))}/>',
         f"  <updated>{updated}</updated>",
         "  <generator>paperfeed</generator>",
     ]
@@ -56,19 +108,13 @@ def atom_feed(ctx: Context) -> str:
         out += [
             "  <entry>",
             f'    <title type="text">{xml_escape(clean(paper.title))}</title>',
-            f"    <id>{xml_escape(url)}</id>",
+            f"    <id>{entry_id(paper)}</id>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <published>{_timestamp(paper)}</published>",
             f"    <updated>{paper.last_seen.isoformat()}T00:00:00Z</updated>",
         ]
-        if paper.authors:
-            out += [
-                f"    <author><name>{xml_escape(clean(a))}</name></author>" for a in paper.authors
-            ]
-        else:
-            out.append(
-                f"    <author><name>{xml_escape(clean(ctx.settings.site_name))}</name></author>"
-            )
+        names = paper.authors or (site,)
+        out += [f"    <author><name>{xml_escape(clean(a))}</name></author>" for a in names]
         for topic in ctx.classes.topics.get(paper.id, ()):
             name = ctx.topic_names.get(topic, topic)
             out.append(f"    <category term={quoteattr(topic)} label={quoteattr(clean(name))}/>")

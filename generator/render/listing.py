@@ -133,17 +133,25 @@ def listing(
     *,
     abstracts: bool = True,
     part_title: Callable[[int], str] | None = None,
+    description: str = "",
+    feed: str = "",
 ) -> Iterator[tuple[str, Content]]:
     """The pages of one listing. ``title`` is plain text; ``intro`` (HTML blocks) opens
     the first page; ``nav(part)`` is the pager of a part; ``part_title(part)`` the title
-    of a later part (default: "<title>, part N")."""
+    of a later part (default: "<title>, part N"); ``description`` (plain text) the meta
+    description of its pages; ``feed`` the path of the listing's Atom feed, if any."""
     for part, chunk in split:
         path = where.path(part)
         name = title if part == 0 else (part_title or _part_title(title))(part)
         head = [f"<h1>{text(name)}</h1>"]
         if part == 0:
             head += intro
-        meta = front_matter(name, searched=part == 0)
+        meta = front_matter(
+            name,
+            description=description,
+            feed=ctx.link(path, feed) if feed else "",
+            searched=part == 0,
+        )
         page = ListingPart(ctx, path, meta, head, nav(part), chunk, abstracts)
         yield path, page_content(ctx, page.inputs, page.render)
 

@@ -27,13 +27,12 @@ from generator.render.common import (
     paper_path,
     tag_links,
     text_block,
+    topic_feed_path,
     topic_links,
 )
-<<<<<<< HEAD
-from generator.render.math import plain as math_plain
-=======
 from generator.render.listing import Where, listing, pager, parts_of
->>>>>>> 1e93677 (Listings never repeat a paper: the first page holds the newest page_size papers, the others are in parts counted from the oldest (full parts keep their address); digests split by page_size; papers/ lists every paper; archive by year and month with a page per month and ISO week; home shows the last seven days of digests; paper entries get authors and a two-line abstract teaser (issue 13))
+from generator.render.math import plain as math_plain
+from generator.render.meta import first_sentence
 
 Pages = Iterator[tuple[str, Content]]
 
@@ -75,7 +74,9 @@ def topic_pages(ctx: Context) -> Pages:
         split = parts_of(members[topic.slug], ctx.settings.page_size)
         where = Where.of("topics", topic.slug)
         nav = partial(_pager, ctx, where, len(split) - 1)
-        yield from listing(ctx, where, topic.name, intro, split, nav)
+        about = topic.description or f"Papers on {topic.name}"
+        feed = topic_feed_path(topic.slug)
+        yield from listing(ctx, where, topic.name, intro, split, nav, description=about, feed=feed)
 
 
 def topics_index(ctx: Context) -> Pages:
@@ -114,7 +115,10 @@ def tag_pages(ctx: Context) -> Pages:
         where = Where.of("tags", slug)
         nav = partial(_pager, ctx, where, len(split) - 1)
         # Tag pages show teasers only: topic pages and paper pages carry the abstracts.
-        yield from listing(ctx, where, f"#{name}", intro, split, nav, abstracts=False)
+        about = descriptions.get(slug) or f"Papers tagged {name}"
+        yield from listing(
+            ctx, where, f"#{name}", intro, split, nav, abstracts=False, description=about
+        )
 
 
 def tags_index(ctx: Context) -> Pages:
@@ -204,7 +208,9 @@ def paper_page(ctx: Context, paper: Paper) -> str:
             )
             + "\n</ol>"
         )
-    return page_text(front_matter(math_plain(paper.title)), blocks)
+    title = math_plain(paper.title)
+    about = first_sentence(math_plain(paper.abstract)) or title
+    return page_text(front_matter(title, description=about), blocks)
 
 
 def source_links(paper: Paper) -> list[str]:
