@@ -10,7 +10,7 @@ from collections.abc import Iterator, MutableMapping
 
 from generator.model import Classification, Content, Feed, Known, Taxonomy
 from generator.render.common import SiteSettings, make_context
-from generator.render.feeds import atom_feed, papers_json_chunks, topic_feeds
+from generator.render.feeds import atom_feed, papers_json_chunks, topic_bibtex, topic_feeds
 from generator.render.pages import all_pages
 
 __all__ = ["Content", "SiteSettings", "iter_site", "render_site"]
@@ -42,6 +42,7 @@ def iter_site(
     ctx.links.clear()
     yield "feed.xml", atom_feed(ctx)
     yield from topic_feeds(ctx)
+    yield from topic_bibtex(ctx)
     yield "papers.json", papers_json_chunks(ctx)
 
 

@@ -8,6 +8,7 @@ here); :func:`bibtex` is BibTeX text (escaped for BibTeX here, for HTML by the c
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from generator.escape import text
@@ -67,8 +68,8 @@ def citation_meta(paper: Paper) -> str:
 
 _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",  # not \{: BibTeX counts every brace, escaped or not
+    "}": r"\textbraceright{}",
     "%": r"\%",
     "&": r"\&",
     "#": r"\#",
@@ -109,8 +110,9 @@ def bibtex_key(paper: Paper) -> str:
     return f"{last or 'paper'}{year}{word}"
 
 
-def bibtex(paper: Paper) -> str:
-    """A BibTeX ``@misc`` entry (arXiv's own form for preprints)."""
+def bibtex(paper: Paper, key: str | None = None) -> str:
+    """A BibTeX ``@misc`` entry (arXiv's own form for preprints), under ``key`` (default:
+    :func:`bibtex_key`)."""
     fields = [("title", bibtex_text(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(bibtex_name(a) for a in paper.authors)))
@@ -124,7 +126,38 @@ def bibtex(paper: Paper) -> str:
         fields.append(("url", paper.url))  # a URL BibTeX would need escaped is left out
     width = max(len(name) for name, _ in fields)
     body = ",\n".join(f"  {name.ljust(width)} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{bibtex_key(paper)},\n{body}\n}}"
+    return f"@misc{{{key or bibtex_key(paper)},\n{body}\n}}"
+
+
+def bibtex_file(papers: Sequence[Paper]) -> str:
+    """The entries of ``papers`` (a topic's ``papers.bib``), in their order. A key several
+    papers want gets ``a``, ``b``, … (skipping any key another paper has), so every key of
+    the file is unique, as reference managers need."""
+    keys = [bibtex_key(p) for p in papers]
+    wanted = Counter(keys)
+    taken = set(wanted)
+    seen: Counter[str] = Counter()
+    entries = []
+    for paper, key in zip(papers, keys, strict=True):
+        if wanted[key] > 1:
+            while True:
+                seen[key] += 1
+                candidate = key + _letters(seen[key])
+                if candidate not in taken:
+                    break
+            taken.add(candidate)
+            key = candidate
+        entries.append(bibtex(paper, key) + "\n")
+    return "\n".join(entries)
+
+
+def _letters(n: int) -> str:
+    """1 -> ``a``, 26 -> ``z``, 27 -> ``aa``, …"""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(97 + r) + out
+    return out
 
 
 def insert_head(page_html: str, tags: str) -> str:

@@ -226,6 +226,11 @@ def topic_feed_path(slug: str) -> str:
     return f"topics/{slug}/feed.xml"
 
 
+def topic_bibtex_path(slug: str) -> str:
+    """BibTeX of every paper of a topic, for reference managers."""
+    return f"topics/{slug}/papers.bib"
+
+
 def digest_path(slug: str, part: int = 0) -> str:
     """``archive/<slug>.md`` (a digest's first page) or ``archive/<slug>/page-N.md``."""
     return f"archive/{slug}.md" if part == 0 else f"archive/{slug}/page-{part}.md"

@@ -15,13 +15,14 @@ from generator.escape import clean
 from generator.ids import normalize_title
 from generator.links import safe_url
 from generator.model import Content, Paper
-from generator.render.citation import hf_url, pdf_url
+from generator.render.citation import bibtex_file, hf_url, pdf_url
 from generator.render.common import (
     Context,
     listing_path,
     page_content,
     page_url,
     paper_path,
+    topic_bibtex_path,
     topic_feed_path,
 )
 
@@ -71,6 +72,19 @@ def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
         render = partial(_atom, ctx, title, page, path, papers)
         inputs = partial(_feed_inputs, ctx, path, title, papers)
         yield path, page_content(ctx, inputs, render)
+
+
+def topic_bibtex(ctx: Context) -> Iterator[tuple[str, Content]]:
+    """A BibTeX file per topic (``topics/<slug>/papers.bib``): every paper, newest first."""
+    for topic in ctx.taxonomy.topics:
+        path = topic_bibtex_path(topic.slug)
+        papers = ctx.topic_papers[topic.slug]
+        inputs = partial(_bibtex_inputs, ctx, path, papers)
+        yield path, page_content(ctx, inputs, partial(bibtex_file, papers))
+
+
+def _bibtex_inputs(ctx: Context, path: str, papers: Sequence[Paper]) -> list[str]:
+    return [path, *(ctx.paper_keys[p.id] for p in papers)]
 
 
 def _feed_inputs(ctx: Context, path: str, title: str, papers: Sequence[Paper]) -> list[str]:

@@ -27,6 +27,7 @@ from generator.render.common import (
     paper_path,
     tag_links,
     text_block,
+    topic_bibtex_path,
     topic_feed_path,
     topic_links,
 )
@@ -60,7 +61,11 @@ def topic_pages(ctx: Context) -> Pages:
         intro = []
         if topic.description:
             intro.append(f"<p>{text(topic.description)}</p>")
-        facts = [plural(len(members.get(topic.slug, [])), "paper")]
+        facts = [
+            plural(len(members.get(topic.slug, [])), "paper"),
+            f'<a href="{ctx.link(page, topic_feed_path(topic.slug))}">Atom feed</a>',
+            f'<a href="{ctx.link(page, topic_bibtex_path(topic.slug))}">BibTeX</a>',
+        ]
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
         intro.append("<p>" + " · ".join(facts) + "</p>")
