@@ -245,7 +245,10 @@ def period_pages(ctx: Context) -> Pages:
             split = parts_of(papers, ctx.settings.page_size)
             nav = partial(_pager, ctx, where, len(split) - 1)
             about = f"The {plural(len(papers), 'paper')} of {title_of(slug)}"
-            yield from listing(ctx, where, title_of(slug), intro, split, nav, description=about)
+            # Teasers only: the digest and topic pages carry the abstracts (smaller site).
+            yield from listing(
+                ctx, where, title_of(slug), intro, split, nav, abstracts=False, description=about
+            )
 
 
 def archive_index(ctx: Context) -> Pages:
