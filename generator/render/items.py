@@ -1,29 +1,21 @@
 """A paper as an entry of a listing: what a reader scans before opening the paper.
 
 Title (a link to the paper's page), authors (the first three, then "et al."), date,
-topics, tags and links, then the abstract: its first two lines as a teaser in a
-``<details>`` expander (a native disclosure widget: keyboard and screen-reader
-operable), the whole abstract when opened. Every piece of digest text is HTML-escaped.
+topics, tags and links (arXiv, PDF, code, project), then the abstract: its first two
+lines as a teaser in a ``<details>`` expander (a native disclosure widget: keyboard and
+screen-reader operable), the whole abstract when opened. Every piece of digest text is HTML-escaped.
 """
 
 from __future__ import annotations
 
-from generator.escape import clean, text
+from generator.escape import clean, external_link, text
 from generator.model import Paper
+from generator.render.citation import abs_url, pdf_url, short_authors
 from generator.render.common import Context, paper_links, paper_path, tag_links, topic_links
-
-AUTHORS_SHOWN = 3
-"""Authors named in a listing entry; more are "et al."."""
 
 TEASER_CHARS = 200
 """At most this much of the abstract is the teaser (cut at a word); the style sheet shows
 two lines of it."""
-
-
-def authors_line(authors: tuple[str, ...]) -> str:
-    """The first :data:`AUTHORS_SHOWN` authors, then "et al." if there are more (plain text)."""
-    shown = ", ".join(clean(a) for a in authors[:AUTHORS_SHOWN])
-    return shown + " et al." if len(authors) > AUTHORS_SHOWN else shown
 
 
 def teaser(abstract: str, limit: int = TEASER_CHARS) -> str:
@@ -65,6 +57,17 @@ def paper_item(
     )
 
 
+def _source_links(paper: Paper) -> str:
+    """The paper at arXiv and its PDF, when known."""
+    links = []
+    if paper.arxiv_id:
+        links.append(external_link(abs_url(paper.arxiv_id), "arXiv"))
+    pdf = pdf_url(paper)
+    if pdf:
+        links.append(external_link(pdf, "PDF"))
+    return " · ".join(links)
+
+
 def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     lines = [
         '<div class="pf-item">',
@@ -72,7 +75,7 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
         "</a></strong><br>",
     ]
     if paper.authors:
-        lines.append(f'<span class="pf-authors">{text(authors_line(paper.authors))}</span><br>')
+        lines.append(f'<span class="pf-authors">{text(short_authors(paper.authors))}</span><br>')
     meta = [paper.last_seen.isoformat()]
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
@@ -81,7 +84,7 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     if tags:
         meta.append(tag_links(ctx, page, tags))
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
-    links = paper_links(ctx, paper)
+    links = " · ".join(filter(None, [_source_links(paper), paper_links(ctx, paper)]))
     if links:
         lines[-1] += "<br>"
         lines.append('<span class="pf-links">' + links + "</span>")
