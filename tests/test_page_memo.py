@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from project import FIXTURES, REPO, taxonomy_source, tree_files
 
+import generator.render.feeds as feeds_module
 import generator.render.pages as pages_module
 from generator.cache import BuildCache
 from generator.ids import file_digest
@@ -67,11 +68,22 @@ def project(tmp_path: Path) -> Path:
 
 
 class Renders:
-    """Counts the paper pages and listing parts (topics, tags, digests, …) rendered."""
+    """Counts the paper pages, listing parts (topics, tags, digests, …), feeds and BibTeX
+    files rendered."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.paths: list[str] = []
         monkeypatch.setattr(pages_module, "paper_page", self._counted(pages_module.paper_page))
+        # A topic's feed and BibTeX file (the site's feed.xml is made on every build).
+        atom = feeds_module._atom
+        topic_atom = self._counted(atom)
+        monkeypatch.setattr(
+            feeds_module,
+            "_atom",
+            lambda *a: atom(*a) if a[3] == "feed.xml" else topic_atom(*a),
+        )
+        bib = feeds_module.bibtex_file
+        monkeypatch.setattr(feeds_module, "bibtex_file", self._counted(bib))
         part = ListingPart
         monkeypatch.setattr(part, "render", self._counted(part.render))
 
