@@ -100,12 +100,26 @@ def listings(project: Project) -> dict[str, list[str]]:
             by_digest.setdefault(f"archive/{a['digest']}/", []).append((a["position"], p["page"]))
     for first, items in by_digest.items():
         out[first] = [str(page) for _, page in sorted(items)]
+    # A month's or an ISO week's papers: each once, by its last appearance in the period.
+    periods: dict[str, dict[str, tuple[object, ...]]] = {}
+    for p in papers:
+        for a in p["appearances"]:  # type: ignore[attr-defined]
+            day = dt.date.fromisoformat(a["date"])
+            year, week, _ = day.isocalendar()
+            order = (-day.toordinal(), a["digest"], a["position"], p["id"])
+            for period in (f"{day:%Y-%m}", f"{year}-W{week:02d}"):
+                last = periods.setdefault(f"archive/{period}/", {}).get(str(p["page"]))
+                if last is None or order < last:
+                    periods[f"archive/{period}/"][str(p["page"])] = order
+    for first, pages in periods.items():
+        out[first] = sorted(pages, key=lambda page: pages[page])  # type: ignore[arg-type,return-value]
     return out
 
 
 def test_every_listing_shows_each_of_its_papers_once_in_order(site: Project) -> None:
     expected = listings(site)
     assert len(expected) > 20
+    assert {"archive/2025-03/", "archive/2025-W09/", "archive/2025-02/"} <= set(expected)
     split = 0
     for first, papers in expected.items():
         pages = walk(site, first)
@@ -209,3 +223,39 @@ def test_archive_has_years_months_weeks_and_digests(site: Project) -> None:
     assert Counter(march)[back] == 1 and Counter(week9)[back] == 1
     assert "<title>February 2025 - paperfeed</title>" in html_of(site, "archive/2025-02/")
     assert "Week 9 of 2025 (2025-02-24 to 2025-03-02)" in html_of(site, "archive/2025-W09/")
+
+
+@pytest.mark.browser
+def test_the_abstract_expander_shows_a_chevron_and_opens_from_the_keyboard(
+    site: Project,
+) -> None:
+    """In Chromium: a visible chevron that turns, a two-line teaser, Enter and Space open
+    and close it, and screen readers get a disclosure button that says it is collapsed."""
+    from browser import chromium, require_browser, serve
+
+    require_browser()
+    with serve(site.site) as server, chromium() as browser:
+        page = browser.new_page()
+        page.goto(server.url + "topics/fine-tuning/")
+        details = page.locator("details.pf-abstract").first
+        summary = details.locator("summary")
+        chevron = summary.evaluate(
+            "s => { const c = getComputedStyle(s, '::before');"
+            " return [c.display, c.maskImage || c.webkitMaskImage, c.width, c.transform] }"
+        )
+        assert chevron[0] != "none" and chevron[1].startswith("url(") and chevron[2] != "0px"
+        teaser = details.locator(".pf-teaser")
+        height = teaser.evaluate("t => t.getBoundingClientRect().height")
+        line = teaser.evaluate("t => parseFloat(getComputedStyle(t).lineHeight)")
+        assert 0 < height <= 2 * line + 1  # two lines at most
+        assert details.evaluate("d => d.open") is False
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert details.evaluate("d => d.open") is True
+        assert details.locator("p").is_visible() and not teaser.is_visible()
+        turned = summary.evaluate("s => getComputedStyle(s, '::before').transform")
+        assert turned not in ("none", chevron[3])
+        page.keyboard.press("Space")
+        assert details.evaluate("d => d.open") is False
+        # A screen reader meets a group named by its summary ("Abstract" and the teaser).
+        assert details.aria_snapshot().startswith("- group: Abstract ")

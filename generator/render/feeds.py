@@ -88,14 +88,17 @@ def _bibtex_inputs(ctx: Context, path: str, papers: Sequence[Paper]) -> list[str
 
 
 def _feed_inputs(ctx: Context, path: str, title: str, papers: Sequence[Paper]) -> list[str]:
-    """What :func:`_atom` reads besides the papers: the site's name and URL (topic names
-    are the taxonomy's, covered by the memo's base)."""
+    """What :func:`_atom` reads besides the papers: the site's name and URL, and the date
+    of the newest digest (an empty feed's date; topic names are the taxonomy's, covered
+    by the memo's base)."""
     keys = ctx.paper_keys
+    newest = ctx.feed.digests[-1].date.isoformat() if ctx.feed.digests else ""
     return [
         path,
         title,
         ctx.settings.site_name,
         ctx.settings.site_url,
+        newest,
         *(keys[p.id] for p in papers),
     ]
 
