@@ -9,9 +9,11 @@ screen-reader operable), the whole abstract when opened. Every piece of digest t
 from __future__ import annotations
 
 from generator.escape import clean, external_link, text
+from generator.limits import LISTING_TAGS
 from generator.model import Paper
 from generator.render.citation import abs_url, pdf_url, short_authors
 from generator.render.common import Context, paper_links, paper_path, tag_links, topic_links
+from generator.render.math import plain as math_plain
 
 TEASER_CHARS = 200
 """At most this much of the abstract is the teaser (cut at a word); the style sheet shows
@@ -46,7 +48,7 @@ def paper_item(
             ctx.items[key] = head
     if not paper.abstract:
         return head + "\n</div>"
-    start = text(teaser(paper.abstract))
+    start = text(teaser(math_plain(paper.abstract)))  # a formula cut short: plain text
     if not abstract:
         return f'{head}\n<p class="pf-teaser">{start}</p>\n</div>'
     return (
@@ -55,6 +57,12 @@ def paper_item(
         f'<span class="pf-teaser">{start}</span></summary>'
         f"<p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
     )
+
+
+def _more_tags(count: int) -> str:
+    """`` +N more`` after the :data:`LISTING_TAGS` tags a listing shows (the paper's page
+    shows all), so a listing stays linear in its papers whatever the taxonomy gives."""
+    return f" +{count - LISTING_TAGS} more" if count > LISTING_TAGS else ""
 
 
 def _source_links(paper: Paper) -> str:
@@ -82,7 +90,7 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
         meta.append(topic_links(ctx, page, topics))
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
-        meta.append(tag_links(ctx, page, tags))
+        meta.append(tag_links(ctx, page, tags[:LISTING_TAGS]) + _more_tags(len(tags)))
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
     links = " · ".join(filter(None, [_source_links(paper), paper_links(ctx, paper)]))
     if links:
