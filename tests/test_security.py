@@ -418,10 +418,10 @@ def test_paper_pages_show_the_text_as_text(site: Site) -> None:
 
 
 def _element_counts(root: Node) -> Counter[str]:
-    """Elements by tag; a paper page's ``citation_author`` meta tags (one per author: the
-    pages' papers have different numbers of authors) are counted apart."""
+    """Elements by tag; a paper page's ``citation_*`` meta tags (one per author, the arXiv
+    ones only with an arXiv id: they differ from paper to paper) are counted apart."""
     return Counter(
-        "citation_author" if n.attrs.get("name") == "citation_author" else n.tag
+        "citation meta" if (n.attrs.get("name") or "").startswith("citation_") else n.tag
         for n in root.iter()
     )
 
