@@ -18,7 +18,7 @@ from generator.escape import external_link, front_matter_title, text
 from generator.ids import file_digest, key
 from generator.limits import LISTING_TAGS
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
-from generator.render.citation import short_authors
+from generator.render.citation import abs_url, pdf_url, short_authors
 from generator.render.math import html as math_html
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
@@ -382,12 +382,42 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
         meta.append(tag_links(ctx, page, tags[:LISTING_TAGS]) + _more_tags(len(tags)))
+    counts = paper_counts(paper)
+    if counts:
+        meta.append('<span class="pf-counts">' + " · ".join(counts) + "</span>")
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
-    if paper.links:
+    links = [*arxiv_links(paper), paper_links(ctx, paper)] if paper.links else arxiv_links(paper)
+    if links:
         lines[-1] += "<br>"
-        lines.append('<span class="pf-links">' + paper_links(ctx, paper) + "</span>")
+        lines.append('<span class="pf-links">' + " · ".join(links) + "</span>")
     lines[-1] += "</p>"
     return "\n".join(lines)
+
+
+def arxiv_links(paper: Paper) -> list[str]:
+    """A listing's links to the paper on arXiv: its abstract page and its PDF."""
+    if not paper.arxiv_id:
+        return []
+    return [
+        "arXiv: " + external_link(abs_url(paper.arxiv_id), paper.arxiv_id),
+        external_link(pdf_url(paper) or "", "PDF"),
+    ]
+
+
+def _number(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def paper_counts(paper: Paper) -> list[str]:
+    """What readers made of the paper, where the source says: upvotes, comments, stars."""
+    counts = []
+    if paper.upvotes is not None:
+        counts.append(_number(paper.upvotes, "upvote"))
+    if paper.comments is not None:
+        counts.append(_number(paper.comments, "comment"))
+    if paper.stars is not None:
+        counts.append(_number(paper.stars, "star") + " on its code")
+    return counts
 
 
 def authors_line(paper: Paper) -> str:

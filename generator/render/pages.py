@@ -23,6 +23,7 @@ from generator.render.common import (
     page_content,
     page_text,
     pager,
+    paper_counts,
     paper_item,
     paper_links,
     paper_path,
@@ -321,10 +322,6 @@ def source_links(paper: Paper) -> list[str]:
     return links
 
 
-def _number(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
 def paper_facts(paper: Paper) -> list[str]:
     """What the source tells about the paper: date, category, counts, comment, keywords."""
     facts = []
@@ -332,12 +329,7 @@ def paper_facts(paper: Paper) -> list[str]:
         facts.append(f"Published {paper.published.isoformat()}")
     if paper.category:
         facts.append(f"arXiv category {text(paper.category)}")
-    if paper.upvotes is not None:
-        facts.append(_number(paper.upvotes, "upvote"))
-    if paper.comments is not None:
-        facts.append(_number(paper.comments, "comment"))
-    if paper.stars is not None:
-        facts.append(_number(paper.stars, "star") + " on its code")
+    facts += paper_counts(paper)
     if paper.organization:
         facts.append(text(paper.organization))
     blocks = ['<p class="pf-facts">' + " · ".join(facts) + "</p>"] if facts else []
