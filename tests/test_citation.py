@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from html.parser import HTMLParser
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.model import Appearance, Paper
@@ -145,6 +145,7 @@ def _balanced(value: str) -> bool:
     return depth == 0
 
 
+@settings(deadline=None)  # no wall-clock limits: the test machine is shared
 @given(st.text(max_size=60))
 def test_any_text_keeps_bibtex_braces_balanced_and_commands_out(value: str) -> None:
     escaped = bibtex_text(value)
@@ -153,6 +154,7 @@ def test_any_text_keeps_bibtex_braces_balanced_and_commands_out(value: str) -> N
     assert re.fullmatch(r"(?:[^\\]|\\(?:textbackslash\{\}|[{}%&#_$]|\^\{\}|~\{\}))*", escaped)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=40), st.lists(st.text(max_size=20), max_size=4))
 def test_any_paper_gives_a_well_formed_entry(title: str, authors: list[str]) -> None:
     entry = bibtex(_paper(title=title or "x", authors=tuple(a for a in authors if a)))
