@@ -570,7 +570,8 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         rf'|<a href="{href}"(?: rel="nofollow ugc noopener")?>'
         r'|<a class="headerlink" href="#[a-z0-9-]+" title="Permanent link">'
         r'|<h2 id="[a-z0-9-]+"(?: data-search-exclude)?>'
-        r'|<(?:div|span|p) class="pf-[a-z-]+">'
+        r'|<(?:div|span|p) class="pf-[a-z-]+"(?: data-search-exclude)?>'
+        r"|<(?:p|ul|ol|div|table) data-search-exclude>"  # navigation, not searched
         r'|<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
         r'|<t[hd] style="text-align: right">'
         r'|<div class="pf-bibtex" data-search-exclude data-pagefind-ignore><pre id="bibtex"><code>'

@@ -22,6 +22,11 @@ from generator.render.citation import abs_url, pdf_url, short_authors
 from generator.render.math import html as math_html
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
+UNSEARCHED = " data-search-exclude"
+"""The attribute that keeps an element out of the search index, Material's and Pagefind's
+(:data:`generator.search.EXCLUDE_SELECTORS`): navigation, link lists and a listing's
+entries, so that a search finds a paper on its own page and a listing by its name and
+description, not by the papers it lists."""
 
 
 @dataclass(frozen=True)
@@ -369,7 +374,7 @@ def paper_item(
 
 def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     lines = [
-        '<div class="pf-item">',
+        f'<div class="pf-item"{UNSEARCHED}>',
         f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
         "</a></strong><br>",
     ]
@@ -473,4 +478,4 @@ def pager(kind: str, slug: str, part: int, parts: int, directory_urls: bool = Tr
     items = ["<strong>Newest</strong>" if part == 0 else link("Newest", 0), *numbers]
     if current > 1:
         items.append(link("Older →", current - 1))
-    return '<p class="pf-pager">Pages: ' + " · ".join(items) + "</p>"
+    return f'<p class="pf-pager"{UNSEARCHED}>Pages: ' + " · ".join(items) + "</p>"

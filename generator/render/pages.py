@@ -15,6 +15,7 @@ from generator.escape import external_link, text
 from generator.model import Content, Digest, Paper, Topic
 from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
+    UNSEARCHED,
     Context,
     digest_path,
     front_matter,
@@ -122,13 +123,14 @@ def topic_pages(ctx: Context) -> Pages:
         facts = [_plural(len(members.get(topic.slug, [])), "paper")]
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
-        intro.append("<p>" + " · ".join(facts) + "</p>")
+        intro.append(f"<p{UNSEARCHED}>" + " · ".join(facts) + "</p>")
         subs = [t.slug for t in children.get(topic.slug, [])]
         if subs:
-            intro.append("<p>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
+            intro.append(f"<p{UNSEARCHED}>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
         related = related_topics(ctx, members, topic.slug)
         if related:
-            intro.append("<p>Related topics: " + topic_links(ctx, page, related) + "</p>")
+            links = topic_links(ctx, page, related)
+            intro.append(f"<p{UNSEARCHED}>Related topics: {links}</p>")
         yield from _listing(ctx, "topics", topic.slug, topic.name, intro, members[topic.slug])
 
 
@@ -148,7 +150,9 @@ def topics_index(ctx: Context) -> Pages:
             items.append(f"<li>{link}{ctx.topic_html[topic.slug]}</a> ({count}){desc}{sub}</li>")
         return "\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
-    blocks = ["<h1>Topics</h1>", tree(None).lstrip("\n")]
+    # Kept out of search in a <div>: Material's search index forgets that an element is
+    # excluded when an element of the same name inside it ends (the nested lists).
+    blocks = ["<h1>Topics</h1>", f"<div{UNSEARCHED}>{tree(None)}\n</div>"]
     yield page, page_text(front_matter("Topics"), blocks)
 
 
@@ -180,7 +184,7 @@ def tags_index(ctx: Context) -> Pages:
             for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
         blocks.append(
-            "<table>\n<thead>\n<tr><th>Tag</th>"
+            f"<table{UNSEARCHED}>\n<thead>\n<tr><th>Tag</th>"
             '<th style="text-align: right">Papers</th></tr>\n</thead>\n<tbody>\n'
             + "\n".join(rows)
             + "\n</tbody>\n</table>"
@@ -205,7 +209,7 @@ def digest_pages(ctx: Context) -> Pages:
             f"<p>{digest.date.isoformat()} · {_plural(len(items), 'paper')} · "
             f'<a href="{ctx.link(path, "archive/index.md")}">All digests</a></p>',
         ]
-        meta = front_matter(_digest_title(digest), searched=False)
+        meta = front_matter(_digest_title(digest))
         inputs = partial(_digest_inputs, ctx, path, meta, head, items)
         yield path, page_content(ctx, inputs, partial(_digest_page, ctx, path, meta, head, items))
 
@@ -232,8 +236,8 @@ def archive_index(ctx: Context) -> Pages:
             f"{text(_digest_title(digest))}</a> ({_plural(counts[digest.slug], 'paper')})</li>"
         )
     for year, items in by_year.items():
-        blocks.append(heading(2, str(year), f"year-{year}"))
-        blocks.append("<ul>\n" + "\n".join(items) + "\n</ul>")
+        blocks.append(heading(2, str(year), f"year-{year}", searched=False))
+        blocks.append(f"<ul{UNSEARCHED}>\n" + "\n".join(items) + "\n</ul>")
     if not ctx.feed.digests:
         blocks.append("<p>No digests yet.</p>")
     yield page, page_text(front_matter("Archive"), blocks)
@@ -270,10 +274,11 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     blocks += paper_facts(paper)
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
-        blocks.append("<p><strong>Topics:</strong> " + topic_links(ctx, page, topics) + "</p>")
+        links = topic_links(ctx, page, topics)
+        blocks.append(f"<p{UNSEARCHED}><strong>Topics:</strong> {links}</p>")
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
-        blocks.append("<p><strong>Tags:</strong> " + tag_links(ctx, page, tags) + "</p>")
+        blocks.append(f"<p{UNSEARCHED}><strong>Tags:</strong> {tag_links(ctx, page, tags)}</p>")
     blocks.append(heading(2, "Abstract", "abstract"))
     blocks.append(text_block(ctx.abstracts[paper.id] or "(none)", "pf-abstract-text", escaped=True))
     if paper.links:
@@ -284,9 +289,9 @@ def paper_page(ctx: Context, paper: Paper) -> str:
         blocks.append(text_block(paper.note, "pf-note"))
     blocks.append(heading(2, "Cite", "cite", searched=False))
     blocks.append(bibtex_block(paper))
-    blocks.append(heading(2, "Appearances", "appearances"))
+    blocks.append(heading(2, "Appearances", "appearances", searched=False))
     blocks.append(
-        "<ul>\n"
+        f"<ul{UNSEARCHED}>\n"
         + "\n".join(
             f'<li><a href="{ctx.link(page, digest_path(a.digest))}">{a.date.isoformat()}</a>'
             f", #{a.position}</li>"
@@ -296,9 +301,9 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     )
     related = [ctx.papers[r] for r in ctx.classes.related.get(paper.id, ()) if r in ctx.papers]
     if related:
-        blocks.append(heading(2, "Related papers", "related-papers"))
+        blocks.append(heading(2, "Related papers", "related-papers", searched=False))
         blocks.append(
-            "<ol>\n"
+            f"<ol{UNSEARCHED}>\n"
             + "\n".join(
                 f'<li><a href="{ctx.link(page, paper_path(other))}">{ctx.titles[other.id]}</a></li>'
                 for other in related
@@ -371,7 +376,7 @@ def home_page(ctx: Context) -> Pages:
     ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None]
     blocks.append(
-        "<p><strong>Topics:</strong> "
+        f"<p{UNSEARCHED}><strong>Topics:</strong> "
         + " · ".join(
             f"{topic_links(ctx, page, [t.slug])} ({len(members.get(t.slug, []))})" for t in tops
         )
@@ -396,7 +401,7 @@ def home_page(ctx: Context) -> Pages:
             f'<a href="{ctx.link(page, path)}">{text(title)}</a>'
             for path, title in ctx.settings.extra_pages
         )
-        blocks += ["<hr>", f"<p>{links}</p>"]
+        blocks += ["<hr>", f"<p{UNSEARCHED}>{links}</p>"]
     return iter([(page, page_text(front_matter(name), blocks))])
 
 
