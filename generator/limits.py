@@ -20,9 +20,18 @@ FIELD_CHARS = {
     "authors": 200_000,
     "topics": 200,
     "tags": 200,
+    "project": 2_000,
+    "pdf": 2_000,
+    "category": 100,
+    "arxiv_comment": 2_000,
+    "keywords": 200,
+    "organization": 500,
 }
 """The most characters a field of a structured digest may hold (``authors``: the whole
-field; ``topics`` and ``tags``: each name). A digest's own ``title`` has the title limit."""
+field; ``topics``, ``tags`` and ``keywords``: each name). A digest's own ``title`` has the
+title limit."""
+MAX_KEYWORDS = 100
+"""Keywords of one paper (a source's, not tags: shown as text on the paper's page)."""
 MAX_AUTHORS = 10_000
 """Names in one paper's ``authors``."""
 MAX_TOPICS = 20

@@ -20,7 +20,15 @@ import yaml
 
 from generator.errors import InputError, Problem, ProblemLog
 from generator.ids import arxiv_id, normalize_title, slugify
-from generator.limits import FIELD_CHARS, MAX_AUTHORS, MAX_TAGS, MAX_TOPICS, excerpt, too_long
+from generator.limits import (
+    FIELD_CHARS,
+    MAX_AUTHORS,
+    MAX_KEYWORDS,
+    MAX_TAGS,
+    MAX_TOPICS,
+    excerpt,
+    too_long,
+)
 from generator.links import classify_url, clean_url, extract_links, safe_url
 from generator.model import Digest, Entry, Link
 from generator.text import clean_text
@@ -367,6 +375,9 @@ class _Checker(ProblemLog):
 
     def strings(self, name: str, value: _Value) -> tuple[str, ...]:
         items = value.items if value.kind == "list" else (value,)
+        if len(items) > MAX_KEYWORDS:
+            self.add(value.line, f"{name!r} lists {len(items):,} (at most {MAX_KEYWORDS:,})")
+            return ()
         found = (self.string(name, item) for item in items)
         return tuple(dict.fromkeys(s for s in found if s))
 

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 PAGE_SIZE = 7
 
-TITLE_LINK = re.compile(r'<div class="pf-item">\n<p><strong><a href="([^"]+)">')
+TITLE_LINK = re.compile(r'<div class="pf-item"[^>]*>\n<p><strong><a href="([^"]+)">')
 NEXT = re.compile(r'<nav class="pf-pager"[^>]*>.*?<a href="([^"]+)" rel="next">', re.S)
 PREV = re.compile(r'<nav class="pf-pager"[^>]*>.*?<a href="([^"]+)" rel="prev">', re.S)
 

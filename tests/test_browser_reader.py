@@ -28,14 +28,17 @@ BASE = "paperfeed/"
 """The path of the repository's ``site_url``, where the site is served."""
 
 
-def build_sample(root: Path, *args: str) -> Path:
-    """The repository's project built into ``root/www/paperfeed``; returns ``root/www``."""
+def build_sample(root: Path, *args: str, digests: dict[str, str] | None = None) -> Path:
+    """The repository's project (plus ``digests``) built into ``root/www/paperfeed``;
+    returns ``root/www``."""
     project = root / "project"
     project.mkdir(parents=True)
     for name in ("mkdocs.yml", "taxonomy.yml"):
         shutil.copy(REPO / name, project / name)
     for folder in ("docs", "digests"):
         shutil.copytree(REPO / folder, project / folder)
+    for name, text in (digests or {}).items():
+        (project / "digests" / name).write_text(text, "utf-8")
     www = root / "www"
     site = www / BASE
     config = str(project / "mkdocs.yml")

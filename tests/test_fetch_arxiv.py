@@ -180,3 +180,32 @@ def test_entries_without_an_abstract_are_skipped_and_counted() -> None:
         "'Experts Who Forget: Continual Learning with Mixture of Experts': no abstract"
     ]
     assert results.total == 2
+
+
+def test_retry_after_as_a_number_or_a_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.fetch.http import _retry_after
+
+    monkeypatch.setattr(http.time, "time", lambda: 1_700_000_000.0)
+    assert _retry_after("7") == 7.0
+    assert _retry_after("Tue, 14 Nov 2023 22:13:50 GMT") == 30.0
+    assert _retry_after("Tue, 14 Nov 2023 22:00:00 GMT") == 0.0  # in the past: at once
+    assert _retry_after("soon") is None
+    assert _retry_after(None) is None
+
+
+def test_a_server_that_never_answers_times_out(
+    waits: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts connections, never answers
+    try:
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/api/query"
+        with pytest.raises(http.FetchError) as error:
+            Client(tries=2, timeout=0.2).get(url)
+    finally:
+        listener.close()
+    assert str(error.value) == f"GET {url} failed: ReadTimeout: timed out (after 2 tries)"
+    assert waits == [2.0]

@@ -310,3 +310,23 @@ def test_hidden_authors_and_odd_values_are_read_safely() -> None:
     assert (paper.upvotes, paper.comments, paper.code, paper.stars) == (None, None, None, None)
     assert paper.project == "https://ok.example/"
     assert paper.published is None
+
+
+def test_items_are_fitted_to_the_digest_limits() -> None:
+    def item(n: int, **paper: object) -> dict[str, object]:
+        return {"paper": {"id": f"2503.0000{n}", "title": f"T{n}", "summary": "A.", **paper}}
+
+    body = json.dumps(
+        [
+            item(1, summary="x" * 20_001),
+            item(2, projectPage="https://x.org/" + "a" * 2_000, authors=[{"name": "A"}] * 10_001),
+            item(3, ai_keywords=["k" * 201, "ok"] + [f"k{i}" for i in range(200)]),
+        ]
+    ).encode()
+    day = parse_daily_papers(body, "u")
+    assert day.skipped == [
+        "item 1 ('2503.00001') 'T1': abstract too long (20,001 characters, at most 20,000)"
+    ]
+    two, three = day.papers
+    assert two.project is None and len(two.authors) == 10_000
+    assert three.keywords[0] == "ok" and len(three.keywords) == 100

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import feedparser
 
-from generator.fetch.digest import Fetched, day, paper_id, text, web_url
+from generator.fetch.digest import Fetched, day, fit, paper_id, text, web_url
 from generator.fetch.http import Client, FetchError
 from generator.ids import normalize_title
 
@@ -76,7 +76,11 @@ def parse_feed(body: bytes, url: str) -> Results:
         elif not abstract:
             skipped.append(f"{label} {title!r}: no abstract")
         else:
-            papers.append(_paper(entry, arxiv, title, abstract))
+            fitted = fit(_paper(entry, arxiv, title, abstract))
+            if isinstance(fitted, str):
+                skipped.append(f"{label} {title[:80]!r}: {fitted}")
+            else:
+                papers.append(fitted)
     total = parsed.feed.get("opensearch_totalresults")
     return Results(papers, skipped, int(total) if str(total or "").isdigit() else None)
 

@@ -12,11 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-from generator.errors import UsageError
+from generator.errors import InputError, UsageError
 from generator.fetch import arxiv, hf
 from generator.fetch.digest import Fetched, digest_yaml, write_atomically
 from generator.fetch.http import Client, FetchError
 from generator.ids import slugify
+from generator.parse_structured import parse_yaml_digest
 
 
 def today() -> dt.date:
@@ -45,8 +46,17 @@ def _count(n: int, noun: str) -> str:
 def _write_digest(
     path: Path, date: dt.date, title: str, papers: list[Fetched], header: str, force: bool
 ) -> int:
+    data = digest_yaml(date, title, papers, header)
     try:
-        write_atomically(path, digest_yaml(date, title, papers, header), replace=force)
+        parse_yaml_digest(data, str(path), date, path.stem)
+    except InputError as err:  # never expected: the papers were fitted to the format
+        print(
+            f"paperfeed: the digest would not read back, so it was not written:\n{err}",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        write_atomically(path, data, replace=force)
     except FileExistsError:
         print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
         return 1
@@ -128,7 +138,6 @@ def fetch_arxiv(
 def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) -> int:
     from generator.digests import find_digests, read_digests_with_warnings
     from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
-    from generator.errors import InputError
     from generator.feed import build_feed
     from generator.fetch import enrich as lookups
 

@@ -12,13 +12,14 @@ import datetime as dt
 import os
 import re
 import tempfile
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from generator.ids import arxiv_id
+from generator.limits import FIELD_CHARS, MAX_AUTHORS, MAX_KEYWORDS
 from generator.links import safe_url
 from generator.text import clean_text
 
@@ -59,6 +60,27 @@ class Fetched:
                 value = value.isoformat()
             out[f.name] = value
         return out
+
+
+def fit(paper: Fetched) -> Fetched | str:
+    """``paper`` within the limits a digest's fields have (:mod:`generator.limits`): a title
+    or abstract too long gives the reason to skip the paper; anything else too long is
+    left out (a URL, a comment) or cut short (authors, keywords)."""
+    for name in ("title", "abstract"):
+        value = getattr(paper, name)
+        if len(value) > FIELD_CHARS[name]:
+            return f"{name} too long ({len(value):,} characters, at most {FIELD_CHARS[name]:,})"
+    changes: dict[str, Any] = {}
+    for name in ("url", "code", "project", "pdf", "category", "arxiv_comment", "organization"):
+        value = getattr(paper, name)
+        if value and len(value) > FIELD_CHARS[name]:
+            changes[name] = None if name in ("url", "code", "project", "pdf") else ""
+    authors = paper.authors[:MAX_AUTHORS]
+    while authors and sum(len(a) + 2 for a in authors) > FIELD_CHARS["authors"]:
+        authors = authors[:-1]
+    keywords = tuple(k for k in paper.keywords if len(k) <= FIELD_CHARS["keywords"])
+    changes |= {"authors": authors, "keywords": keywords[:MAX_KEYWORDS]}
+    return replace(paper, **changes)
 
 
 def text(value: object) -> str:

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from generator.fetch.digest import Fetched, count, day, paper_id, text, web_url
+from generator.fetch.digest import Fetched, count, day, fit, paper_id, text, web_url
 from generator.fetch.http import FetchError
 
 DEFAULT_API = "https://huggingface.co"
@@ -100,7 +100,11 @@ def parse_daily_papers(body: bytes, url: str) -> Day:
             skipped.append(f"{label} {title!r}: listed twice")
             continue
         seen.add(arxiv)
-        papers.append(_paper(item, paper, arxiv, title, abstract))
+        fitted = fit(_paper(item, paper, arxiv, title, abstract))
+        if isinstance(fitted, str):
+            skipped.append(f"{label} {title[:80]!r}: {fitted}")
+        else:
+            papers.append(fitted)
     return Day(papers, skipped)
 
 

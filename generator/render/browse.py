@@ -12,6 +12,7 @@ from generator.escape import text
 from generator.model import Content, Digest, Paper
 from generator.render.common import (
     PAPERS_INDEX,
+    UNSEARCHED,
     Context,
     digest_path,
     front_matter,
@@ -101,7 +102,7 @@ def home_page(ctx: Context) -> Pages:
     ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None]
     blocks.append(
-        "<p><strong>Topics:</strong> "
+        f"<p{UNSEARCHED}><strong>Topics:</strong> "
         + " · ".join(
             f"{topic_links(ctx, page, [t.slug])} ({len(members.get(t.slug, []))})" for t in tops
         )
@@ -133,7 +134,7 @@ def home_page(ctx: Context) -> Pages:
             f'<a href="{ctx.link(page, path)}">{text(title)}</a>'
             for path, title in ctx.settings.extra_pages
         )
-        blocks += ["<hr>", f"<p>{links}</p>"]
+        blocks += ["<hr>", f"<p{UNSEARCHED}>{links}</p>"]
     yield page, page_text(front_matter(name), blocks)
 
 
@@ -263,12 +264,12 @@ def archive_index(ctx: Context) -> Pages:
     for month, digests in by_month.items():
         if month[:4] != year:
             year = month[:4]
-            blocks.append(heading(2, year, f"year-{year}"))
+            blocks.append(heading(2, year, f"year-{year}", searched=False))
         link = ctx.link(page, Where.of("archive", month).first)
         blocks.append(heading(3, f'<a href="{link}">{month_title(month)}</a>', f"month-{month}"))
         weeks = sorted({week_slug(d.date) for d in digests}, reverse=True)
         blocks.append(
-            "<p>"
+            f"<p{UNSEARCHED}>"
             + " · ".join(
                 f'<a href="{ctx.link(page, Where.of("archive", w).first)}">Week {int(w[-2:])}</a>'
                 for w in weeks
@@ -276,7 +277,7 @@ def archive_index(ctx: Context) -> Pages:
             + "</p>"
         )
         blocks.append(
-            "<ul>\n"
+            f"<ul{UNSEARCHED}>\n"
             + "\n".join(
                 f'<li><a href="{ctx.link(page, digest_path(d.slug))}">'
                 f"{text(digest_title(d))}</a> ({plural(counts.get(d.slug, 0), 'paper')})</li>"

@@ -17,9 +17,15 @@ from functools import cache, partial
 from generator.escape import external_link, front_matter_text, front_matter_title, text
 from generator.ids import file_digest, key
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
+from generator.render.citation import abs_url, pdf_url
 from generator.render.math import html as math_html
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
+UNSEARCHED = " data-search-exclude"
+"""The attribute that keeps an element out of the search index, Material's and Pagefind's
+(:data:`generator.search.EXCLUDE_SELECTORS`): navigation, link lists and a listing's
+entries, so that a search finds a paper on its own page and a listing by its name and
+description, not by the papers it lists."""
 
 
 @dataclass(frozen=True)
@@ -362,6 +368,32 @@ def _listing_links(
             for slug in slugs
         )
     return cached
+
+
+def arxiv_links(paper: Paper) -> list[str]:
+    """A listing's links to the paper on arXiv: its abstract page and its PDF."""
+    if not paper.arxiv_id:
+        return []
+    return [
+        "arXiv: " + external_link(abs_url(paper.arxiv_id), paper.arxiv_id),
+        external_link(pdf_url(paper) or "", "PDF"),
+    ]
+
+
+def _number(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def paper_counts(paper: Paper) -> list[str]:
+    """What readers made of the paper, where the source says: upvotes, comments, stars."""
+    counts = []
+    if paper.upvotes is not None:
+        counts.append(_number(paper.upvotes, "upvote"))
+    if paper.comments is not None:
+        counts.append(_number(paper.comments, "comment"))
+    if paper.stars is not None:
+        counts.append(_number(paper.stars, "star") + " on its code")
+    return counts
 
 
 def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:

@@ -8,11 +8,20 @@ screen-reader operable), the whole abstract when opened. Every piece of digest t
 
 from __future__ import annotations
 
-from generator.escape import clean, external_link, text
+from generator.escape import clean, text
 from generator.limits import LISTING_TAGS
 from generator.model import Paper
-from generator.render.citation import abs_url, pdf_url, short_authors
-from generator.render.common import Context, paper_links, paper_path, tag_links, topic_links
+from generator.render.citation import short_authors
+from generator.render.common import (
+    UNSEARCHED,
+    Context,
+    arxiv_links,
+    paper_counts,
+    paper_links,
+    paper_path,
+    tag_links,
+    topic_links,
+)
 from generator.render.math import plain as math_plain
 
 TEASER_CHARS = 200
@@ -65,20 +74,9 @@ def _more_tags(count: int) -> str:
     return f" +{count - LISTING_TAGS} more" if count > LISTING_TAGS else ""
 
 
-def _source_links(paper: Paper) -> str:
-    """The paper at arXiv and its PDF, when known."""
-    links = []
-    if paper.arxiv_id:
-        links.append(external_link(abs_url(paper.arxiv_id), "arXiv"))
-    pdf = pdf_url(paper)
-    if pdf:
-        links.append(external_link(pdf, "PDF"))
-    return " · ".join(links)
-
-
 def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     lines = [
-        '<div class="pf-item">',
+        f'<div class="pf-item"{UNSEARCHED}>',
         f'<p><strong><a href="{ctx.link(page, paper_path(paper))}">{ctx.titles[paper.id]}'
         "</a></strong><br>",
     ]
@@ -91,8 +89,11 @@ def _item_head(ctx: Context, page: str, paper: Paper) -> str:
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
         meta.append(tag_links(ctx, page, tags[:LISTING_TAGS]) + _more_tags(len(tags)))
+    counts = paper_counts(paper)
+    if counts:
+        meta.append('<span class="pf-counts">' + " · ".join(counts) + "</span>")
     lines.append('<span class="pf-meta">' + " · ".join(meta) + "</span>")
-    links = " · ".join(filter(None, [_source_links(paper), paper_links(ctx, paper)]))
+    links = " · ".join(filter(None, [*arxiv_links(paper), paper_links(ctx, paper)]))
     if links:
         lines[-1] += "<br>"
         lines.append('<span class="pf-links">' + links + "</span>")

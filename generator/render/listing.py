@@ -18,7 +18,14 @@ from dataclasses import dataclass
 
 from generator.escape import text
 from generator.model import Content, Paper
-from generator.render.common import Context, front_matter, page_content, page_text, rel
+from generator.render.common import (
+    UNSEARCHED,
+    Context,
+    front_matter,
+    page_content,
+    page_text,
+    rel,
+)
 from generator.render.items import paper_item
 
 
@@ -96,7 +103,7 @@ def _nav(
         previous = position
     if at < count - 1:
         items.append(link(at + 1, words[1], "next"))
-    return '<nav class="pf-pager" aria-label="Pages">' + " · ".join(items) + "</nav>"
+    return f'<nav class="pf-pager" aria-label="Pages"{UNSEARCHED}>' + " · ".join(items) + "</nav>"
 
 
 def pager(where: Where, part: int, parts: int, directory_urls: bool = True) -> str:

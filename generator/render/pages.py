@@ -16,6 +16,7 @@ from generator.model import Content, Paper, Topic
 from generator.render.browse import archive_pages, home_page, papers_index, plural
 from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
+    UNSEARCHED,
     Context,
     digest_path,
     front_matter,
@@ -23,6 +24,7 @@ from generator.render.common import (
     listing_path,
     page_content,
     page_text,
+    paper_counts,
     paper_links,
     paper_path,
     tag_links,
@@ -68,13 +70,14 @@ def topic_pages(ctx: Context) -> Pages:
         ]
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
-        intro.append("<p>" + " · ".join(facts) + "</p>")
+        intro.append(f"<p{UNSEARCHED}>" + " · ".join(facts) + "</p>")
         subs = [t.slug for t in children.get(topic.slug, [])]
         if subs:
-            intro.append("<p>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
+            intro.append(f"<p{UNSEARCHED}>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
         related = related_topics(ctx, members, topic.slug)
         if related:
-            intro.append("<p>Related topics: " + topic_links(ctx, page, related) + "</p>")
+            links = topic_links(ctx, page, related)
+            intro.append(f"<p{UNSEARCHED}>Related topics: {links}</p>")
         intro.append(heading(2, "Papers", "papers", searched=False))
         split = parts_of(members[topic.slug], ctx.settings.page_size)
         where = Where.of("topics", topic.slug)
@@ -100,7 +103,9 @@ def topics_index(ctx: Context) -> Pages:
             items.append(f"<li>{link}{ctx.topic_html[topic.slug]}</a> ({count}){desc}{sub}</li>")
         return "\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
 
-    blocks = ["<h1>Topics</h1>", tree(None).lstrip("\n")]
+    # Kept out of search in a <div>: Material's search index forgets that an element is
+    # excluded when an element of the same name inside it ends (the nested lists).
+    blocks = ["<h1>Topics</h1>", f"<div{UNSEARCHED}>{tree(None)}\n</div>"]
     yield page, page_text(front_matter("Topics"), blocks)
 
 
@@ -139,7 +144,7 @@ def tags_index(ctx: Context) -> Pages:
             for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
         blocks.append(
-            "<table>\n<thead>\n<tr><th>Tag</th>"
+            f"<table{UNSEARCHED}>\n<thead>\n<tr><th>Tag</th>"
             '<th style="text-align: right">Papers</th></tr>\n</thead>\n<tbody>\n'
             + "\n".join(rows)
             + "\n</tbody>\n</table>"
@@ -178,10 +183,11 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     blocks += paper_facts(paper)
     topics = ctx.classes.topics.get(paper.id, ())
     if topics:
-        blocks.append("<p><strong>Topics:</strong> " + topic_links(ctx, page, topics) + "</p>")
+        links = topic_links(ctx, page, topics)
+        blocks.append(f"<p{UNSEARCHED}><strong>Topics:</strong> {links}</p>")
     tags = ctx.classes.tags.get(paper.id, ())
     if tags:
-        blocks.append("<p><strong>Tags:</strong> " + tag_links(ctx, page, tags) + "</p>")
+        blocks.append(f"<p{UNSEARCHED}><strong>Tags:</strong> {tag_links(ctx, page, tags)}</p>")
     blocks.append(heading(2, "Abstract", "abstract"))
     blocks.append(text_block(ctx.abstracts[paper.id] or "(none)", "pf-abstract-text", escaped=True))
     if paper.links:
@@ -192,9 +198,9 @@ def paper_page(ctx: Context, paper: Paper) -> str:
         blocks.append(text_block(paper.note, "pf-note"))
     blocks.append(heading(2, "Cite", "cite", searched=False))
     blocks.append(bibtex_block(paper))
-    blocks.append(heading(2, "Appearances", "appearances"))
+    blocks.append(heading(2, "Appearances", "appearances", searched=False))
     blocks.append(
-        "<ul>\n"
+        f"<ul{UNSEARCHED}>\n"
         + "\n".join(
             f'<li><a href="{ctx.link(page, digest_path(a.digest))}">{a.date.isoformat()}</a>'
             f", #{a.position}</li>"
@@ -204,9 +210,9 @@ def paper_page(ctx: Context, paper: Paper) -> str:
     )
     related = [ctx.papers[r] for r in ctx.classes.related.get(paper.id, ()) if r in ctx.papers]
     if related:
-        blocks.append(heading(2, "Related papers", "related-papers"))
+        blocks.append(heading(2, "Related papers", "related-papers", searched=False))
         blocks.append(
-            "<ol>\n"
+            f"<ol{UNSEARCHED}>\n"
             + "\n".join(
                 f'<li><a href="{ctx.link(page, paper_path(other))}">{ctx.titles[other.id]}</a></li>'
                 for other in related
@@ -232,10 +238,6 @@ def source_links(paper: Paper) -> list[str]:
     return links
 
 
-def _number(n: int, word: str) -> str:
-    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
 def paper_facts(paper: Paper) -> list[str]:
     """What the source tells about the paper: date, category, counts, comment, keywords."""
     facts = []
@@ -243,12 +245,7 @@ def paper_facts(paper: Paper) -> list[str]:
         facts.append(f"Published {paper.published.isoformat()}")
     if paper.category:
         facts.append(f"arXiv category {text(paper.category)}")
-    if paper.upvotes is not None:
-        facts.append(_number(paper.upvotes, "upvote"))
-    if paper.comments is not None:
-        facts.append(_number(paper.comments, "comment"))
-    if paper.stars is not None:
-        facts.append(_number(paper.stars, "star") + " on its code")
+    facts += paper_counts(paper)
     if paper.organization:
         facts.append(text(paper.organization))
     blocks = ['<p class="pf-facts">' + " · ".join(facts) + "</p>"] if facts else []
