@@ -64,6 +64,9 @@ class PaperfeedConfig(base.Config):
     """Where, relative to mkdocs.yml (Material's plugins keep theirs in ``.cache/plugin``)."""
     max_digest_mb = AtLeast(1, default=MAX_DIGEST_MB)
     """The largest digest file, in MB (a larger one is an error; see :mod:`generator.limits`)."""
+    lean_pages = c.Type(bool, default=True)
+    """Pages without the template's indentation and with the theme's icons in one shared
+    sprite (see :mod:`generator.lean`); ``false`` writes them as the theme renders them."""
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""

@@ -22,13 +22,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
-from generator import preview, sitesize
+from generator import lean, preview, sitesize
 from generator.cache import BuildCache, misplaced
 from generator.config import PaperfeedConfig, current_session
 from generator.enrichment import enrichment_path
 from generator.errors import InputError
 from generator.fastpages import Shells
-from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page
+from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page, get_relative_url
 from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
@@ -69,6 +69,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.owns_nav = False
         """True when the navigation is ours: hand-written pages are then kept out of it."""
         self.shells: Shells | None = None
+        self.icons = lean.Icons()
+        """The icons this build's lean pages refer to (the sprite)."""
         self._context: dict[str, Any] | None = None
         self.cache: BuildCache | None = None
         """The build cache the last :meth:`generate_pages` used (for the build's report)."""
@@ -180,6 +182,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.serving, self.incremental = session.serving, session.incremental
         self._site_dir = config.site_dir
         self.site_size = None
+        self.icons = lean.Icons()
         if self.config.size_limit_mb < 1:
             raise PluginError(
                 "paperfeed: size_limit_mb must be at least 1 (MB) but is "
@@ -334,8 +337,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         )
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = preview.TEMPLATES  # compiled once per preview, not per build
-        self.shells = Shells(env)
+        self.shells = Shells(env, self._lean if self.config.lean_pages else None)
         return env
+
+    def _lean(self, output: str, page: Page) -> str:
+        return self.icons.lean(output, get_relative_url(lean.SPRITE_PATH, page.url))
 
     @event_priority(-100)  # last: the context every other plugin has seen
     def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
@@ -351,6 +357,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if isinstance(page, GeneratedPage) and self.shells is not None:
             assert self._context is not None
             output = self.shells.render(page, self._context)
+        elif self.config.lean_pages:
+            output = self._lean(output, page)
         return self.citation_tags(page, output)
 
     def citation_tags(self, page: Page, output: str) -> str:
@@ -390,6 +398,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             for f in self._files.documentation_pages()
         )
         self._files = None
+        if self.config.lean_pages:
+            self.icons.write_sprite(Path(config.site_dir))
         if self.preview is not None:
             preview.done(config.site_dir, self.preview)
         if self.shells is not None:
