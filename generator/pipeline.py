@@ -15,7 +15,7 @@ from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.classify import check_overrides, topics_and_tags
-from generator.digests import find_digests, read_digests_with_warnings
+from generator.digests import read_digests_with_warnings, scan_digests
 from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
@@ -107,12 +107,15 @@ def load_inputs(
     taxonomy_path: Path,
     cache: BuildCache | None = None,
     max_digest_bytes: int = MAX_DIGEST_MB * 1_000_000,
+    root: Path | None = None,
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
     """Read every digest, the taxonomy and the enrichment file beside it (applied to the
     digests' entries); raise one InputError listing every problem.
 
     With a ``cache``, a digest file read by an earlier build is not parsed again. A digest
-    larger than ``max_digest_bytes`` is an error."""
+    larger than ``max_digest_bytes`` is an error, and so is a digest that is a link to a
+    file outside the project folder ``root`` (by default the digests folder's parent)."""
+    root = root or digests_dir.resolve().parent
     digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
     problems: list[Problem] = []
     taxonomy = None
@@ -124,10 +127,12 @@ def load_inputs(
     warnings: list[Problem] = []
     try:
         with _no_cycle_collection():
-            digests, file_problems, warnings = read_digests_with_warnings(
-                find_digests(digests_dir), cache.digests if cache else None, max_digest_bytes
+            paths, scan_errors, warnings = scan_digests(digests_dir, root)
+            digests, file_problems, file_warnings = read_digests_with_warnings(
+                paths, cache.digests if cache else None, max_digest_bytes
             )
-        problems += file_problems
+        problems += scan_errors + file_problems
+        warnings = sorted(warnings + file_warnings)
     except InputError as e:
         problems += e.problems
     try:

@@ -146,6 +146,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.path(config, "taxonomy"),
             cache,
             self.config.max_digest_mb * 1_000_000,
+            Path(config.config_file_path or ".").resolve().parent,
         )
         self.contents = None
         if sink is None and cache is not None and self.incremental:
