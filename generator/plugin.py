@@ -9,6 +9,7 @@ never touched and a live preview never triggers itself.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -158,6 +159,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.contents = dict(sorted(self.contents.items()))
         if cache:
             cache.save()
+            if cache.discarded:  # a cache entry that did not parse: said, then rebuilt
+                warned = (*self.generated.warnings, *cache.discarded)
+                self.generated = dataclasses.replace(self.generated, warnings=warned)
         self.cache = cache
         return self.generated
 
