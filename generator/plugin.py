@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -34,7 +34,7 @@ from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 from generator.render.citation import citation_meta, insert_head
-from generator.render.common import paper_path
+from generator.render.common import page_url, paper_path
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -53,6 +53,28 @@ def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
                     break
         pages.append((path.name, title))
     return tuple(pages)
+
+
+def shadowed(docs: Iterable[str], generated: Collection[str], directory_urls: bool) -> str | None:
+    """What is wrong when files of the docs folder (``docs``, docs-relative) are in the way
+    of generated ones: at their paths, under the folders the generator owns, or at their
+    addresses (``docs/tags.md`` is ``tags/``, the generated tags page); else None."""
+    urls = {page_url(p, directory_urls) for p in generated}
+    clashes = sorted(
+        path
+        for path in docs
+        if path in generated
+        or path.split("/", 1)[0] in GENERATED_ROOTS[1:]
+        or page_url(path, directory_urls) in urls
+    )
+    if not clashes:
+        return None
+    return (
+        "these files in the docs folder are in the way of generated pages (the generator owns "
+        + ", ".join(GENERATED_ROOTS)
+        + "): "
+        + ", ".join(clashes)
+    )
 
 
 class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
@@ -239,17 +261,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if not self.config.enabled:
             return files
         assert self.generated is not None
-        clashes = sorted(
-            f.src_uri
-            for f in files
-            if f.src_uri in self.generated.paths
-            or f.src_uri.split("/", 1)[0] in GENERATED_ROOTS[1:]
+        problem = shadowed(
+            [f.src_uri for f in files], self.generated.paths, config.use_directory_urls
         )
-        if clashes:
-            raise PluginError(
-                "paperfeed: these files in the docs folder are in the way of generated pages "
-                "(the generator owns " + ", ".join(GENERATED_ROOTS) + "): " + ", ".join(clashes)
-            )
+        if problem:
+            raise PluginError(f"paperfeed: {problem}")
         if self.owns_nav:
             for f in files.documentation_pages():
                 f.inclusion = InclusionLevel.NOT_IN_NAV

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -136,7 +137,25 @@ def prepare(
         generated = plugin.generate_pages(config, sink, outputs)
     except PluginError as e:  # a misplaced cache_dir
         raise UsageError(str(e).removeprefix("paperfeed: ")) from None
+    if options.check_only:  # what MkDocs would refuse in build
+        _check_docs(config, generated)
     return config, plugin, generated
+
+
+def _check_docs(config: Any, generated: Generated) -> None:
+    """Raise BuildFailed when a hand-written page is in the way of a generated one (the
+    check the plugin makes when MkDocs lists the files)."""
+    from generator.plugin import shadowed
+
+    docs = Path(config.docs_dir)
+    files = [
+        p.relative_to(docs).as_posix()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs).parts)
+    ]
+    problem = shadowed(files, generated.paths, config.use_directory_urls)
+    if problem:
+        raise BuildFailed(problem)
 
 
 def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str, Path]:
@@ -276,7 +295,9 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     logging.getLogger(engine.logger_name()).setLevel(logging.INFO)
     state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
     # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    interrupted: list[int] = []
+    signal.signal(signal.SIGTERM, partial(_interrupt, interrupted))
+    signal.signal(signal.SIGINT, partial(_interrupt, interrupted))
     with config_session(state), dirty_builds_unannounced(), _preview_in_memory():
         mkdocs_serve(
             os.fspath(options.config_file),
@@ -284,9 +305,14 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
             livereload=True,
             build_type="dirty" if incremental else None,
         )
+    if interrupted:  # MkDocs' server says "Shutting down" and returns: exit 130 all the same
+        raise KeyboardInterrupt
 
 
-def _exit_on_sigterm(signum: int, frame: Any) -> None:
+def _interrupt(seen: list[int], signum: int, frame: Any) -> None:
+    """Ctrl-C or SIGTERM: remembered (MkDocs' server swallows the interruption), then
+    raised as Ctrl-C is."""
+    seen.append(signum)
     raise KeyboardInterrupt
 
 
