@@ -427,6 +427,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     feed = build_feed(digests)
+    for warning in feed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     order = {(d.slug): i for i, d in enumerate(digests)}
     papers = sorted(
         feed.papers,
@@ -484,6 +486,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     acc = generated.accounting
     for line in acc.lines():
         print(line)
+    for merge in generated.feed.title_merges:
+        print(f"merged by title alone: {merge}")
     if acc.balanced:
         print("ok: every paper read has a page")
         return 0

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.errors import Problem
+
 
 @dataclass(frozen=True)
 class Known:
@@ -173,6 +175,10 @@ class Feed:
     """Sorted newest first: by last appearance descending, then title, then id."""
     entries_read: int
     """How many entries the digests held, duplicates included (the accounting's first line)."""
+    warnings: tuple[Problem, ...] = ()
+    """Entries with the title of another paper but a different abstract (kept apart)."""
+    title_merges: tuple[str, ...] = ()
+    """Each merge made by title alone (no arXiv id): the title and where each entry is."""
 
     def by_id(self) -> dict[str, Paper]:
         return {p.id: p for p in self.papers}

@@ -241,6 +241,6 @@ def generate(
         files=files,
         paths=paths,
         accounting=accounting,
-        warnings=tuple(warnings or ()),
+        warnings=(*(warnings or ()), *feed.warnings),
         timings=timings,
     )
