@@ -333,8 +333,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(options, progress, _waiting)
     except BuildFailed as e:
         _clear_progress(progress)
-        print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
-        print("paperfeed: the previous site was left as it was", file=sys.stderr)
+        if e.site_published:
+            print(f"paperfeed: {e}", file=sys.stderr)
+        else:
+            print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
+            print("paperfeed: the previous site was left as it was", file=sys.stderr)
         return 1
     _clear_progress(progress)
     acc = result.generated.accounting

@@ -21,6 +21,10 @@ from generator.model import Digest
 from generator.parse_structured import parse_json_digest, parse_yaml_digest
 from generator.parse_text import normalize_text, parse_text_digest_with_warnings
 
+FIRST_DATE = dt.date(1970, 1, 1)
+LAST_DATE = dt.date(2106, 2, 6)
+"""The digest dates a site can hold (the build date, the newest digest's, goes into
+``sitemap.xml.gz`` as seconds since 1970 in 32 bits)."""
 EXTENSIONS = (".txt", ".yml", ".yaml", ".json")
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _BOM = b"\xef\xbb\xbf"
@@ -230,6 +234,13 @@ def read_digests_with_warnings(
             problems.extend(err.problems)
             continue
         warnings.extend(found)
+        if not FIRST_DATE <= digest.date <= LAST_DATE:
+            message = (
+                f"the date {digest.date} is outside what the site can hold ({FIRST_DATE} to "
+                f"{LAST_DATE}: the sitemap's gzip header counts seconds from 1970 in 32 bits)"
+            )
+            problems.append(Problem(digest.source, 0, message))
+            continue
         if digest.slug == "index":
             message = (
                 "a digest may not be named 'index' (archive/index is the archive's own page): "

@@ -229,14 +229,23 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             project = project_files(files, options.config_file, loaded[0])
             written.append(sync_tree(project, pages_dir))
 
-        _, plugin, generated = prepare(options, write_project, loaded=loaded.append)
+        try:
+            _, plugin, generated = prepare(options, write_project, loaded=loaded.append)
+        except OSError as e:
+            raise BuildFailed(
+                f"{_cannot_write(e)}; the previous Markdown copy was left as it was",
+                site_published=True,  # no site in this mode: nothing more to say
+            ) from None
         seconds = time.perf_counter() - start
         return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
     config, plugin, generated = prepare(options)
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
-    recover(site_dir)
-    staging = new_sibling(site_dir)
+    try:
+        recover(site_dir)
+        staging = new_sibling(site_dir)
+    except OSError as e:
+        raise BuildFailed(_cannot_write(e)) from None
     config.site_dir = os.fspath(staging)
     config.strict = options.strict
     total = sum(1 for p in generated.paths if p.endswith(".md"))
@@ -256,14 +265,28 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     except (Abort, MkDocsException) as e:
         discard(staging)
         raise BuildFailed(str(e)) from e
+    except OSError as e:  # a full or read-only disk
+        discard(staging)
+        raise BuildFailed(_cannot_write(e)) from None
     except BaseException:
         discard(staging)
         raise
     html_pages = sum(1 for _ in staging.rglob("*.html"))
-    mark(staging)
-    # A large previous site is deleted in the background: the new one is already live.
-    swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
-    pages = sync_tree(generated.files, pages_dir)
+    try:
+        mark(staging)
+        # A large previous site is deleted in the background: the new one is already live.
+        swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
+    except OSError as e:
+        discard(staging)
+        raise BuildFailed(_cannot_write(e)) from None
+    try:
+        pages = sync_tree(generated.files, pages_dir)
+    except OSError as e:
+        raise BuildFailed(
+            f"{_cannot_write(e)}; the new site was published, the previous Markdown copy "
+            f"({pages_dir}) was left as it was",
+            site_published=True,
+        ) from None
     return BuildResult(
         generated=generated,
         pages=pages,
@@ -274,6 +297,12 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         from_cache=_from_cache(plugin),
         site_size=plugin.site_size,
     )
+
+
+def _cannot_write(error: OSError) -> str:
+    """The message for a failed write (a full or read-only disk): what and where."""
+    where = f": {error.filename}" if error.filename else ""
+    return f"cannot write the output ({error.strerror or error}){where}"
 
 
 def _from_cache(plugin: Any) -> int | None:

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError, Problem, ProblemLog
 from .ids import slugify
+from .limits import excerpt
 from .model import TagDef, Taxonomy, Topic
 
 DEFAULT_CATCH_ALL = "other"
@@ -156,9 +157,13 @@ class _Reader(ProblemLog):
             kind = "an integer" if integer else "a number"
             self.add(_line(node), f"{what} must be {kind}, not {_kind(node)}")
             return None
-        value = float(yaml.safe_load(node.value))
+        try:
+            value = float(yaml.safe_load(node.value))
+        except (ValueError, OverflowError):  # a 5,000-digit integer: Python refuses it
+            self.add(_line(node), f"{what} is too large: {excerpt(node.value)}")
+            return None
         if not value >= minimum:  # also rejects nan
-            self.add(_line(node), f"{what} must be at least {minimum:g}, not {node.value!r}")
+            self.add(_line(node), f"{what} must be at least {minimum:g}, not {excerpt(node.value)}")
             return None
         return value
 
