@@ -21,7 +21,7 @@ from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.limits import MAX_DIGEST_MB, MAX_TAGS, MAX_TOPICS, excerpt
 from generator.model import Classification, Digest, Feed, Taxonomy
-from generator.related import related_papers
+from generator.related import related_from, term_vectors
 from generator.render import Content, SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
@@ -215,11 +215,14 @@ def generate(
     with _no_cycle_collection():
         feed = build_feed(digests)
         t1 = time.perf_counter()
-        topics, tags = topics_and_tags(feed, taxonomy, cache.classes(taxonomy) if cache else None)
+        vectors = term_vectors(feed.papers, cache.terms if cache else None)
+        memo = cache.classes(taxonomy) if cache else None
+        topics, tags = topics_and_tags(feed, taxonomy, memo, vectors)
         check_classes(feed, topics, tags)
         if cache:
             cache.save_classes()  # now: its memory goes to related papers and rendering
-        related = related_papers(feed.papers, settings.related_k, cache.terms if cache else None)
+        related = related_from(vectors, settings.related_k)
+        del vectors
         classes = Classification(topics=topics, tags=tags, related=related)
         t2 = time.perf_counter()
         files: dict[str, str | bytes] = {}

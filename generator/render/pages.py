@@ -116,6 +116,8 @@ def topic_pages(ctx: Context) -> Pages:
         if topic.parent:
             children.setdefault(topic.parent, []).append(topic)
     for topic in ctx.taxonomy.topics:
+        if not members.get(topic.slug):
+            continue  # a topic with no papers has no page
         page = listing_path("topics", topic.slug)
         intro = []
         if topic.description:
@@ -124,7 +126,7 @@ def topic_pages(ctx: Context) -> Pages:
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
         intro.append(f"<p{UNSEARCHED}>" + " · ".join(facts) + "</p>")
-        subs = [t.slug for t in children.get(topic.slug, [])]
+        subs = [t.slug for t in children.get(topic.slug, []) if members.get(t.slug)]
         if subs:
             intro.append(f"<p{UNSEARCHED}>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
         related = related_topics(ctx, members, topic.slug)
@@ -141,9 +143,9 @@ def topics_index(ctx: Context) -> Pages:
     def tree(parent: str | None) -> str:
         items = []
         for topic in ctx.taxonomy.topics:
-            if topic.parent != parent:
-                continue
             count = len(members.get(topic.slug, []))
+            if topic.parent != parent or not count:
+                continue
             link = f'<a href="{ctx.link(page, listing_path("topics", topic.slug))}">'
             desc = f": {text(topic.description)}" if topic.description else ""
             sub = tree(topic.slug)
@@ -370,11 +372,11 @@ def home_page(ctx: Context) -> Pages:
     blocks = [
         f"<h1>{text(name)}</h1>",
         f"<p>{_plural(len(feed.papers), 'paper')} from {_plural(len(feed.digests), 'digest')}, "
-        f"sorted into {_plural(len(ctx.taxonomy.topics), 'topic')}. "
+        f"sorted into {_plural(sum(1 for m in members.values() if m), 'topic')}. "
         f'Subscribe with the <a href="{ctx.link(page, "feed.xml")}">Atom feed</a> or download '
         f'<a href="{ctx.link(page, "papers.json")}">the whole feed as JSON</a>.</p>',
     ]
-    tops = [t for t in ctx.taxonomy.topics if t.parent is None]
+    tops = [t for t in ctx.taxonomy.topics if t.parent is None and members.get(t.slug)]
     blocks.append(
         f"<p{UNSEARCHED}><strong>Topics:</strong> "
         + " · ".join(
