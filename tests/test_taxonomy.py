@@ -290,7 +290,8 @@ topics:
     ) == [
         "taxonomy.yml:1: 'margin' must be at most 1, not '1.5'",
         "taxonomy.yml:1: 'similarity' must be at least 0, not '-1'",
-        "taxonomy.yml:3: 'renamed_from' of topic 'A': 'Not A Slug' is not a slug (e.g. 'not-a-slug')",
+        "taxonomy.yml:3: 'renamed_from' of topic 'A': 'Not A Slug' is not a slug"
+        " (e.g. 'not-a-slug')",
         "taxonomy.yml:3: topic 'a' renamed_from 'b', which is still a topic",
         "taxonomy.yml:6: empty example of topic 'D'",
         "taxonomy.yml:6: topics 'c' and 'd' are both renamed_from 'old'",
