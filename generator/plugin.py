@@ -26,15 +26,19 @@ from mkdocs.structure.files import Files, InclusionLevel
 from generator import lean, preview, sitesize
 from generator.cache import BuildCache, misplaced
 from generator.config import PaperfeedConfig, current_session
+from generator.curation import FILE_NAME as CURATION_FILE
+from generator.curation import Curation, load_curation
 from generator.enrichment import enrichment_path
-from generator.errors import InputError
+from generator.errors import InputError, Problem
 from generator.fastpages import Shells
 from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page, get_relative_url
 from generator.model import Known, Paper
-from generator.pipeline import Generated, generate, load_inputs
+from generator.pipeline import Generated, generate, load_inputs, shown
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 from generator.render.citation import citation_meta, insert_head
 from generator.render.common import page_url, paper_path
+from generator.urls import FILE_NAME as PUBLISHED_FILE
+from generator.urls import Record, load_published
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -111,6 +115,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """The generated files of a preview build with the build cache, by path: the pages
         an earlier build rendered from the same inputs as :class:`Known` contents
         (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
+        self.published: dict[str, Record] = {}
+        """The URLs earlier builds published, as read by :meth:`generate_pages`."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
         self.site_size: sitesize.SiteSize | None = None
@@ -164,19 +170,45 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         Raises InputError for bad inputs, PluginError for a ``cache_dir`` that overlaps
         the docs, the site, the digests or ``outputs``."""
         cache = self.build_cache(config, outputs)
-        digests, taxonomy, warnings = load_inputs(
-            self.path(config, "digests"),
-            self.path(config, "taxonomy"),
-            cache,
-            self.config.max_digest_mb * 1_000_000,
-            Path(config.config_file_path or ".").resolve().parent,
-        )
+        problems: list[Problem] = []
+        curation = None
+        try:
+            curation = self.curation(config)
+        except InputError as e:
+            problems = e.problems
+        path = self.published_path(config)
+        self.published = {}
+        try:
+            self.published = load_published(path, str(shown(path)))
+        except InputError as e:
+            problems += e.problems
+        try:
+            digests, taxonomy, warnings = load_inputs(
+                self.path(config, "digests"),
+                self.path(config, "taxonomy"),
+                cache,
+                self.config.max_digest_mb * 1_000_000,
+                Path(config.config_file_path or ".").resolve().parent,
+            )
+        except InputError as e:
+            raise InputError(problems + e.problems) from None
+        if problems:
+            raise InputError(problems)
         self.contents = None
         if sink is None and cache is not None and self.incremental:
             # A preview keeps what it is given as Known: rendered only if MkDocs reads it.
             self.contents = {}
             sink = partial(_collect, self.contents)
-        self.generated = generate(digests, taxonomy, self.settings(config), warnings, sink, cache)
+        self.generated = generate(
+            digests,
+            taxonomy,
+            self.settings(config),
+            warnings,
+            sink,
+            cache,
+            curation,
+            self.published,
+        )
         if self.contents is not None:  # in the order render_site gives: by path
             self.contents = dict(sorted(self.contents.items()))
         if cache:
@@ -186,6 +218,25 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 self.generated = dataclasses.replace(self.generated, warnings=warned)
         self.cache = cache
         return self.generated
+
+    def curation_path(self, config: MkDocsConfig) -> Path | None:
+        """The curation file: the ``curation`` option's, else ``curation.yml`` beside the
+        taxonomy if it exists (None: there is none)."""
+        if self.option("curation"):
+            return self.path(config, "curation")
+        beside = self.path(config, "taxonomy").parent / CURATION_FILE
+        return beside if beside.is_file() else None
+
+    def published_path(self, config: MkDocsConfig) -> Path:
+        """The published-URLs file: the ``published`` option's, else beside the taxonomy."""
+        if self.option("published"):
+            return self.path(config, "published")
+        return self.path(config, "taxonomy").parent / PUBLISHED_FILE
+
+    def curation(self, config: MkDocsConfig) -> Curation | None:
+        """The curator's changes, read and checked (InputError: their problems)."""
+        path = self.curation_path(config)
+        return None if path is None else load_curation(path, str(shown(path)))
 
     def settings(self, config: MkDocsConfig) -> SiteSettings:
         site_url = config.site_url or ""
@@ -407,6 +458,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         enrichment = enrichment_path(self.path(config, "taxonomy"))
         if enrichment.exists():
             server.watch(os.fspath(enrichment))
+        curation = self.curation_path(config)
+        if curation is not None:
+            server.watch(os.fspath(curation))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:

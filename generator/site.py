@@ -26,10 +26,18 @@ from generator import engine
 from generator.errors import BuildFailed, UsageError
 from generator.lock import exclusive
 from generator.outputs import check_outputs, mark, project_inputs
-from generator.pipeline import Generated
+from generator.pipeline import Generated, updated_published
 from generator.render import Content
 from generator.sitesize import SiteSize
-from generator.write import WriteStats, discard, new_sibling, recover, swap_in, sync_tree
+from generator.write import (
+    WriteStats,
+    discard,
+    new_sibling,
+    recover,
+    replace_text,
+    swap_in,
+    sync_tree,
+)
 
 # Material's end-of-life banner: the README says it instead ("MkDocs, Material and what
 # comes next"), so that paperfeed's own output stays readable.
@@ -45,6 +53,9 @@ class BuildOptions:
     config_file: Path
     digests: Path | None = None
     taxonomy: Path | None = None
+    curation: Path | None = None
+    """The curation file (None: the plugin's ``curation`` option, or ``curation.yml``
+    beside the taxonomy if there is one)."""
     site_dir: Path | None = None
     pages_dir: Path | None = None
     """Where the Markdown copy of the generated pages goes (None: ``build/pages``)."""
@@ -78,6 +89,8 @@ def _overrides(options: BuildOptions) -> dict[str, Any]:
         overrides["digests"] = os.fspath(options.digests.resolve())
     if options.taxonomy is not None:
         overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
+    if options.curation is not None:
+        overrides["curation"] = os.fspath(options.curation.resolve())
     if options.search is not None:
         overrides["search"] = options.search
     if not options.cache:
@@ -132,6 +145,9 @@ def prepare(
     plugin = config.plugins["paperfeed"]
     from mkdocs.exceptions import PluginError
 
+    curation = plugin.curation_path(config)
+    if curation is not None and not curation.is_file():
+        raise UsageError(f"{curation}: no such curation file (see --curation)")
     outputs = _check_outputs(options, config, plugin)
     try:
         generated = plugin.generate_pages(config, sink, outputs)
@@ -162,6 +178,7 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
     """The site folder and the Markdown copy; UsageError (before anything is touched) when
     they or the cache overlap an input or each other, or are folders paperfeed did not make."""
     outputs = {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)}
+    _check_published(plugin, config, outputs)
     root = options.config_file.resolve().parent
     inputs = project_inputs(
         root,
@@ -174,6 +191,24 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
     cache = {"cache": plugin.path(config, "cache_dir")} if with_cache else {}
     check_outputs({**outputs, **cache}, inputs)
     return outputs
+
+
+def _check_published(plugin: Any, config: Any, outputs: dict[str, Path]) -> None:
+    """The published-URLs file is read and then updated by the build: it must lie outside
+    every folder the build reads whole (docs, digests) or replaces (site, pages, cache)."""
+    path = plugin.published_path(config).resolve()
+    folders = {
+        "docs": Path(config.docs_dir),
+        "digests": plugin.path(config, "digests"),
+        **outputs,
+        "cache": plugin.path(config, "cache_dir"),
+    }
+    for name, folder in folders.items():
+        if path.is_relative_to(folder.resolve()):
+            raise UsageError(
+                f"{path}: the published-URLs file is inside the {name} folder ({folder}); "
+                "keep it beside the taxonomy (the plugin's 'published' option)"
+            )
 
 
 def _pages_dir(options: BuildOptions) -> Path:
@@ -230,12 +265,13 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             written.append(sync_tree(project, pages_dir))
 
         try:
-            _, plugin, generated = prepare(options, write_project, loaded=loaded.append)
+            config, plugin, generated = prepare(options, write_project, loaded=loaded.append)
         except OSError as e:
             raise BuildFailed(
                 f"{_cannot_write(e)}; the previous Markdown copy was left as it was",
                 site_published=True,  # no site in this mode: nothing more to say
             ) from None
+        _remember_urls(config, plugin, generated)
         seconds = time.perf_counter() - start
         return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
     config, plugin, generated = prepare(options)
@@ -287,6 +323,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             f"({pages_dir}) was left as it was",
             site_published=True,
         ) from None
+    _remember_urls(config, plugin, generated)
     return BuildResult(
         generated=generated,
         pages=pages,
@@ -303,6 +340,13 @@ def _cannot_write(error: OSError) -> str:
     """The message for a failed write (a full or read-only disk): what and where."""
     where = f": {error.filename}" if error.filename else ""
     return f"cannot write the output ({error.strerror or error}){where}"
+
+
+def _remember_urls(config: Any, plugin: Any, generated: Generated) -> None:
+    """Add the URLs of this build to the published-URLs file (:mod:`generator.urls`), once
+    its output is in place: the next build redirects the ones it no longer has."""
+    text = updated_published(plugin.published, generated, config.use_directory_urls)
+    replace_text(plugin.published_path(config), text)
 
 
 def _from_cache(plugin: Any) -> int | None:

@@ -451,3 +451,8 @@ def _walk_parents(slug: str, by_slug: dict[str, _Item]) -> Iterator[str]:
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+Reader = _Reader
+"""The YAML reader that collects problems with their lines (also reads ``curation.yml``)."""
+line_of = _line

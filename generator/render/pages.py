@@ -384,6 +384,10 @@ def home_page(ctx: Context) -> Pages:
         )
         + f' · <a href="{ctx.link(page, "topics/index.md")}">all topics</a></p>'
     )
+    featured = [ctx.papers[i] for i in ctx.classes.featured if i in ctx.papers]
+    if featured:  # the curator's choice (curation.yml), in the curator's order
+        blocks.append(heading(2, "Featured", "featured", searched=False))
+        blocks += (paper_item(ctx, page, paper, abstract=False, reuse=False) for paper in featured)
     if feed.digests:
         latest = feed.digests[-1]
         items = [
