@@ -374,14 +374,22 @@ tags) under one taxonomy (:mod:`generator.cache`)."""
 def paper_key(paper: Paper) -> str:
     """What a paper's topics and tags depend on besides the taxonomy."""
     code = any(link.kind == "code" for link in paper.links)
-    return key(paper.title, paper.abstract, repr((paper.extra_topics, paper.extra_tags, code)))
+    return key(
+        paper.title,
+        paper.abstract,
+        repr((paper.extra_topics, paper.extra_tags, code)),
+        evidence_text(paper),
+    )
 
 
 def evidence_text(paper: Paper) -> str:
-    """Metadata scored like the title: the paper's keywords and arXiv categories when the
-    model has them (not yet: the fields come with the sources work, issue 12); empty."""
-    del paper
-    return ""
+    """The paper's metadata that counts like its title: the keywords its source gives
+    (Hugging Face's ``ai_keywords``) and its arXiv category (``cs.LG`` as ``cs-LG``, so a
+    keyword ``cs.LG`` matches it), ``;``-separated so no phrase spans two of them."""
+    parts = list(paper.keywords)
+    if paper.category:
+        parts.append(paper.category.replace(".", "-"))
+    return " ; ".join(parts)
 
 
 def _classify(

@@ -195,13 +195,12 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
 
 def _check_published(plugin: Any, config: Any, outputs: dict[str, Path]) -> None:
     """The published-URLs file is read and then updated by the build: it must lie outside
-    every folder the build reads whole (docs, digests) or replaces (site, pages, cache)."""
+    every folder the build reads whole (docs, digests) or replaces (site, pages)."""
     path = plugin.published_path(config).resolve()
     folders = {
         "docs": Path(config.docs_dir),
         "digests": plugin.path(config, "digests"),
         **outputs,
-        "cache": plugin.path(config, "cache_dir"),
     }
     for name, folder in folders.items():
         if path.is_relative_to(folder.resolve()):

@@ -377,3 +377,16 @@ def test_examples_anchor_a_topic_and_decide_the_undecided() -> None:
         "d": ("robots",),  # nearest centroid: the robot example
         "e": ("other",),  # near nothing
     }
+
+
+def test_keywords_and_category_count_like_the_title() -> None:
+    taxonomy = parse_taxonomy(
+        "topics:\n  - {name: NLP, slug: nlp, keywords: [cs.CL]}\n"
+        "  - {name: MoE, slug: moe, keywords: [mixture of experts]}\n  - {name: Other}\n",
+        "t.yml",
+    )
+    by_category = paper("Plain", "Nothing here.", category="cs.CL")
+    by_keyword = paper("Plain", "Nothing.", pid="k", keywords=("sparse mixture of experts",))
+    result = classify_topics([by_category, by_keyword], taxonomy)
+    assert result == {"p": ("nlp",), "k": ("moe",)}
+    assert classify_topics([paper("Plain", "cs CL")], taxonomy)["p"] == ("other",)  # 1 < 2
