@@ -187,6 +187,10 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
         plugin.path(config, "digests"),
         plugin.path(config, "taxonomy"),
     )
+    inputs["published-URLs file"] = plugin.published_path(config)  # read, then updated
+    curation = plugin.curation_path(config)
+    if curation is not None:
+        inputs["curation file"] = curation
     with_cache = plugin.option("cache") or (options.check_only and plugin.config["cache"])
     cache = {"cache": plugin.path(config, "cache_dir")} if with_cache else {}
     check_outputs({**outputs, **cache}, inputs)
