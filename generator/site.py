@@ -178,7 +178,6 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
     """The site folder and the Markdown copy; UsageError (before anything is touched) when
     they or the cache overlap an input or each other, or are folders paperfeed did not make."""
     outputs = {"site": Path(options.site_dir or config.site_dir), "pages": _pages_dir(options)}
-    _check_published(plugin, config, outputs)
     root = options.config_file.resolve().parent
     inputs = project_inputs(
         root,
@@ -194,6 +193,7 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
     with_cache = plugin.option("cache") or (options.check_only and plugin.config["cache"])
     cache = {"cache": plugin.path(config, "cache_dir")} if with_cache else {}
     check_outputs({**outputs, **cache}, inputs)
+    _check_published(plugin, config, outputs)
     return outputs
 
 
