@@ -146,5 +146,5 @@ def test_the_file_cannot_be_inside_an_output_or_input_folder(
     )
     assert project.build() == 2
     err = capsys.readouterr().err
-    assert "urls.txt: the published-URLs file is inside the site folder" in err
+    assert "holds the published-URLs file" in err and "urls.txt" in err
     assert not project.site.exists()
