@@ -12,14 +12,20 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   cache the previous generate left (files rewritten: those whose content changed);
   median of --runs up to 10,000 papers, one run above;
 - build: ``paperfeed build --no-cache`` (generate + MkDocs + search index), wall time,
-  median;
+  median; its peak memory (Pagefind's included);
+- daily build: ``paperfeed build`` with the build cache a previous build left, after one
+  more 75-paper digest was added: the whole site (pages, search index, feeds), end to end;
+- peers: the same generated pages built by plain MkDocs + Material, Zensical and Hugo
+  (``bench/peers.py``), each one's time as a ratio to paperfeed's full build (up to
+  --peers-max papers; a peer that is not installed is left out);
 - the site: HTML pages, bytes, median page bytes, the navigation's share of page bytes,
   and the search bytes a visitor downloads before a first result (measured in headless
   Chromium when it is installed, else the sum of the files the search must load).
 
 Before each timed generate the disk is synced and left for 2 s (what the run before
 wrote is flushed first, as it is long before a curator's next build).
-MkDocs builds above --build-max papers are skipped (they take many minutes here).
+MkDocs builds above --build-max papers are skipped (100,000 papers take about 10 minutes
+of both cores).
 Times are wall-clock seconds on this machine; tests never assert on them.
 """
 
@@ -40,6 +46,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import peers  # noqa: E402
 from bench.measure import first_search, nav_share, site_stats  # noqa: E402
 
 CHILD = """
@@ -144,8 +151,9 @@ def add_digest(project: Path, seed: int) -> Path:
     return path
 
 
-def build(project: Path) -> tuple[float, float]:
-    """Wall seconds and peak MB of one ``paperfeed build`` (a separate process)."""
+def build(project: Path, cache: bool = False) -> tuple[float, float]:
+    """Wall seconds and peak MB of one ``paperfeed build`` (a separate process), without
+    the build cache unless ``cache``."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [
@@ -156,7 +164,7 @@ def build(project: Path) -> tuple[float, float]:
             "--config",
             str(project / "mkdocs.yml"),
             "--quiet",
-            "--no-cache",
+            *([] if cache else ["--no-cache"]),
         ],
         cwd=ROOT,
     )
@@ -165,6 +173,18 @@ def build(project: Path) -> tuple[float, float]:
     if status != 0:
         raise SystemExit(f"build of {project} failed ({status})")
     return seconds, usage.ru_maxrss / 1024
+
+
+def daily_build(project: Path, seed: int) -> float:
+    """Seconds of ``paperfeed build`` with the build cache after one digest is added (the
+    cache is first filled by a build of the feed as it is; the digest is removed after)."""
+    build(project, cache=True)
+    extra = add_digest(project, seed)
+    try:
+        settle()
+        return build(project, cache=True)[0]
+    finally:
+        extra.unlink()
 
 
 def settle() -> None:
@@ -184,7 +204,11 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
     parser.add_argument("--build-runs", type=int, default=3)
-    parser.add_argument("--build-max", type=int, default=10000)
+    parser.add_argument("--build-max", type=int, default=100000)
+    parser.add_argument(
+        "--peers-max", type=int, default=10000, help="compare with the peers up to this size"
+    )
+    parser.add_argument("--peers", default=",".join(peers.TOOLS), help="peers to compare with")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-browser", action="store_true")
@@ -241,8 +265,18 @@ def main() -> None:
                 nav_share=nav_share(site),
                 search_bytes=search_bytes,
             )
+            row["kb_per_paper"] = row["site_mb"] * 1000 / row["papers"]
             if search_s is not None:
                 row["search_s"] = search_s
+            if n <= args.peers_max:
+                for tool in (t for t in args.peers.split(",") if t):
+                    try:
+                        seconds = peers.run_peer(tool, project)[0]
+                    except RuntimeError as e:
+                        print(f"{tool}: {e}", file=sys.stderr)
+                        continue
+                    row[f"{tool}_ratio"] = seconds / row["build_s"]
+            row["daily_s"] = daily_build(project, args.seed)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     print_table(rows)
@@ -260,13 +294,18 @@ def print_table(rows: list[dict[str, float]]) -> None:
         ("incremental_s", "+1 digest s", "{:.2f}"),
         ("incremental_written", "files rewritten", "{:,.0f}"),
         ("build_s", "full build s", "{:.1f}"),
+        ("build_peak_mb", "build peak MB", "{:,.0f}"),
+        ("daily_s", "daily build s", "{:.1f}"),
         ("pages", "HTML pages", "{:,.0f}"),
-        ("site_mb", "site MB", "{:.1f}"),
+        ("site_mb", "site MB", "{:,.1f}"),
+        ("kb_per_paper", "KB a paper", "{:.1f}"),
         ("median_page_kb", "median page KB", "{:.1f}"),
         ("nav_share", "nav share", "{:.0%}"),
         ("search_bytes", "first search KB", "{}"),
         ("search_s", "first search s", "{:.2f}"),
-        ("build_peak_mb", "build peak MB", "{:.0f}"),
+        ("mkdocs_ratio", "MkDocs x", "{:.1f}"),
+        ("zensical_ratio", "Zensical x", "{:.1f}"),
+        ("hugo_ratio", "Hugo x", "{:.2f}"),
     ]
     print("| " + " | ".join(c[1] for c in cols) + " |")
     print("|" + "|".join(" ---: " for _ in cols) + "|")

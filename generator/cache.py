@@ -6,24 +6,26 @@ on its title and abstract, so a build that adds one digest to a large feed need 
 parse, classify or cut up the others again. All three are memoised here, on disk,
 in the folder Material's plugins use for theirs (``.cache/plugin/paperfeed``):
 
-- ``<code>/digests/<key>.pickle``: one parsed digest and its warnings, keyed by a hash
-  of the file's name, the name it is shown as, and its bytes;
+- ``<code>/digests/<key>.json``: one parsed digest and its warnings, keyed by a hash
+  of the file's name, the name it is shown as, and its bytes (:mod:`generator.data`);
 - ``<code>/classes-<taxonomy>.tsv``: paper key (a hash of everything classification
   reads, :func:`generator.classify.paper_key`) -> topics and tags, a line a paper;
-- ``<code>/terms.pickle``: the term counts of related papers
-  (:class:`generator.related.TermCounts`), by a hash of each paper's title and abstract;
+- ``<code>/terms.npz``: the term counts of related papers
+  (:class:`generator.related.TermCounts`), by a hash of each paper's title and abstract,
+  as NumPy arrays of numbers and strings (read with ``allow_pickle=False``);
 - ``<code>/pages.tsv``: page fingerprint (a hash of everything the page reads) -> hash
   of the page rendered from it (:func:`generator.render.common.page_content`), so a
   writer whose copy already holds that page is never handed it again.
 
 ``<code>`` is a hash of paperfeed's own source and the Python version, so a new
 version never reads results of an old one. The results are those of pure functions,
-so a build from the cache is byte-identical to a build without it (tested). A cache
-file that cannot be read is ignored and rewritten; files are replaced atomically;
-after a build, the entries it did not use and the folders of other versions are
-deleted (nothing else in the cache folder is touched), so the cache holds about one
-copy of the inputs. Pickles are trusted: the cache belongs to the project,
-like ``__pycache__``.
+so a build from the cache is byte-identical to a build without it (tested). The cache
+holds data, never code: no pickles, so a cache restored from elsewhere (the deploy
+workflow's) cannot run anything. An entry that does not parse, or does not fit the
+model, is discarded with a warning (:attr:`BuildCache.discarded`) and rebuilt from the
+inputs; files are replaced atomically; after a build, the entries it did not use and the
+folders of other versions are deleted (nothing else in the cache folder is touched), so
+the cache holds about one copy of the inputs.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
-import pickle
 import re
 import shutil
 import sys
@@ -41,6 +43,8 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
+from generator.data import from_data, to_data
+from generator.errors import Problem
 from generator.ids import key
 from generator.model import Digest, Taxonomy
 from generator.related import TermCounts
@@ -94,21 +98,21 @@ def misplaced(folder: Path, others: dict[str, Path]) -> str | None:
     return None
 
 
-def _load(path: Path) -> Any:
-    """The object pickled in ``path``, or None when it is missing or unreadable."""
-    try:
-        with open(path, "rb") as f:
-            return pickle.load(f)
-    except FileNotFoundError:
-        return None
-    except Exception:  # a truncated or foreign file: rebuilt, never fatal
-        return None
+def _discarded(path: Path, why: object) -> Problem:
+    """The warning for a cache entry that does not parse."""
+    return Problem(str(path), 0, f"build cache entry discarded (it does not parse: {why})")
 
 
-def _save(path: Path, value: object) -> None:
-    """Pickle ``value`` into ``path`` atomically (see :func:`_write`), never held whole
-    in memory as bytes."""
-    _write(path, lambda f: pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL))
+def _digest_entry(data: Any) -> tuple[Digest, list[Problem]]:
+    """A parsed digest and its warnings from their JSON data; ValueError if they do not fit."""
+    if not isinstance(data, dict) or set(data) != {"digest", "warnings"}:
+        raise ValueError("expected an object with 'digest' and 'warnings'")
+    return from_data(Digest, data["digest"]), from_data(list[Problem], data["warnings"])
+
+
+def _digest_data(entry: tuple[Digest, list[Problem]]) -> Any:
+    """What :func:`_digest_entry` reads back."""
+    return {"digest": to_data(entry[0]), "warnings": to_data(entry[1])}
 
 
 def _write(path: Path, data: bytes | Callable[[BinaryIO], object]) -> None:
@@ -172,58 +176,101 @@ class Memo(MutableMapping[str, V]):
 
 
 class _Files(Memo[V]):
-    """A memo kept as one pickle file per key in ``folder``, read when looked up."""
+    """A memo kept as one JSON file per key in ``folder``, read when looked up."""
 
-    def __init__(self, folder: Path, valid: Callable[[object], bool]) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        encode: Callable[[V], Any],
+        decode: Callable[[Any], V],
+        discarded: list[Problem],
+    ) -> None:
         super().__init__()
         self.folder = folder
-        self.valid = valid
-        """Whether a value read from a file has the right shape (else: a miss)."""
+        self.encode = encode
+        """A value as JSON data."""
+        self.decode = decode
+        """The value from a file's JSON data; ValueError when it does not fit (a miss)."""
+        self.discarded = discarded
 
     def _missing(self, name: str) -> V:
-        value = _load(self.folder / f"{name}.pickle")
-        if value is None or not self.valid(value):
-            raise KeyError(name)
+        path = self.folder / f"{name}.json"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise KeyError(name) from None
+        try:
+            value = self.decode(json.loads(data))
+        except (ValueError, TypeError, RecursionError) as e:
+            self.discarded.append(_discarded(path, e))
+            raise KeyError(name) from None
         self.old[name] = value
-        return value  # type: ignore[no-any-return]
+        return value
 
     def save(self) -> None:
         """Write the entries set in this build; delete the files of those it did not use."""
         for name, value in sorted(self.used.items()):
             if name not in self.old:
-                _save(self.folder / f"{name}.pickle", value)
+                _write(self.folder / f"{name}.json", json.dumps(self.encode(value)).encode())
         with contextlib.suppress(OSError):
             for path in self.folder.iterdir():
-                if path.suffix == ".pickle" and path.stem not in self.used:
+                if path.suffix == ".json" and path.stem not in self.used:
                     path.unlink()
 
 
-class _TermFile:
-    """The term counts of the previous build, in one pickle (see :class:`TermMemo`)."""
+_TERM_ARRAYS = ("terms", "row_keys", "row_values", "start", "term", "count")
 
-    def __init__(self, path: Path, mark: Callable[[], None]) -> None:
+
+class _TermFile:
+    """The term counts of the previous build, as NumPy arrays (see :class:`TermMemo`)."""
+
+    def __init__(self, path: Path, mark: Callable[[], None], discarded: list[Problem]) -> None:
         self.path = path
         self.mark = mark
+        self.discarded = discarded
 
     def load(self) -> TermCounts | None:
-        value = _load(self.path)
+        import numpy as np
+
         try:
-            return value if isinstance(value, TermCounts) and value.valid() else None
-        except Exception:  # fields of the wrong types: a miss, like a truncated file
+            # The file opened here: NumPy leaves its own handle open when the file is bad.
+            with open(self.path, "rb") as f, np.load(f, allow_pickle=False) as arrays:
+                if sorted(arrays.files) != sorted(_TERM_ARRAYS):
+                    raise ValueError(f"arrays {sorted(arrays.files)}")
+                terms, keys, values = arrays["terms"], arrays["row_keys"], arrays["row_values"]
+                if (terms.size and terms.dtype.kind != "U") or (
+                    keys.size and keys.dtype.kind != "U"
+                ):
+                    raise ValueError("terms that are not text")
+                counts = TermCounts(
+                    terms=terms.tolist(),
+                    rows=dict(zip(keys.tolist(), values.tolist(), strict=True)),
+                    start=arrays["start"],
+                    term=arrays["term"],
+                    count=arrays["count"],
+                )
+            if not all(isinstance(v, int) for v in counts.rows.values()) or not counts.valid():
+                raise ValueError("arrays that do not fit together")
+            return counts
+        except FileNotFoundError:
+            return None
+        except Exception as e:  # any malformed file (NumPy raises many kinds): discarded
+            self.discarded.append(_discarded(self.path, e))
             return None
 
     def keep(self, counts: TermCounts) -> None:
+        import numpy as np
+
         self.mark()
-        _save(self.path, counts)
-
-
-def _is_digest_entry(value: object) -> bool:
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], Digest)
-        and isinstance(value[1], list)
-    )
+        arrays = {
+            "terms": np.array(counts.terms, dtype=str),
+            "row_keys": np.array(list(counts.rows), dtype=str),
+            "row_values": np.array(list(counts.rows.values()), dtype=np.int64),
+            "start": counts.start,
+            "term": counts.term,
+            "count": counts.count,
+        }
+        _write(self.path, lambda f: np.savez(f, allow_pickle=False, **arrays))
 
 
 class BuildCache:
@@ -236,10 +283,14 @@ class BuildCache:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.folder = root / code_version()
-        self.digests: _Files[Any] = _Files(self.folder / "digests", _is_digest_entry)
+        self.discarded: list[Problem] = []
+        """A warning for each cache entry that did not parse (it was rebuilt)."""
+        self.digests: _Files[Any] = _Files(
+            self.folder / "digests", _digest_data, _digest_entry, self.discarded
+        )
         """Digest key (:func:`generator.digests.digest_key`) -> (Digest, warnings)."""
         self._classes: dict[str, Memo[Any]] = {}
-        self.terms = _TermFile(self.folder / "terms.pickle", self._mark)
+        self.terms = _TermFile(self.folder / "terms.npz", self._mark, self.discarded)
         """The term counts of related papers (:class:`generator.related.TermMemo`)."""
         self._pages: Memo[str] | None = None
 

@@ -23,10 +23,12 @@ import string
 from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .errors import InputError, Problem
-from .ids import key
+from .ids import arxiv_id, key, normalize_title
 from .model import Classification, Digest, Feed, Paper, Taxonomy
-from .related import related_papers
+from .related import Vectors, related_from, term_vectors
 from .taxonomy import CODE_TAG, ancestors
 
 ABSTRACT_CAP = 3
@@ -100,18 +102,36 @@ class _Matcher:
         self.phrases: dict[str, list[_Phrase]] = {}
         self.words: set[str] = set()
         """Every token a keyword can match or needs."""
+        self.keywords: list[str] = []
+        """Keyword id -> the keyword as written."""
+        self.kid_words: list[tuple[str, ...]] = []
         for group, keywords in enumerate(groups):
-            seen: set[tuple[str, ...]] = set()
+            written: dict[tuple[str, ...], str] = {}
             for keyword in keywords:
-                words = tuple(_WORD.findall(keyword.casefold()))
-                if not words or words in seen:
+                written.setdefault(tuple(_WORD.findall(keyword.casefold())), keyword)
+            for words, keyword in written.items():
+                if not words or _plural_of_another(words, written):
                     continue
-                seen.add(words)
                 kid = len(self.owner)
                 self.owner.append(group)
+                self.keywords.append(keyword)
+                self.kid_words.append(words)
                 self._add(kid, words)
         self.single_keys = frozenset(self.single)
         self.phrase_keys = frozenset(self.phrases)
+        self.covers: list[tuple[int, ...]] = [
+            tuple(
+                other
+                for other, longer in enumerate(self.kid_words)
+                if self.owner[other] == self.owner[kid] and _inside(words, longer)
+            )
+            for kid, words in enumerate(self.kid_words)
+        ]
+        """Keyword id -> the longer keywords of its group that contain it (``reward`` ->
+        ``reward model``): where one of them matched, it matched too, at the same place."""
+        self.longest_first = sorted(
+            range(len(self.kid_words)), key=lambda kid: (-len(self.kid_words[kid]), kid)
+        )
 
     def _add(self, kid: int, words: tuple[str, ...]) -> None:
         group = self.owner[kid]
@@ -153,16 +173,63 @@ class _Matcher:
                         found[phrase.keyword] = found.get(phrase.keyword, 0) + count
         return found
 
-    def scores(self, title: _Text, abstract: _Text, title_weight: float) -> dict[int, float]:
-        """Group index -> score (only groups with a hit)."""
+    def mentions(self, text: _Text) -> dict[int, int]:
+        """Keyword id -> its occurrences in ``text`` that are not part of a longer keyword
+        of its group that matched there (``diffusion`` in ``diffusion models`` is one
+        mention, of ``diffusion model``)."""
+        found = self.hits(text)
+        if len(found) < 2:
+            return found
+        own: dict[int, int] = {}
+        for kid in self.longest_first:
+            count = found.get(kid, 0)
+            if count:
+                count -= sum(own.get(other, 0) for other in self.covers[kid])
+                if count > 0:
+                    own[kid] = count
+        return {kid: own[kid] for kid in sorted(own)}
+
+    def scores(
+        self, title: _Text, abstract: _Text, title_weight: float
+    ) -> tuple[dict[int, float], list[tuple[int, str, int, float]]]:
+        """Group index -> score (only groups with a hit), and the evidence: (keyword id,
+        ``title`` or ``abstract``, mentions, score) for every keyword that counted."""
         result: dict[int, float] = {}
-        for kid in self.hits(title):
+        evidence: list[tuple[int, str, int, float]] = []
+        for kid, count in self.mentions(title).items():
             group = self.owner[kid]
             result[group] = result.get(group, 0.0) + title_weight
-        for kid, count in self.hits(abstract).items():
+            evidence.append((kid, "title", count, title_weight))
+        for kid, count in self.mentions(abstract).items():
             group = self.owner[kid]
-            result[group] = result.get(group, 0.0) + min(count, ABSTRACT_CAP)
-        return result
+            score = float(min(count, ABSTRACT_CAP))
+            result[group] = result.get(group, 0.0) + score
+            evidence.append((kid, "abstract", count, score))
+        return result, evidence
+
+
+def _plural_of_another(words: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> bool:
+    """Whether ``words`` is another keyword with its last word in a plural form (that
+    keyword matches it already: ``diffusion models`` and ``diffusion model``)."""
+    return any(
+        len(other) == len(words)
+        and other != words
+        and other[:-1] == words[:-1]
+        and words[-1] in _plurals(other[-1])
+        for other in others
+    )
+
+
+def _inside(words: tuple[str, ...], longer: tuple[str, ...]) -> bool:
+    """Whether keyword ``words`` matches inside every match of the longer ``longer``."""
+    n = len(words)
+    if n >= len(longer):
+        return False
+    last = _plurals(words[-1])
+    return any(
+        longer[i : i + n - 1] == words[:-1] and longer[i + n - 1] in last
+        for i in range(len(longer) - n + 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -174,12 +241,32 @@ class _Compiled:
     ancestors: dict[str, tuple[str, ...]]
     words: frozenset[str]
     """The tokens any keyword of a topic or tag can match or needs."""
+    examples: dict[str, tuple[str, ...]]
+    """:func:`example_key` of an example -> the topics it is an example of, in file order."""
+
+
+def example_key(text: str) -> str:
+    """What an ``examples:`` entry (an arXiv id or a title) is matched on."""
+    found = arxiv_id(text)
+    return f"arxiv:{found}" if found else f"title:{normalize_title(text)}"
+
+
+def paper_example_keys(paper: Paper) -> tuple[str, ...]:
+    """The :func:`example_key` values a paper answers to: its arXiv id and its title."""
+    keys = [f"title:{normalize_title(paper.title)}"]
+    if paper.arxiv_id:
+        keys.insert(0, f"arxiv:{paper.arxiv_id}")
+    return tuple(keys)
 
 
 @functools.lru_cache(maxsize=8)
 def _compile(taxonomy: Taxonomy) -> _Compiled:
     topics = _Matcher([t.keywords for t in taxonomy.topics])
     tags = _Matcher([t.keywords for t in taxonomy.tags])
+    examples: dict[str, list[str]] = {}
+    for topic in taxonomy.topics:
+        for example in topic.examples:
+            examples.setdefault(example_key(example), []).append(topic.slug)
     return _Compiled(
         topics=topics,
         tags=tags,
@@ -187,6 +274,7 @@ def _compile(taxonomy: Taxonomy) -> _Compiled:
         topic_slugs=tuple(t.slug for t in taxonomy.topics),
         tag_slugs=tuple(t.slug for t in taxonomy.tags),
         ancestors={t.slug: ancestors(taxonomy, t.slug) for t in taxonomy.topics},
+        examples={k: tuple(dict.fromkeys(v)) for k, v in examples.items()},
     )
 
 
@@ -198,19 +286,70 @@ def _check_known(paper: Paper, slugs: Iterable[str], known: Sequence[str], kind:
             )
 
 
-def _topics_of(
-    paper: Paper, scores: dict[int, float], compiled: _Compiled, taxonomy: Taxonomy
-) -> tuple[str, ...]:
-    """Overrides, then the best ``max_topics`` matched topics, then their ancestors; never empty."""
-    _check_known(paper, paper.extra_topics, compiled.topic_slugs, "topic")
+def _examples_of(paper: Paper, compiled: _Compiled) -> tuple[str, ...]:
+    """The topics the taxonomy names ``paper`` an example of."""
+    found: list[str] = []
+    for name in paper_example_keys(paper):
+        found += compiled.examples.get(name, ())
+    return tuple(dict.fromkeys(found))
+
+
+def _by_margin(
+    scores: dict[int, float], compiled: _Compiled, taxonomy: Taxonomy, room: int
+) -> list[str]:
+    """The topics the rules give: the best-scoring one (the primary) and, up to ``room``
+    in all, those scoring at least ``margin`` times as much. A sub-topic of a topic kept
+    takes its place (its parent is listed anyway); a parent of one kept adds nothing."""
     ranked = sorted(
         (group for group, score in scores.items() if score >= taxonomy.min_score),
         key=lambda group: (-scores[group], group),
     )
-    chosen = list(paper.extra_topics)
-    chosen += [compiled.topic_slugs[group] for group in ranked[: taxonomy.max_topics]]
-    chosen += [a for slug in chosen for a in compiled.ancestors[slug]]
-    return tuple(dict.fromkeys(chosen)) or (taxonomy.catch_all,)
+    if not ranked or room <= 0:
+        return []
+    bar = taxonomy.margin * scores[ranked[0]]
+    chosen: list[str] = []
+    for group in ranked:
+        if scores[group] < bar:
+            break
+        slug = compiled.topic_slugs[group]
+        if any(slug in compiled.ancestors[kept] for kept in chosen):
+            continue
+        below = [i for i, kept in enumerate(chosen) if kept in compiled.ancestors[slug]]
+        if below:
+            chosen[below[0]] = slug
+        elif len(chosen) < room:
+            chosen.append(slug)
+    return list(dict.fromkeys(chosen))
+
+
+def _rule_topics(
+    paper: Paper, scores: dict[int, float], compiled: _Compiled, taxonomy: Taxonomy
+) -> tuple[str, ...]:
+    """The digest's topics, then the rules' topics (:func:`_by_margin`), without parents;
+    empty when nothing decided."""
+    _check_known(paper, paper.extra_topics, compiled.topic_slugs, "topic")
+    chosen = list(dict.fromkeys(paper.extra_topics))
+    chosen += _by_margin(scores, compiled, taxonomy, taxonomy.max_topics - len(chosen))
+    return tuple(dict.fromkeys(chosen))
+
+
+def _with_examples(paper: Paper, found: tuple[str, ...], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """``found`` with the topics the taxonomy names ``paper`` an example of after the
+    digest's own, still at most ``max_topics`` unless those two alone are more."""
+    examples = _examples_of(paper, _compile(taxonomy))
+    if not examples:
+        return found
+    first = list(dict.fromkeys([*paper.extra_topics, *examples]))
+    room = max(taxonomy.max_topics, len(first))
+    return tuple(dict.fromkeys([*first, *found]))[:room]
+
+
+def with_parents(topics: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
+    """``topics`` followed by their parents (and theirs), each once."""
+    chosen = list(topics)
+    compiled = _compile(taxonomy)
+    chosen += [a for slug in chosen for a in compiled.ancestors.get(slug, ())]
+    return tuple(dict.fromkeys(chosen))
 
 
 def _tags_of(
@@ -228,41 +367,127 @@ def _tags_of(
 
 
 ClassMemo = MutableMapping[str, tuple[tuple[str, ...], tuple[str, ...]]]
-"""Paper key (:func:`paper_key`) -> (topics, tags) under one taxonomy (:mod:`generator.cache`)."""
+"""Paper key (:func:`paper_key`) -> (topics the rules gave, possibly none, without parents;
+tags) under one taxonomy (:mod:`generator.cache`)."""
 
 
 def paper_key(paper: Paper) -> str:
     """What a paper's topics and tags depend on besides the taxonomy."""
     code = any(link.kind == "code" for link in paper.links)
-    return key(paper.title, paper.abstract, repr((paper.extra_topics, paper.extra_tags, code)))
+    return key(
+        paper.title,
+        paper.abstract,
+        repr((paper.extra_topics, paper.extra_tags, code)),
+        evidence_text(paper),
+    )
+
+
+def evidence_text(paper: Paper) -> str:
+    """The paper's metadata that counts like its title: the keywords its source gives
+    (Hugging Face's ``ai_keywords``) and its arXiv category (``cs.LG`` as ``cs-LG``, so a
+    keyword ``cs.LG`` matches it), ``;``-separated so no phrase spans two of them."""
+    parts = list(paper.keywords)
+    if paper.category:
+        parts.append(paper.category.replace(".", "-"))
+    return " ; ".join(parts)
 
 
 def _classify(
     papers: Iterable[Paper], taxonomy: Taxonomy, *, topics: bool, tags: bool
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Paper id -> the rules' topics (maybe none, no parents) and paper id -> tags."""
     compiled = _compile(taxonomy)
     topic_result: dict[str, tuple[str, ...]] = {}
     tag_result: dict[str, tuple[str, ...]] = {}
     weight = taxonomy.title_weight
     words = compiled.words
     for paper in papers:
-        title, abstract = _Text(paper.title, words), _Text(paper.abstract, words)
+        title = _Text(_join(paper.title, evidence_text(paper)), words)
+        abstract = _Text(paper.abstract, words)
         if topics:
-            scores = compiled.topics.scores(title, abstract, weight)
-            topic_result[paper.id] = _topics_of(paper, scores, compiled, taxonomy)
+            scores, _ = compiled.topics.scores(title, abstract, weight)
+            topic_result[paper.id] = _rule_topics(paper, scores, compiled, taxonomy)
         if tags:
-            scores = compiled.tags.scores(title, abstract, weight)
+            scores, _ = compiled.tags.scores(title, abstract, weight)
             tag_result[paper.id] = _tags_of(paper, scores, compiled, taxonomy)
     return topic_result, tag_result
 
 
+def _join(title: str, metadata: str) -> str:
+    return f"{title} ; {metadata}" if metadata else title
+
+
+def nearest_topics(
+    papers: Sequence[Paper],
+    decided: dict[str, tuple[str, ...]],
+    taxonomy: Taxonomy,
+    vectors: Vectors,
+) -> dict[str, tuple[str, float]]:
+    """Paper id -> (topic, cosine similarity) for the papers ``decided`` gives no topic:
+    the topic whose centroid is nearest, if at least ``similarity``; missing otherwise.
+
+    A topic's centroid is the mean TF-IDF vector (:mod:`generator.related`) of its
+    examples and of the papers whose primary topic the rules decided."""
+    undecided = [p.id for p in papers if not decided.get(p.id)]
+    if not undecided or not vectors.ids:
+        return {}
+    compiled = _compile(taxonomy)
+    slugs = [s for s in compiled.topic_slugs if s != taxonomy.catch_all]
+    index = {slug: i for i, slug in enumerate(slugs)}
+    row_of = {paper_id: row for row, paper_id in enumerate(vectors.ids)}
+    members: list[tuple[int, int]] = []  # (topic index, vector row)
+    for paper in papers:
+        row = row_of.get(paper.id)
+        if row is None:
+            continue
+        anchors = [*decided.get(paper.id, ())[:1], *_examples_of(paper, compiled)]
+        members += [(index[s], row) for s in dict.fromkeys(anchors) if s in index]
+    if not members:
+        return {}
+    size = int(max(int(vectors.terms.max()), 0)) + 1
+    centroids = np.zeros((len(slugs), size))
+    topic_of = np.array([t for t, _ in members], dtype=np.int64)
+    rows = np.array([r for _, r in members], dtype=np.int64)
+    terms, weights = vectors.terms[rows], vectors.weights[rows]
+    valid = terms >= 0
+    np.add.at(
+        centroids,
+        (np.broadcast_to(topic_of[:, None], terms.shape)[valid], terms[valid]),
+        weights[valid],
+    )
+    norms = np.linalg.norm(centroids, axis=1)
+    centroids /= np.where(norms > 0, norms, 1.0)[:, None]
+    result: dict[str, tuple[str, float]] = {}
+    for paper_id in undecided:
+        row = row_of.get(paper_id)
+        if row is None:
+            continue
+        t, w = vectors.terms[row], vectors.weights[row]
+        keep = t >= 0
+        if not keep.any():
+            continue
+        similarity = centroids[:, t[keep]] @ w[keep]
+        best = int(np.argmax(similarity))  # ties: the first in the file
+        score = round(float(similarity[best]), 6)
+        if score >= taxonomy.similarity and score > 0:
+            result[paper_id] = (slugs[best], score)
+    return result
+
+
 def classify_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
-    """Paper id -> topic slugs, best first, ancestors last; the catch-all when nothing matched.
+    """Paper id -> topic slugs, primary first, parents last; the catch-all when no rule
+    or example decided (no nearest-centroid step: see :func:`topics_and_tags`).
 
     Raises :class:`ValueError` for an override naming an unknown topic: check the
     digests with :func:`check_overrides` first.
     """
-    return _classify(papers, taxonomy, topics=True, tags=False)[0]
+    papers = list(papers)
+    found = _classify(papers, taxonomy, topics=True, tags=False)[0]
+    return {
+        p.id: with_parents(_with_examples(p, found[p.id], taxonomy), taxonomy)
+        or (taxonomy.catch_all,)
+        for p in papers
+    }
 
 
 def classify_tags(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
@@ -294,10 +519,35 @@ def check_overrides(digests: Iterable[Digest], taxonomy: Taxonomy) -> list[Probl
     return problems
 
 
-def topics_and_tags(
-    feed: Feed, taxonomy: Taxonomy, memo: ClassMemo | None = None
+def _rules(
+    papers: Sequence[Paper], taxonomy: Taxonomy, memo: ClassMemo | None
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-    """Paper id -> topics and paper id -> tags (see :func:`classify_topics`, :func:`classify_tags`).
+    if memo is None:
+        return _classify(papers, taxonomy, topics=True, tags=True)
+    names = [paper_key(paper) for paper in papers]
+    missed = [p for p, name in zip(papers, names, strict=True) if name not in memo]
+    found_topics, found_tags = _classify(missed, taxonomy, topics=True, tags=True)
+    topics: dict[str, tuple[str, ...]] = {}
+    tags: dict[str, tuple[str, ...]] = {}
+    for paper, name in zip(papers, names, strict=True):  # in the papers' order
+        if paper.id in found_topics:
+            memo[name] = found_topics[paper.id], found_tags[paper.id]
+        topics[paper.id], tags[paper.id] = memo[name]
+    return topics, tags
+
+
+def topics_and_tags(
+    feed: Feed,
+    taxonomy: Taxonomy,
+    memo: ClassMemo | None = None,
+    vectors: Vectors | None = None,
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """Paper id -> topics (primary first, parents last; never empty) and paper id -> tags.
+
+    A paper's topics are those its digest gives, those the taxonomy names it an example
+    of, and those its rules decide (:func:`_by_margin`); a paper with none of these goes
+    to the topic whose centroid is nearest (:func:`nearest_topics`, over ``vectors``,
+    computed here when needed and not given), else to the catch-all.
 
     With a ``memo`` (for this taxonomy), a paper classified before is not matched again.
     Raises :class:`InputError` when a digest names a topic or tag the taxonomy lacks.
@@ -305,17 +555,21 @@ def topics_and_tags(
     problems = check_overrides(feed.digests, taxonomy)
     if problems:
         raise InputError(problems)
-    if memo is None:
-        return _classify(feed.papers, taxonomy, topics=True, tags=True)
-    names = [paper_key(paper) for paper in feed.papers]
-    missed = [p for p, name in zip(feed.papers, names, strict=True) if name not in memo]
-    found_topics, found_tags = _classify(missed, taxonomy, topics=True, tags=True)
-    topics: dict[str, tuple[str, ...]] = {}
-    tags: dict[str, tuple[str, ...]] = {}
-    for paper, name in zip(feed.papers, names, strict=True):  # in the papers' order
-        if paper.id in found_topics:
-            memo[name] = found_topics[paper.id], found_tags[paper.id]
-        topics[paper.id], tags[paper.id] = memo[name]
+    decided, tags = _rules(feed.papers, taxonomy, memo)
+    if any(t.examples for t in taxonomy.topics):
+        decided = {p.id: _with_examples(p, decided[p.id], taxonomy) for p in feed.papers}
+    nearest: dict[str, tuple[str, float]] = {}
+    if any(not t for t in decided.values()):
+        if vectors is None:
+            vectors = term_vectors(feed.papers)
+        nearest = nearest_topics(feed.papers, decided, taxonomy, vectors)
+    topics = {
+        paper_id: with_parents(
+            found or ((nearest[paper_id][0],) if paper_id in nearest else ()), taxonomy
+        )
+        or (taxonomy.catch_all,)
+        for paper_id, found in decided.items()
+    }
     return topics, tags
 
 
@@ -323,7 +577,58 @@ def classify(
     feed: Feed, taxonomy: Taxonomy, related_k: int = 5, memo: ClassMemo | None = None
 ) -> Classification:
     """Topics, tags and related papers of every paper of ``feed`` (see :func:`topics_and_tags`)."""
-    topics, tags = topics_and_tags(feed, taxonomy, memo)
-    return Classification(
-        topics=topics, tags=tags, related=related_papers(feed.papers, k=related_k)
-    )
+    vectors = term_vectors(feed.papers)
+    topics, tags = topics_and_tags(feed, taxonomy, memo, vectors)
+    return Classification(topics=topics, tags=tags, related=related_from(vectors, related_k))
+
+
+# -- Evidence, for the curator's report -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One piece of evidence for a topic or a tag."""
+
+    rule: str
+    """The keyword as written in the taxonomy, or what else decided (``example``, ...)."""
+    where: str
+    """``title`` (the title and the paper's metadata), ``abstract``, ``taxonomy``..."""
+    mentions: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A topic or tag with its score and the evidence that made it."""
+
+    slug: str
+    score: float
+    hits: tuple[Hit, ...]
+
+
+def explain(paper: Paper, taxonomy: Taxonomy) -> tuple[tuple[Scored, ...], tuple[Scored, ...]]:
+    """Every topic and every tag some rule or example speaks for, best first, with the
+    keywords that matched where, how often and for how much."""
+    compiled = _compile(taxonomy)
+    title = _Text(_join(paper.title, evidence_text(paper)), compiled.words)
+    abstract = _Text(paper.abstract, compiled.words)
+    result: list[tuple[Scored, ...]] = []
+    for matcher, slugs in (
+        (compiled.topics, compiled.topic_slugs),
+        (compiled.tags, compiled.tag_slugs),
+    ):
+        scores, evidence = matcher.scores(title, abstract, taxonomy.title_weight)
+        hits: dict[int, list[Hit]] = {}
+        for kid, where, count, score in evidence:
+            hits.setdefault(matcher.owner[kid], []).append(
+                Hit(matcher.keywords[kid], where, count, score)
+            )
+        scored = [Scored(slugs[g], scores[g], tuple(h)) for g, h in hits.items()]
+        if matcher is compiled.topics:
+            for slug in _examples_of(paper, compiled):
+                scored.append(
+                    Scored(slug, 0.0, (Hit("example in the taxonomy", "taxonomy", 1, 0.0),))
+                )
+        scored.sort(key=lambda s: (-s.score, slugs.index(s.slug)))
+        result.append(tuple(scored))
+    return result[0], result[1]

@@ -33,6 +33,7 @@ examples:
                                        site_url: http://127.0.0.1:8000/paperfeed/ for the
                                        sample's https://paperfeed.github.io/paperfeed/
   paperfeed check                      validate every input, print the accounting
+  paperfeed report --paper 2106.09685  why a paper has its topics and tags
   paperfeed parse digests/*.txt --json the papers of some digests, as JSON
   paperfeed fetch hf                   write today's Hugging Face papers to digests/
   paperfeed enrich                     find arXiv ids for pasted papers (enrichment.yml)
@@ -67,6 +68,14 @@ def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
         type=Path,
         metavar="FILE",
         help="topic and tag taxonomy (default: the plugin's 'taxonomy' option, 'taxonomy.yml')",
+    )
+    p.add_argument(
+        "--curation",
+        type=Path,
+        metavar="FILE",
+        help="the curator's changes: topics, tags, hidden and featured papers, notes, slugs "
+        "(default: the plugin's 'curation' option, else curation.yml beside the taxonomy if "
+        "there is one)",
     )
     if site:
         p.add_argument(
@@ -166,6 +175,24 @@ def make_parser() -> argparse.ArgumentParser:
         "print where every paper went. Exits 1 on any error. Nothing is written.",
     )
     _common(c)
+
+    r = sub.add_parser(
+        "report",
+        help="what the curator should look at: topics, catch-all, unused rules, duplicates",
+        description="Classify the feed in memory and report, for the curator: the papers and "
+        "share of each topic, the topics above 25%% of the feed, topics per paper, the papers "
+        "in the catch-all, the tags used once, the rules that never matched, the examples "
+        "not in the feed and the near-duplicate titles. With --paper, which rules, examples "
+        "or other sources gave one paper each of its topics and tags, with their scores. "
+        "Nothing is written.",
+    )
+    _common(r)
+    r.add_argument(
+        "--paper",
+        metavar="ID",
+        help="explain one paper's topics and tags (its id, arXiv id, page slug or title)",
+    )
+    r.add_argument("--markdown", action="store_true", help="print Markdown instead of text")
     return parser
 
 
@@ -321,6 +348,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         config_file=args.config,
         digests=args.digests,
         taxonomy=args.taxonomy,
+        curation=args.curation,
         site_dir=args.site_dir,
         pages_dir=args.pages_dir,
         search=args.search,
@@ -333,8 +361,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         result = build(options, progress, _waiting)
     except BuildFailed as e:
         _clear_progress(progress)
-        print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
-        print("paperfeed: the previous site was left as it was", file=sys.stderr)
+        if e.site_published:
+            print(f"paperfeed: {e}", file=sys.stderr)
+        else:
+            print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
+            print("paperfeed: the previous site was left as it was", file=sys.stderr)
         return 1
     _clear_progress(progress)
     acc = result.generated.accounting
@@ -404,6 +435,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             config_file=args.config,
             digests=args.digests,
             taxonomy=args.taxonomy,
+            curation=args.curation,
             search=args.search,
             cache=not args.no_cache,
         ),
@@ -427,6 +459,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     feed = build_feed(digests)
+    for warning in feed.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     order = {(d.slug): i for i, d in enumerate(digests)}
     papers = sorted(
         feed.papers,
@@ -475,6 +509,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             config_file=args.config,
             digests=args.digests,
             taxonomy=args.taxonomy,
+            curation=args.curation,
             cache=False,  # check writes nothing, not even the cache
             check_only=True,
         )
@@ -484,11 +519,50 @@ def cmd_check(args: argparse.Namespace) -> int:
     acc = generated.accounting
     for line in acc.lines():
         print(line)
+    for merge in generated.feed.title_merges:
+        print(f"merged by title alone: {merge}")
     if acc.balanced:
         print("ok: every paper read has a page")
         return 0
     print("error: the accounting does not balance", file=sys.stderr)
     return 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from generator.report import (
+        feed_report,
+        find_paper,
+        markdown_lines,
+        paper_report,
+        text_lines,
+    )
+    from generator.site import BuildOptions, prepare
+
+    _setup_logging(False)
+    _, _, generated = prepare(
+        BuildOptions(
+            config_file=args.config,
+            digests=args.digests,
+            taxonomy=args.taxonomy,
+            curation=args.curation,
+            cache=False,  # a report writes nothing, not even the cache
+            check_only=True,
+        )
+    )
+    for warning in generated.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.paper is not None:
+        paper = find_paper(generated.feed, args.paper)
+        if paper is None:
+            raise UsageError(f"--paper {args.paper!r}: no paper has this id, slug or title")
+        sections = paper_report(generated, paper)
+        title = f"Why {paper.id} has its topics and tags"
+    else:
+        sections = feed_report(generated)
+        title = "paperfeed report"
+    lines = markdown_lines(sections, title) if args.markdown else text_lines(sections)
+    sys.stdout.write("\n".join(lines).rstrip("\n") + "\n")
+    return 0
 
 
 COMMANDS = {
@@ -498,6 +572,7 @@ COMMANDS = {
     "check": cmd_check,
     "fetch": cmd_fetch,
     "enrich": cmd_enrich,
+    "report": cmd_report,
 }
 
 

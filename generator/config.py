@@ -51,6 +51,12 @@ class PaperfeedConfig(base.Config):
     """Folder of digest files, relative to mkdocs.yml; must exist."""
     taxonomy = c.File(exists=True, default="taxonomy.yml")
     """Topic and tag taxonomy, relative to mkdocs.yml; must exist."""
+    curation = c.Type(str, default="")
+    """The curator's changes (``curation.yml``), relative to mkdocs.yml; empty: the file
+    ``curation.yml`` beside the taxonomy, if there is one (see :mod:`generator.curation`)."""
+    published = c.Type(str, default="")
+    """The URLs the site has published (redirected when gone; ``paperfeed build`` updates
+    it), relative to mkdocs.yml; empty: ``published.txt`` beside the taxonomy."""
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
     pagefind_threshold = AtLeast(0, default=500)
@@ -64,6 +70,9 @@ class PaperfeedConfig(base.Config):
     """Where, relative to mkdocs.yml (Material's plugins keep theirs in ``.cache/plugin``)."""
     max_digest_mb = AtLeast(1, default=MAX_DIGEST_MB)
     """The largest digest file, in MB (a larger one is an error; see :mod:`generator.limits`)."""
+    lean_pages = c.Type(bool, default=True)
+    """Pages without the template's indentation and with the theme's icons in one shared
+    sprite (see :mod:`generator.lean`); ``false`` writes them as the theme renders them."""
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
@@ -83,8 +92,8 @@ class Session:
     """What the ``paperfeed`` command asks of every config MkDocs loads while it runs."""
 
     overrides: dict[str, Any] = field(default_factory=dict)
-    """Plugin settings given on the command line (``digests``, ``taxonomy``, ``search``,
-    ``cache``): they replace mkdocs.yml's."""
+    """Plugin settings given on the command line (``digests``, ``taxonomy``, ``curation``,
+    ``search``, ``cache``): they replace mkdocs.yml's."""
     serving: bool = False
     """``paperfeed serve``: the Pagefind index is built in the background."""
     incremental: bool = False

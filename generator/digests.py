@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
@@ -20,6 +21,10 @@ from generator.model import Digest
 from generator.parse_structured import parse_json_digest, parse_yaml_digest
 from generator.parse_text import normalize_text, parse_text_digest_with_warnings
 
+FIRST_DATE = dt.date(1970, 1, 1)
+LAST_DATE = dt.date(2106, 2, 6)
+"""The digest dates a site can hold (the build date, the newest digest's, goes into
+``sitemap.xml.gz`` as seconds since 1970 in 32 bits)."""
 EXTENSIONS = (".txt", ".yml", ".yaml", ".json")
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _BOM = b"\xef\xbb\xbf"
@@ -63,6 +68,57 @@ def date_from_name(name: str, source: str | None = None) -> dt.date | None:
 def find_digests(folder: Path) -> list[Path]:
     """The digest files directly in ``folder``, sorted; hidden files and other types are skipped."""
     return [p for p in _listing(folder) if p.suffix.lower() in EXTENSIONS]
+
+
+def scan_digests(folder: Path, root: Path) -> tuple[list[Path], list[Problem], list[Problem]]:
+    """The digest files directly in ``folder`` (sorted), the errors and the warnings.
+
+    A digest is a regular file inside the project folder ``root``: a symbolic link to a
+    file outside it is an error (its text would be published); a folder, a broken link
+    or a loop of links where a digest could be is a warning, never skipped silently.
+    Hidden files and files of other types are skipped."""
+    if not folder.is_dir():
+        reason = "not a folder" if folder.exists() else "no such folder"
+        raise InputError(Problem(str(folder), 0, reason))
+    root = root.resolve()
+    found: list[Path] = []
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        problem = _not_a_digest(path, root)
+        if problem is None:
+            if path.suffix.lower() in EXTENSIONS:
+                found.append(path)
+        elif problem.startswith("error: "):
+            errors.append(Problem(str(path), 0, problem.removeprefix("error: ")))
+        else:
+            warnings.append(Problem(str(path), 0, problem))
+    return found, errors, warnings
+
+
+def _not_a_digest(path: Path, root: Path) -> str | None:
+    """Why ``path`` cannot be read as a digest (``error: ...`` when that stops a build),
+    or None for a regular file inside ``root`` (reached through links or not)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return "skipped: a loop of symbolic links"
+        except OSError:
+            return f"skipped: a broken symbolic link (to {os.readlink(path)!r})"
+        if not target.is_relative_to(root):
+            return (
+                f"error: a symbolic link to {target}, outside the project folder {root}: "
+                "a digest must be a file of the project (copy it in)"
+            )
+        if target.is_dir():
+            return "skipped: a symbolic link to a folder (digests are files directly in digests/)"
+        return None if target.is_file() else "skipped: not a regular file"
+    if path.is_dir():
+        return "skipped: a folder (digests are files directly in digests/, not in sub-folders)"
+    return None if path.is_file() else "skipped: not a regular file"
 
 
 def ignored_files(folder: Path) -> list[Path]:
@@ -178,6 +234,20 @@ def read_digests_with_warnings(
             problems.extend(err.problems)
             continue
         warnings.extend(found)
+        if not FIRST_DATE <= digest.date <= LAST_DATE:
+            message = (
+                f"the date {digest.date} is outside what the site can hold ({FIRST_DATE} to "
+                f"{LAST_DATE}: the sitemap's gzip header counts seconds from 1970 in 32 bits)"
+            )
+            problems.append(Problem(digest.source, 0, message))
+            continue
+        if digest.slug == "index":
+            message = (
+                "a digest may not be named 'index' (archive/index is the archive's own page): "
+                "rename the file, e.g. after its date"
+            )
+            problems.append(Problem(digest.source, 0, message))
+            continue
         first = by_slug.setdefault(digest.slug, digest)
         if first is not digest:
             message = (

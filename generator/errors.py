@@ -54,4 +54,10 @@ class UsageError(Exception):
 
 
 class BuildFailed(Exception):
-    """MkDocs refused the config or the site (a strict-mode warning, a broken link)."""
+    """MkDocs refused the config or the site (a strict-mode warning, a broken link), or
+    the output could not be written."""
+
+    def __init__(self, message: str, *, site_published: bool = False) -> None:
+        super().__init__(message)
+        self.site_published = site_published
+        """True when the failure came after the new site was in place (or there is none)."""

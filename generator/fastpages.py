@@ -84,6 +84,13 @@ def _slot_values(page: Page) -> dict[str, str]:
     return values
 
 
+def _plain_title(page: Page) -> bool:
+    """A title that a lean render (white space around it collapsed) shows as it is: not
+    empty, no white space at either end."""
+    title = str(page.title or "")
+    return bool(title) and title == title.strip()
+
+
 def _marker(name: str) -> str:
     return f"PAPERFEEDSLOT{name.upper()}X"
 
@@ -103,8 +110,13 @@ def _markers(names: tuple[str, ...], has_h1: bool) -> dict[str, str]:
 class Shells:
     """The shells of one build, by (depth, front matter)."""
 
-    def __init__(self, env: jinja2.Environment) -> None:
+    def __init__(
+        self, env: jinja2.Environment, post: Callable[[str, Page], str] | None = None
+    ) -> None:
         self.env = env
+        self.post = post
+        """Applied to every render of the template (:mod:`generator.lean`): the shells are
+        cut from its output, so it must give the same bytes whatever the title and URL."""
         self.shells: dict[tuple[str, str], Shell | None] = {}
         self.checked: dict[tuple[str, str], int] = {}
         self.stamped = 0
@@ -121,7 +133,7 @@ class Shells:
             self.shells[key] = self._make(page, context)
             self.checked[key] = 0
         shell = self.shells[key]
-        if shell is None:
+        if shell is None or (self.post is not None and not _plain_title(page)):
             return self._full(page, context)
         out = shell.fill(_slot_values(page))
         if self.checked[key] < CHECKED_PAGES:
@@ -136,7 +148,8 @@ class Shells:
 
     def _full(self, page: GeneratedPage, context: dict[str, Any]) -> str:
         self.rendered += 1
-        return self.env.get_template(page.template).render(context)
+        out = self.env.get_template(page.template).render(context)
+        return out if self.post is None else self.post(out, page)
 
     def _make(self, page: GeneratedPage, context: dict[str, Any]) -> Shell | None:
         real = _slot_values(page)

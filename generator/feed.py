@@ -1,8 +1,9 @@
 """Digests -> Feed: merge entries into unique papers with an appearance history.
 
 Two entries are one paper when they share an arXiv id (any version), or when
-their normalised titles agree (case, Unicode form and punctuation ignored). An
-entry without an arXiv id joins the paper that has one under the same title.
+their normalised titles agree (case, Unicode form and punctuation ignored) and their
+abstracts do not clearly differ. An entry without an arXiv id joins the paper that has
+one under the same title (never overriding its text) when their abstracts agree.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import Problem
 from generator.ids import normalize_title, short_hash, slugify
+from generator.limits import excerpt
 from generator.model import Appearance, Digest, Entry, Feed, Link, Paper
 
 
@@ -22,21 +25,86 @@ class _Group:
     entries: list[tuple[Digest, int, Entry]] = field(default_factory=list)
 
 
-def _group_entries(digests: Sequence[Digest]) -> list[_Group]:
-    """Group entries by identity, in a way that does not depend on the digests' order."""
-    title_to_arxiv: dict[str, str] = {}
+def _words(text: str) -> frozenset[str]:
+    return frozenset(normalize_title(text).split())
+
+
+def same_text(a: str, b: str) -> bool:
+    """False when two abstracts clearly differ: fewer than half the words of the shorter
+    one are in the other (a copy with page noise, cut short or corrected still agrees)."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return True
+    return len(wa & wb) * 2 >= min(len(wa), len(wb))
+
+
+@dataclass
+class _Grouping:
+    groups: list[_Group]
+    warnings: list[Problem]
+    title_merges: list[str]
+
+
+def _group_entries(digests: Sequence[Digest]) -> _Grouping:
+    """Group entries by identity, in a way that does not depend on the digests' order.
+
+    Entries with the same title but abstracts that clearly differ (:func:`same_text`) are
+    different papers, said in a warning; an entry without an arXiv id joins the paper with
+    one under its title only when their abstracts agree."""
+    by_title: dict[str, tuple[str, str]] = {}
     for digest in digests:
         for entry in digest.entries:
             if entry.arxiv_id:
-                title_to_arxiv.setdefault(normalize_title(entry.title), entry.arxiv_id)
+                by_title.setdefault(normalize_title(entry.title), (entry.arxiv_id, entry.abstract))
     groups: dict[str, _Group] = {}
+    clusters: dict[str, list[str]] = {}
+    warnings: list[Problem] = []
     for digest in digests:
         for position, entry in enumerate(digest.entries, start=1):
             title_key = normalize_title(entry.title) or entry.title
-            arxiv = entry.arxiv_id or title_to_arxiv.get(title_key)
-            key = f"arxiv:{arxiv}" if arxiv else f"title:{title_key}"
+            arxiv = entry.arxiv_id
+            if arxiv is None and title_key in by_title:
+                known, text = by_title[title_key]
+                if same_text(entry.abstract, text):
+                    arxiv = known
+                else:
+                    first = (
+                        groups[f"arxiv:{known}"].entries[0] if f"arxiv:{known}" in groups else None
+                    )
+                    warnings.append(_kept_apart(digest, entry, first))
+            if arxiv:
+                key = f"arxiv:{arxiv}"
+            else:
+                keys = clusters.setdefault(title_key, [])
+                key = next(
+                    (
+                        k
+                        for k in keys
+                        if same_text(entry.abstract, groups[k].entries[0][2].abstract)
+                    ),
+                    "",
+                )
+                if not key:
+                    key = f"title:{title_key}" + (f"#{len(keys) + 1}" if keys else "")
+                    if keys:
+                        warnings.append(_kept_apart(digest, entry, groups[keys[0]].entries[0]))
+                    keys.append(key)
             groups.setdefault(key, _Group(key)).entries.append((digest, position, entry))
-    return list(groups.values())
+    merges = [
+        f"{g.entries[0][2].title!r}: " + ", ".join(f"{d.source}:{e.line}" for d, _, e in g.entries)
+        for g in groups.values()
+        if len(g.entries) > 1 and not g.key.startswith("arxiv:")
+    ]
+    return _Grouping(list(groups.values()), warnings, merges)
+
+
+def _kept_apart(digest: Digest, entry: Entry, other: tuple[Digest, int, Entry] | None) -> Problem:
+    where = f" ({other[0].source}:{other[2].line})" if other else ""
+    message = (
+        f"{excerpt(entry.title)} has the title of another paper{where} but a different "
+        "abstract: kept as a paper of its own"
+    )
+    return Problem(digest.source, entry.line, message)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -55,7 +123,9 @@ def _merge(group: _Group, slug: str) -> Paper:
         occurrences = sorted(occurrences, key=_occurrence)
     entries = [e for _, _, e in occurrences]
     newest_first = entries[::-1]
-    newest = newest_first[0]
+    # An entry without an arXiv id never overrides the text of one with an id.
+    text_from = [e for e in newest_first if e.arxiv_id] or newest_first
+    newest = text_from[0]
     arxiv = next((e.arxiv_id for e in newest_first if e.arxiv_id), None)
     links: dict[str, Link] = {}
     for entry in entries:
@@ -66,7 +136,7 @@ def _merge(group: _Group, slug: str) -> Paper:
         id=arxiv or slug,
         slug=slug,
         title=newest.title,
-        abstract=max((e.abstract for e in entries), key=len),
+        abstract=max((e.abstract for e in text_from[::-1]), key=len),
         appearances=tuple(sorted(appearances)),
         arxiv_id=arxiv,
         url=next((e.url for e in newest_first if e.url), None),
@@ -150,7 +220,8 @@ def assign_slugs(groups: Sequence[_Group]) -> dict[str, str]:
 def build_feed(digests: Sequence[Digest]) -> Feed:
     """Merge the entries of ``digests`` into one :class:`Feed`; their order is irrelevant."""
     ordered = sorted(digests, key=lambda d: (d.date, d.slug))
-    groups = _group_entries(ordered)
+    grouping = _group_entries(ordered)
+    groups = grouping.groups
     slugs = assign_slugs(groups)
     papers = [_merge(g, slugs[g.key]) for g in groups]
     papers.sort(key=_sort_key)
@@ -158,6 +229,8 @@ def build_feed(digests: Sequence[Digest]) -> Feed:
         digests=tuple(ordered),
         papers=tuple(papers),
         entries_read=sum(len(d.entries) for d in ordered),
+        warnings=tuple(sorted(grouping.warnings)),
+        title_merges=tuple(grouping.title_merges),
     )
 
 

@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.errors import Problem
+
 
 @dataclass(frozen=True)
 class Known:
@@ -173,6 +175,10 @@ class Feed:
     """Sorted newest first: by last appearance descending, then title, then id."""
     entries_read: int
     """How many entries the digests held, duplicates included (the accounting's first line)."""
+    warnings: tuple[Problem, ...] = ()
+    """Entries with the title of another paper but a different abstract (kept apart)."""
+    title_merges: tuple[str, ...] = ()
+    """Each merge made by title alone (no arXiv id): the title and where each entry is."""
 
     def by_id(self) -> dict[str, Paper]:
         return {p.id: p for p in self.papers}
@@ -189,6 +195,11 @@ class Topic:
     """Words or phrases, matched case-insensitively on word boundaries."""
     parent: str | None = None
     """Slug of the parent topic, if any."""
+    examples: tuple[str, ...] = ()
+    """arXiv ids or titles of papers that anchor the topic (its centroid, for papers no
+    rule decides)."""
+    renamed_from: tuple[str, ...] = ()
+    """Earlier slugs of the topic: their URLs redirect to its page."""
 
 
 @dataclass(frozen=True)
@@ -212,10 +223,17 @@ class Taxonomy:
     source: str = ""
     title_weight: float = 3.0
     """How much a keyword hit in the title counts against one in the abstract."""
-    min_score: float = 1.0
-    """A topic whose score is below this is not assigned."""
+    min_score: float = 2.0
+    """A topic or tag whose score is below this is not assigned (one passing mention in the
+    abstract scores 1)."""
     max_topics: int = 3
-    """At most this many topics per paper (best scores first)."""
+    """At most this many topics per paper: the primary one and up to ``max_topics - 1`` more
+    (sub-topics' parents are added and do not count)."""
+    margin: float = 0.5
+    """A topic besides the primary one needs at least this share of the primary's score."""
+    similarity: float = 0.1
+    """A paper no rule decides goes to the topic whose centroid is nearest if their cosine
+    similarity is at least this, else to the catch-all."""
 
     def topic(self, slug: str) -> Topic:
         for t in self.topics:
@@ -229,8 +247,11 @@ class Classification:
     """What classify derived from a feed and a taxonomy, keyed by paper id."""
 
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Paper id -> topic slugs, best first; never empty (the catch-all at worst)."""
+    """Paper id -> topic slugs, the primary topic first, then the others by score, then the
+    parents of these; never empty (the catch-all at worst)."""
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Paper id -> tag slugs, sorted."""
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Paper id -> ids of the most similar papers, most similar first (at most 5)."""
+    featured: tuple[str, ...] = ()
+    """Ids of the papers the curator features on the home page, in the curator's order."""

@@ -282,7 +282,7 @@ class _Checker(ProblemLog):
         try:
             date = dt.date(*(int(g) for g in match.groups()))
         except ValueError:
-            self.add(value.line, f"'date' is not a valid date: {value.text!r}")
+            self.add(value.line, f"'date' is not a valid date: {excerpt(value.text)}")
             return None
         if file_date is not None and date != file_date:
             self.add(value.line, f"date {date} contradicts the date {file_date} in the file name")
@@ -362,14 +362,14 @@ class _Checker(ProblemLog):
         except ValueError:
             pass
         shown = value.text if value.kind not in ("list", "mapping") else value.kind
-        self.add(value.line, f"{name!r} must be a date like 2025-03-14, got {shown!r}")
+        self.add(value.line, f"{name!r} must be a date like 2025-03-14, got {excerpt(shown)}")
         return None
 
     def count(self, name: str, value: _Value) -> int | None:
         text = value.text.strip()
         if value.kind not in ("number", "string") or not text.isdigit() or len(text) > 15:
             shown = value.text if value.kind not in ("list", "mapping") else value.kind
-            self.add(value.line, f"{name!r} must be a whole number, got {shown!r}")
+            self.add(value.line, f"{name!r} must be a whole number, got {excerpt(shown)}")
             return None
         return int(text)
 
@@ -516,13 +516,16 @@ def parse_enrichment(text: str, source: str) -> dict[str, tuple[str, Metadata]]:
     elif papers is not None:
         for key, value in papers.fields:
             if key in records:
-                checker.add(value.line, f"duplicate paper {key!r}")
+                checker.add(value.line, f"duplicate paper {excerpt(key)}")
                 continue
             if value.kind != "mapping":
-                checker.add(value.line, f"paper {key!r} must be a mapping, got {value.kind}")
+                checker.add(value.line, f"paper {excerpt(key)} must be a mapping, got {value.kind}")
                 continue
             if normalize_title(key) != key:
-                message = f"{key!r} is not a title key (lower case words: {normalize_title(key)!r})"
+                message = (
+                    f"{excerpt(key)} is not a title key "
+                    f"(lower case words: {excerpt(normalize_title(key))})"
+                )
                 checker.add(value.line, message)
                 continue
             f = checker.fields(value, ENRICHMENT_FIELDS)

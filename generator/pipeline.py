@@ -11,20 +11,30 @@ import gc
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from generator.cache import BuildCache
 from generator.classify import check_overrides, topics_and_tags
-from generator.digests import find_digests, read_digests_with_warnings
+from generator.curation import (
+    NO_CURATION,
+    Curation,
+    apply_to_classes,
+    apply_to_feed,
+    resolve,
+    unused,
+)
+from generator.digests import read_digests_with_warnings, scan_digests
 from generator.enrichment import apply_enrichment, enrichment_path, load_enrichment
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.limits import MAX_DIGEST_MB, MAX_TAGS, MAX_TOPICS, excerpt
 from generator.model import Classification, Digest, Feed, Taxonomy
-from generator.related import related_papers
+from generator.related import related_from, term_vectors
 from generator.render import Content, SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
+from generator.urls import Record, published_text, records_of, redirects
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,9 @@ class Accounting:
     duplicates_merged: int
     papers_rendered: int
     """Unique papers that have a page in the output."""
-    no_topic: int
+    hidden: int = 0
+    """Unique papers the curator hid (``hide: true`` in ``curation.yml``): no page."""
+    no_topic: int = 0
     """Papers no topic rule matched (they are listed under the catch-all topic)."""
     missing: tuple[str, ...] = ()
     """Titles of papers that were read but have no page (always empty unless a bug)."""
@@ -48,7 +60,7 @@ class Accounting:
         return (
             not self.missing
             and self.unique_papers + self.duplicates_merged == self.entries_read
-            and self.papers_rendered == self.unique_papers
+            and self.papers_rendered + self.hidden == self.unique_papers
         )
 
     def lines(self) -> list[str]:
@@ -58,6 +70,7 @@ class Accounting:
             f"duplicates merged:   {self.duplicates_merged}",
             f"unique papers:       {self.unique_papers}",
             f"papers rendered:     {self.papers_rendered}",
+            *([f"papers hidden:       {self.hidden}"] if self.hidden else []),
             f"papers with no topic: {self.no_topic}",
         ]
         out += [f"NOT RENDERED: {title}" for title in self.missing]
@@ -107,12 +120,15 @@ def load_inputs(
     taxonomy_path: Path,
     cache: BuildCache | None = None,
     max_digest_bytes: int = MAX_DIGEST_MB * 1_000_000,
+    root: Path | None = None,
 ) -> tuple[list[Digest], Taxonomy, list[Problem]]:
     """Read every digest, the taxonomy and the enrichment file beside it (applied to the
     digests' entries); raise one InputError listing every problem.
 
     With a ``cache``, a digest file read by an earlier build is not parsed again. A digest
-    larger than ``max_digest_bytes`` is an error."""
+    larger than ``max_digest_bytes`` is an error, and so is a digest that is a link to a
+    file outside the project folder ``root`` (by default the digests folder's parent)."""
+    root = root or digests_dir.resolve().parent
     digests_dir, taxonomy_path = shown(digests_dir), shown(taxonomy_path)
     problems: list[Problem] = []
     taxonomy = None
@@ -124,10 +140,12 @@ def load_inputs(
     warnings: list[Problem] = []
     try:
         with _no_cycle_collection():
-            digests, file_problems, warnings = read_digests_with_warnings(
-                find_digests(digests_dir), cache.digests if cache else None, max_digest_bytes
+            paths, scan_errors, warnings = scan_digests(digests_dir, root)
+            digests, file_problems, file_warnings = read_digests_with_warnings(
+                paths, cache.digests if cache else None, max_digest_bytes
             )
-        problems += file_problems
+        problems += scan_errors + file_problems
+        warnings = sorted(warnings + file_warnings)
     except InputError as e:
         problems += e.problems
     try:
@@ -165,17 +183,21 @@ def check_classes(
 
 
 def account(
-    feed: Feed, classes: Classification, files: Collection[str], catch_all: str
+    feed: Feed, classes: Classification, files: Collection[str], catch_all: str, hidden: int = 0
 ) -> Accounting:
-    """Count where the papers went; a paper without a page is named in ``missing``."""
+    """Count where the papers went; a paper without a page is named in ``missing``.
+
+    ``feed`` holds the papers shown; ``hidden`` more were read and hidden by the curator."""
     missing = tuple(p.title for p in feed.papers if paper_path(p) not in files)
     no_topic = sum(1 for p in feed.papers if classes.topics.get(p.id, ()) in ((), (catch_all,)))
+    unique = len(feed.papers) + hidden
     return Accounting(
         digests=len(feed.digests),
         entries_read=feed.entries_read,
-        unique_papers=len(feed.papers),
-        duplicates_merged=feed.entries_read - len(feed.papers),
+        unique_papers=unique,
+        duplicates_merged=feed.entries_read - unique,
         papers_rendered=len(feed.papers) - len(missing),
+        hidden=hidden,
         no_topic=no_topic,
         missing=missing,
     )
@@ -189,6 +211,39 @@ def _recording(
         yield path, text
 
 
+def _then(
+    pages: Iterable[tuple[str, Content]],
+    seen: list[str],
+    more: Callable[[list[str]], Iterable[tuple[str, Content]]],
+) -> Iterator[tuple[str, Content]]:
+    """``pages``, then ``more(seen)``: the files that depend on which pages were made."""
+    yield from pages
+    yield from more(list(seen))
+
+
+def _redirects(
+    published: Mapping[str, Record],
+    feed: Feed,
+    taxonomy: Taxonomy,
+    settings: SiteSettings,
+    paths: list[str],
+) -> list[tuple[str, str]]:
+    """The redirect pages of the published URLs that ``paths`` no longer have."""
+    current = records_of(paths, feed, settings.directory_urls)
+    pages = redirects(
+        published, current, feed, taxonomy, settings.directory_urls, settings.site_url
+    )
+    return list(pages)
+
+
+def updated_published(
+    published: Mapping[str, Record], generated: Generated, directory_urls: bool
+) -> str:
+    """The published-URLs file after ``generated``: the URLs of earlier builds and its own."""
+    current = records_of(generated.paths, generated.feed, directory_urls)
+    return published_text({**published, **current}.values())
+
+
 def generate(
     digests: list[Digest],
     taxonomy: Taxonomy,
@@ -196,6 +251,8 @@ def generate(
     warnings: list[Problem] | None = None,
     sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
     cache: BuildCache | None = None,
+    curation: Curation | None = None,
+    published: Mapping[str, Record] | None = None,
 ) -> Generated:
     """Everything between reading and writing: pure, deterministic.
 
@@ -204,31 +261,49 @@ def generate(
     papers classified by an earlier build are not matched again (same result), and,
     with a sink too, pages whose inputs an earlier build rendered are handed over as
     :class:`~generator.model.Known` contents (rendered if the sink asks for them).
+    A ``curation`` (``curation.yml``) is applied to the feed and its classification;
+    its unknown papers, topics or tags raise :class:`InputError` before anything is made.
+    Every ``published`` URL (:mod:`generator.urls`) the pages lack gets a redirect page,
+    made after them.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with _no_cycle_collection():
-        feed = build_feed(digests)
+        everything = build_feed(digests)
+        resolved = resolve(curation, everything, taxonomy) if curation else NO_CURATION
+        feed, curated = apply_to_feed(everything, resolved)
+        del everything
         t1 = time.perf_counter()
-        topics, tags = topics_and_tags(feed, taxonomy, cache.classes(taxonomy) if cache else None)
+        vectors = term_vectors(feed.papers, cache.terms if cache else None)
+        memo = cache.classes(taxonomy) if cache else None
+        topics, tags = topics_and_tags(feed, taxonomy, memo, vectors)
         check_classes(feed, topics, tags)
         if cache:
             cache.save_classes()  # now: its memory goes to related papers and rendering
-        related = related_papers(feed.papers, settings.related_k, cache.terms if cache else None)
-        classes = Classification(topics=topics, tags=tags, related=related)
+        related = related_from(vectors, settings.related_k)
+        del vectors
+        topics, tags, more = apply_to_classes(topics, tags, resolved, taxonomy)
+        curated += more
+        curated += unused(resolved)
+        classes = Classification(
+            topics=topics, tags=tags, related=related, featured=resolved.featured
+        )
         t2 = time.perf_counter()
         files: dict[str, str | bytes] = {}
+        moved = partial(_redirects, published or {}, feed, taxonomy, settings)
         if sink is None:
             files = render_site(feed, taxonomy, classes, settings)
+            files = dict(sorted({**files, **dict(moved(list(files)))}.items()))
             paths = frozenset(files)
         else:
             seen: list[str] = []
             memo = cache.pages if cache else None
-            sink(_recording(iter_site(feed, taxonomy, classes, settings, memo), seen))
+            pages = iter_site(feed, taxonomy, classes, settings, memo)
+            sink(_recording(_then(pages, seen, moved), seen))
             paths = frozenset(seen)
         t3 = time.perf_counter()
     timings.update(feed=t1 - t0, classify=t2 - t1, render=t3 - t2)
-    accounting = account(feed, classes, paths, taxonomy.catch_all)
+    accounting = account(feed, classes, paths, taxonomy.catch_all, len(resolved.hidden))
     return Generated(
         feed=feed,
         taxonomy=taxonomy,
@@ -236,6 +311,6 @@ def generate(
         files=files,
         paths=paths,
         accounting=accounting,
-        warnings=tuple(warnings or ()),
+        warnings=(*(warnings or ()), *feed.warnings, *sorted(curated)),
         timings=timings,
     )

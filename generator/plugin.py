@@ -9,9 +9,10 @@ never touched and a live preview never triggers itself.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -22,18 +23,22 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
-from generator import preview, sitesize
+from generator import lean, preview, sitesize
 from generator.cache import BuildCache, misplaced
 from generator.config import PaperfeedConfig, current_session
+from generator.curation import FILE_NAME as CURATION_FILE
+from generator.curation import Curation, load_curation
 from generator.enrichment import enrichment_path
-from generator.errors import InputError
+from generator.errors import InputError, Problem
 from generator.fastpages import Shells
-from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page
+from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page, get_relative_url
 from generator.model import Known, Paper
-from generator.pipeline import Generated, generate, load_inputs
+from generator.pipeline import Generated, generate, load_inputs, shown
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 from generator.render.citation import citation_meta, insert_head
-from generator.render.common import paper_path
+from generator.render.common import page_url, paper_path
+from generator.urls import FILE_NAME as PUBLISHED_FILE
+from generator.urls import Record, load_published
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -70,6 +75,28 @@ def hand_written_pages(docs_dir: Path) -> tuple[tuple[str, str], ...]:
     return tuple(pages)
 
 
+def shadowed(docs: Iterable[str], generated: Collection[str], directory_urls: bool) -> str | None:
+    """What is wrong when files of the docs folder (``docs``, docs-relative) are in the way
+    of generated ones: at their paths, under the folders the generator owns, or at their
+    addresses (``docs/tags.md`` is ``tags/``, the generated tags page); else None."""
+    urls = {page_url(p, directory_urls) for p in generated}
+    clashes = sorted(
+        path
+        for path in docs
+        if path in generated
+        or path.split("/", 1)[0] in GENERATED_ROOTS[1:]
+        or page_url(path, directory_urls) in urls
+    )
+    if not clashes:
+        return None
+    return (
+        "these files in the docs folder are in the way of generated pages (the generator owns "
+        + ", ".join(GENERATED_ROOTS)
+        + "): "
+        + ", ".join(clashes)
+    )
+
+
 class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     supports_multiple_instances = False
 
@@ -85,6 +112,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.owns_nav = False
         """True when the navigation is ours: hand-written pages are then kept out of it."""
         self.shells: Shells | None = None
+        self.icons = lean.Icons()
+        """The icons this build's lean pages refer to (the sprite)."""
         self._context: dict[str, Any] | None = None
         self.cache: BuildCache | None = None
         """The build cache the last :meth:`generate_pages` used (for the build's report)."""
@@ -102,6 +131,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """The generated files of a preview build with the build cache, by path: the pages
         an earlier build rendered from the same inputs as :class:`Known` contents
         (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
+        self.published: dict[str, Record] = {}
+        """The URLs earlier builds published, as read by :meth:`generate_pages`."""
         self.kept_documents = False
         """The search documents are the preview's kept ones: complete after any build."""
         self.site_size: sitesize.SiteSize | None = None
@@ -155,24 +186,73 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         Raises InputError for bad inputs, PluginError for a ``cache_dir`` that overlaps
         the docs, the site, the digests or ``outputs``."""
         cache = self.build_cache(config, outputs)
-        digests, taxonomy, warnings = load_inputs(
-            self.path(config, "digests"),
-            self.path(config, "taxonomy"),
-            cache,
-            self.config.max_digest_mb * 1_000_000,
-        )
+        problems: list[Problem] = []
+        curation = None
+        try:
+            curation = self.curation(config)
+        except InputError as e:
+            problems = e.problems
+        path = self.published_path(config)
+        self.published = {}
+        try:
+            self.published = load_published(path, str(shown(path)))
+        except InputError as e:
+            problems += e.problems
+        try:
+            digests, taxonomy, warnings = load_inputs(
+                self.path(config, "digests"),
+                self.path(config, "taxonomy"),
+                cache,
+                self.config.max_digest_mb * 1_000_000,
+                Path(config.config_file_path or ".").resolve().parent,
+            )
+        except InputError as e:
+            raise InputError(problems + e.problems) from None
+        if problems:
+            raise InputError(problems)
         self.contents = None
         if sink is None and cache is not None and self.incremental:
             # A preview keeps what it is given as Known: rendered only if MkDocs reads it.
             self.contents = {}
             sink = partial(_collect, self.contents)
-        self.generated = generate(digests, taxonomy, self.settings(config), warnings, sink, cache)
+        self.generated = generate(
+            digests,
+            taxonomy,
+            self.settings(config),
+            warnings,
+            sink,
+            cache,
+            curation,
+            self.published,
+        )
         if self.contents is not None:  # in the order render_site gives: by path
             self.contents = dict(sorted(self.contents.items()))
         if cache:
             cache.save()
+            if cache.discarded:  # a cache entry that did not parse: said, then rebuilt
+                warned = (*self.generated.warnings, *cache.discarded)
+                self.generated = dataclasses.replace(self.generated, warnings=warned)
         self.cache = cache
         return self.generated
+
+    def curation_path(self, config: MkDocsConfig) -> Path | None:
+        """The curation file: the ``curation`` option's, else ``curation.yml`` beside the
+        taxonomy if it exists (None: there is none)."""
+        if self.option("curation"):
+            return self.path(config, "curation")
+        beside = self.path(config, "taxonomy").parent / CURATION_FILE
+        return beside if beside.is_file() else None
+
+    def published_path(self, config: MkDocsConfig) -> Path:
+        """The published-URLs file: the ``published`` option's, else beside the taxonomy."""
+        if self.option("published"):
+            return self.path(config, "published")
+        return self.path(config, "taxonomy").parent / PUBLISHED_FILE
+
+    def curation(self, config: MkDocsConfig) -> Curation | None:
+        """The curator's changes, read and checked (InputError: their problems)."""
+        path = self.curation_path(config)
+        return None if path is None else load_curation(path, str(shown(path)))
 
     def settings(self, config: MkDocsConfig) -> SiteSettings:
         site_url = config.site_url or ""
@@ -196,6 +276,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.serving, self.incremental = session.serving, session.incremental
         self._site_dir = config.site_dir
         self.site_size = None
+        self.icons = lean.Icons()
         if self.config.size_limit_mb < 1:
             raise PluginError(
                 "paperfeed: size_limit_mb must be at least 1 (MB) but is "
@@ -248,17 +329,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if not self.config.enabled:
             return files
         assert self.generated is not None
-        clashes = sorted(
-            f.src_uri
-            for f in files
-            if f.src_uri in self.generated.paths
-            or f.src_uri.split("/", 1)[0] in GENERATED_ROOTS[1:]
+        problem = shadowed(
+            [f.src_uri for f in files], self.generated.paths, config.use_directory_urls
         )
-        if clashes:
-            raise PluginError(
-                "paperfeed: these files in the docs folder are in the way of generated pages "
-                "(the generator owns " + ", ".join(GENERATED_ROOTS) + "): " + ", ".join(clashes)
-            )
+        if problem:
+            raise PluginError(f"paperfeed: {problem}")
         if self.owns_nav:
             for f in files.documentation_pages():
                 f.inclusion = InclusionLevel.NOT_IN_NAV
@@ -351,8 +426,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         )
         if self.serving and env.bytecode_cache is None:
             env.bytecode_cache = preview.TEMPLATES  # compiled once per preview, not per build
-        self.shells = Shells(env)
+        self.shells = Shells(env, self._lean if self.config.lean_pages else None)
         return env
+
+    def _lean(self, output: str, page: Page) -> str:
+        return self.icons.lean(output, get_relative_url(lean.SPRITE_PATH, page.url))
 
     @event_priority(-100)  # last: the context every other plugin has seen
     def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
@@ -368,6 +446,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if isinstance(page, GeneratedPage) and self.shells is not None:
             assert self._context is not None
             output = self.shells.render(page, self._context)
+        elif self.config.lean_pages:
+            output = self._lean(output, page)
         return self.citation_tags(page, output)
 
     def citation_tags(self, page: Page, output: str) -> str:
@@ -395,6 +475,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         enrichment = enrichment_path(self.path(config, "taxonomy"))
         if enrichment.exists():
             server.watch(os.fspath(enrichment))
+        curation = self.curation_path(config)
+        if curation is not None:
+            server.watch(os.fspath(curation))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -407,6 +490,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             for f in self._files.documentation_pages()
         )
         self._files = None
+        if self.config.lean_pages:
+            self.icons.write_sprite(Path(config.site_dir))
         if self.preview is not None:
             preview.done(config.site_dir, self.preview)
         if self.shells is not None:

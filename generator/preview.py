@@ -35,7 +35,6 @@ import hashlib
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -177,18 +176,18 @@ def documents(site_dir: str, plan: Plan) -> Path | None:
     the pages rendered): emptied for a full build; a partial one loses those of the
     pages that are gone. None when a partial build finds none to keep (Pagefind reads
     the site's pages then). Removed when the process ends."""
-    from generator.search import SCRATCH_PREFIX, _scratch
+    from generator.search import new_scratch, remove_scratch
 
     folder = _DOCUMENTS.pop(site_dir, None)
     if plan.full:
         if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=_scratch()))
+            remove_scratch(folder)
+        folder = new_scratch()
     elif folder is None or not folder.is_dir():
         return None
     for dest_path in plan.gone:
         _delete(os.fspath(folder), dest_path)
-    os.utime(folder)  # in use: not a crashed build's leftover (removed after a day)
+    os.utime(folder)  # in use (and locked): not a killed process's leftover
     _DOCUMENTS[site_dir] = folder
     return folder
 

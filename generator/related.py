@@ -198,10 +198,39 @@ def related_papers(
 
     With a ``memo``, a paper whose title and abstract an earlier build counted is not
     cut into words again (same result)."""
+    if k <= 0 or len(papers) < 2:
+        return dict.fromkeys(sorted(p.id for p in papers), ())
+    return related_from(term_vectors(papers, memo), k)
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Each paper's strongest terms and their weights in its unit-length TF-IDF vector
+    (row ``i``: paper ``ids[i]``; term ``-1``: none), as :func:`term_vectors` makes them."""
+
+    ids: list[str]
+    """The papers' ids, sorted."""
+    terms: Ints
+    weights: Floats
+
+    def vector(self, row: int) -> dict[int, float]:
+        """Row ``row`` as term id -> weight."""
+        return {
+            int(t): float(w)
+            for t, w in zip(self.terms[row], self.weights[row], strict=True)
+            if t >= 0
+        }
+
+
+def term_vectors(papers: Sequence[Paper], memo: TermMemo | None = None) -> Vectors:
+    """The TF-IDF vectors of ``papers`` (in id order; see :class:`Vectors`).
+
+    With a ``memo``, a paper whose title and abstract an earlier build counted is not
+    cut into words again (same result)."""
     ids = sorted(p.id for p in papers)
-    result: dict[str, tuple[str, ...]] = dict.fromkeys(ids, ())
-    if k <= 0 or len(ids) < 2:
-        return result
+    if not ids:
+        empty = np.zeros((0, INDEXED_TERMS))
+        return Vectors(ids, empty.astype(np.int64), empty)
     by_id = {p.id: p for p in papers}
     known = memo.load() if memo else None
     counts = count_terms([by_id[i] for i in ids], known, keyed=memo is not None)
@@ -209,7 +238,15 @@ def related_papers(
         memo.keep(counts)
     del known  # its arrays are as large as the counts'
     terms, weights = _vectors(counts)
-    del counts
+    return Vectors(ids, terms, weights)
+
+
+def related_from(vectors: Vectors, k: int = 5) -> dict[str, tuple[str, ...]]:
+    """:func:`related_papers` from the papers' vectors."""
+    ids, terms, weights = vectors.ids, vectors.terms, vectors.weights
+    result: dict[str, tuple[str, ...]] = dict.fromkeys(ids, ())
+    if k <= 0 or len(ids) < 2:
+        return result
     posting_docs, posting_weights = _postings(terms, weights)
     best = _neighbours(
         terms[:, :TERMS_PER_PAPER], weights[:, :TERMS_PER_PAPER], posting_docs, posting_weights, k

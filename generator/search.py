@@ -53,6 +53,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
+from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
     SEARCH_PLUGIN_KEY as SEARCH_PLUGIN_KEY,
 )
@@ -129,9 +130,7 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         self.discard_documents()
-        scratch = _scratch()
-        _remove_stale(Path(scratch or tempfile.gettempdir()))
-        self.documents = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=scratch))
+        self.documents = new_scratch()
 
     @event_priority(-100)  # after paperfeed's on_post_build has given them to Pagefind
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -139,7 +138,7 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
 
     def discard_documents(self) -> None:
         if self.documents is not None:
-            shutil.rmtree(self.documents, ignore_errors=True)
+            remove_scratch(self.documents)
             self.documents = None
 
     def use_documents(self, folder: Path) -> None:
@@ -199,15 +198,44 @@ def search_document(page_html: str) -> str | None:
 
 
 SCRATCH_PREFIX = "paperfeed-search-"
-STALE_SECONDS = 24 * 3600
-"""Search documents this old were left by a build that was killed: removed."""
+STALE_SECONDS = 600
+"""An unlocked scratch folder untouched this long was left by a process that was killed
+(one made by a paperfeed from before the locks): removed at the next start."""
+_MADE: set[Path] = set()
+"""The scratch folders this process made and has not removed (removed at exit)."""
+
+
+def new_scratch() -> Path:
+    """A new scratch folder for search documents (in ``/dev/shm`` when there is one),
+    locked by this process (:mod:`generator.lock`) and removed at its exit at the latest,
+    Ctrl-C included. Leftovers of processes that were killed are removed first."""
+    scratch = _scratch()
+    _remove_stale(Path(scratch or tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=scratch))
+    hold(folder)
+    _MADE.add(folder)
+    return folder
+
+
+def remove_scratch(folder: Path) -> None:
+    """Delete a folder :func:`new_scratch` made."""
+    shutil.rmtree(folder, ignore_errors=True)
+    release(folder)
+    _MADE.discard(folder)
+
+
+@atexit.register
+def _remove_made() -> None:
+    for folder in list(_MADE):
+        remove_scratch(folder)
 
 
 def _remove_stale(folder: Path) -> None:
+    """Remove the scratch folders no running process holds (see :data:`STALE_SECONDS`)."""
     now = time.time()
     for path in folder.glob(SCRATCH_PREFIX + "*"):
         try:
-            if now - path.stat().st_mtime > STALE_SECONDS:
+            if not in_use(path) and now - path.stat().st_mtime > STALE_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)
         except OSError:
             pass

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,18 @@ from generator import engine
 from generator.errors import BuildFailed, UsageError
 from generator.lock import exclusive
 from generator.outputs import check_outputs, mark, project_inputs
-from generator.pipeline import Generated
+from generator.pipeline import Generated, updated_published
 from generator.render import Content
 from generator.sitesize import SiteSize
-from generator.write import WriteStats, discard, new_sibling, recover, swap_in, sync_tree
+from generator.write import (
+    WriteStats,
+    discard,
+    new_sibling,
+    recover,
+    replace_text,
+    swap_in,
+    sync_tree,
+)
 
 # Material's end-of-life banner: the README says it instead ("MkDocs, Material and what
 # comes next"), so that paperfeed's own output stays readable.
@@ -44,6 +53,9 @@ class BuildOptions:
     config_file: Path
     digests: Path | None = None
     taxonomy: Path | None = None
+    curation: Path | None = None
+    """The curation file (None: the plugin's ``curation`` option, or ``curation.yml``
+    beside the taxonomy if there is one)."""
     site_dir: Path | None = None
     pages_dir: Path | None = None
     """Where the Markdown copy of the generated pages goes (None: ``build/pages``)."""
@@ -77,6 +89,8 @@ def _overrides(options: BuildOptions) -> dict[str, Any]:
         overrides["digests"] = os.fspath(options.digests.resolve())
     if options.taxonomy is not None:
         overrides["taxonomy"] = os.fspath(options.taxonomy.resolve())
+    if options.curation is not None:
+        overrides["curation"] = os.fspath(options.curation.resolve())
     if options.search is not None:
         overrides["search"] = options.search
     if not options.cache:
@@ -131,12 +145,33 @@ def prepare(
     plugin = config.plugins["paperfeed"]
     from mkdocs.exceptions import PluginError
 
+    curation = plugin.curation_path(config)
+    if curation is not None and not curation.is_file():
+        raise UsageError(f"{curation}: no such curation file (see --curation)")
     outputs = _check_outputs(options, config, plugin)
     try:
         generated = plugin.generate_pages(config, sink, outputs)
     except PluginError as e:  # a misplaced cache_dir
         raise UsageError(str(e).removeprefix("paperfeed: ")) from None
+    if options.check_only:  # what MkDocs would refuse in build
+        _check_docs(config, generated)
     return config, plugin, generated
+
+
+def _check_docs(config: Any, generated: Generated) -> None:
+    """Raise BuildFailed when a hand-written page is in the way of a generated one (the
+    check the plugin makes when MkDocs lists the files)."""
+    from generator.plugin import shadowed
+
+    docs = Path(config.docs_dir)
+    files = [
+        p.relative_to(docs).as_posix()
+        for p in sorted(docs.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(docs).parts)
+    ]
+    problem = shadowed(files, generated.paths, config.use_directory_urls)
+    if problem:
+        raise BuildFailed(problem)
 
 
 def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str, Path]:
@@ -151,10 +186,32 @@ def _check_outputs(options: BuildOptions, config: Any, plugin: Any) -> dict[str,
         plugin.path(config, "digests"),
         plugin.path(config, "taxonomy"),
     )
+    inputs["published-URLs file"] = plugin.published_path(config)  # read, then updated
+    curation = plugin.curation_path(config)
+    if curation is not None:
+        inputs["curation file"] = curation
     with_cache = plugin.option("cache") or (options.check_only and plugin.config["cache"])
     cache = {"cache": plugin.path(config, "cache_dir")} if with_cache else {}
     check_outputs({**outputs, **cache}, inputs)
+    _check_published(plugin, config, outputs)
     return outputs
+
+
+def _check_published(plugin: Any, config: Any, outputs: dict[str, Path]) -> None:
+    """The published-URLs file is read and then updated by the build: it must lie outside
+    every folder the build reads whole (docs, digests) or replaces (site, pages)."""
+    path = plugin.published_path(config).resolve()
+    folders = {
+        "docs": Path(config.docs_dir),
+        "digests": plugin.path(config, "digests"),
+        **outputs,
+    }
+    for name, folder in folders.items():
+        if path.is_relative_to(folder.resolve()):
+            raise UsageError(
+                f"{path}: the published-URLs file is inside the {name} folder ({folder}); "
+                "keep it beside the taxonomy (the plugin's 'published' option)"
+            )
 
 
 def _pages_dir(options: BuildOptions) -> Path:
@@ -210,14 +267,24 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
             project = project_files(files, options.config_file, loaded[0])
             written.append(sync_tree(project, pages_dir))
 
-        _, plugin, generated = prepare(options, write_project, loaded=loaded.append)
+        try:
+            config, plugin, generated = prepare(options, write_project, loaded=loaded.append)
+        except OSError as e:
+            raise BuildFailed(
+                f"{_cannot_write(e)}; the previous Markdown copy was left as it was",
+                site_published=True,  # no site in this mode: nothing more to say
+            ) from None
+        _remember_urls(config, plugin, generated)
         seconds = time.perf_counter() - start
         return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
     config, plugin, generated = prepare(options)
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
-    recover(site_dir)
-    staging = new_sibling(site_dir)
+    try:
+        recover(site_dir)
+        staging = new_sibling(site_dir)
+    except OSError as e:
+        raise BuildFailed(_cannot_write(e)) from None
     config.site_dir = os.fspath(staging)
     config.strict = options.strict
     total = sum(1 for p in generated.paths if p.endswith(".md"))
@@ -237,14 +304,29 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     except (Abort, MkDocsException) as e:
         discard(staging)
         raise BuildFailed(str(e)) from e
+    except OSError as e:  # a full or read-only disk
+        discard(staging)
+        raise BuildFailed(_cannot_write(e)) from None
     except BaseException:
         discard(staging)
         raise
     html_pages = sum(1 for _ in staging.rglob("*.html"))
-    mark(staging)
-    # A large previous site is deleted in the background: the new one is already live.
-    swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
-    pages = sync_tree(generated.files, pages_dir)
+    try:
+        mark(staging)
+        # A large previous site is deleted in the background: the new one is already live.
+        swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
+    except OSError as e:
+        discard(staging)
+        raise BuildFailed(_cannot_write(e)) from None
+    try:
+        pages = sync_tree(generated.files, pages_dir)
+    except OSError as e:
+        raise BuildFailed(
+            f"{_cannot_write(e)}; the new site was published, the previous Markdown copy "
+            f"({pages_dir}) was left as it was",
+            site_published=True,
+        ) from None
+    _remember_urls(config, plugin, generated)
     return BuildResult(
         generated=generated,
         pages=pages,
@@ -255,6 +337,19 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         from_cache=_from_cache(plugin),
         site_size=plugin.site_size,
     )
+
+
+def _cannot_write(error: OSError) -> str:
+    """The message for a failed write (a full or read-only disk): what and where."""
+    where = f": {error.filename}" if error.filename else ""
+    return f"cannot write the output ({error.strerror or error}){where}"
+
+
+def _remember_urls(config: Any, plugin: Any, generated: Generated) -> None:
+    """Add the URLs of this build to the published-URLs file (:mod:`generator.urls`), once
+    its output is in place: the next build redirects the ones it no longer has."""
+    text = updated_published(plugin.published, generated, config.use_directory_urls)
+    replace_text(plugin.published_path(config), text)
 
 
 def _from_cache(plugin: Any) -> int | None:
@@ -276,7 +371,9 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     logging.getLogger(engine.logger_name()).setLevel(logging.INFO)
     state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
     # SIGTERM ends serve as Ctrl-C does, so that what it keeps in /dev/shm is removed.
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    interrupted: list[int] = []
+    signal.signal(signal.SIGTERM, partial(_interrupt, interrupted))
+    signal.signal(signal.SIGINT, partial(_interrupt, interrupted))
     with config_session(state), dirty_builds_unannounced(), _preview_in_memory():
         mkdocs_serve(
             os.fspath(options.config_file),
@@ -284,9 +381,14 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
             livereload=True,
             build_type="dirty" if incremental else None,
         )
+    if interrupted:  # MkDocs' server says "Shutting down" and returns: exit 130 all the same
+        raise KeyboardInterrupt
 
 
-def _exit_on_sigterm(signum: int, frame: Any) -> None:
+def _interrupt(seen: list[int], signum: int, frame: Any) -> None:
+    """Ctrl-C or SIGTERM: remembered (MkDocs' server swallows the interruption), then
+    raised as Ctrl-C is."""
+    seen.append(signum)
     raise KeyboardInterrupt
 
 

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError, Problem, ProblemLog
 from .ids import slugify
+from .limits import excerpt
 from .model import TagDef, Taxonomy, Topic
 
 DEFAULT_CATCH_ALL = "other"
@@ -35,8 +36,8 @@ RULES = ("has_code",)
 _DEFAULTS = Taxonomy(topics=(), tags=(), catch_all="")
 
 _TOP_FIELDS = ("settings", "catch_all", "topics", "tags")
-_SETTINGS_FIELDS = ("title_weight", "min_score", "max_topics")
-_TOPIC_FIELDS = ("name", "slug", "description", "keywords", "parent")
+_SETTINGS_FIELDS = ("title_weight", "min_score", "max_topics", "margin", "similarity")
+_TOPIC_FIELDS = ("name", "slug", "description", "keywords", "parent", "examples", "renamed_from")
 _TAG_FIELDS = ("name", "slug", "description", "keywords", "rule")
 
 _STR = "tag:yaml.org,2002:str"
@@ -114,6 +115,9 @@ class _Item:
     parent_line: int = 0
     rule: str | None = None
     rule_line: int = 0
+    examples: tuple[str, ...] = ()
+    renamed_from: tuple[tuple[str, int], ...] = ()
+    """Earlier slugs, each with its line."""
 
 
 class _Reader(ProblemLog):
@@ -156,9 +160,21 @@ class _Reader(ProblemLog):
             kind = "an integer" if integer else "a number"
             self.add(_line(node), f"{what} must be {kind}, not {_kind(node)}")
             return None
-        value = float(yaml.safe_load(node.value))
+        try:
+            value = float(yaml.safe_load(node.value))
+        except (ValueError, OverflowError):  # a 5,000-digit integer: Python refuses it
+            self.add(_line(node), f"{what} is too large: {excerpt(node.value)}")
+            return None
         if not value >= minimum:  # also rejects nan
-            self.add(_line(node), f"{what} must be at least {minimum:g}, not {node.value!r}")
+            self.add(_line(node), f"{what} must be at least {minimum:g}, not {excerpt(node.value)}")
+            return None
+        return value
+
+    def share(self, node: Node, what: str) -> float | None:
+        """A number from 0 to 1."""
+        value = self.number(node, what, integer=False, minimum=0)
+        if value is not None and value > 1:
+            self.add(_line(node), f"{what} must be at most 1, not {node.value!r}")
             return None
         return value
 
@@ -201,6 +217,7 @@ class _Reader(ProblemLog):
             self.add(_line(top["topics"]), "'topics' must list at least one topic")
         tags = self.items(top.get("tags"), "tag", _TAG_FIELDS)
         self.check_parents(topics)
+        self.check_renames(topics)
         self.check_rules(tags)
         catch_all = DEFAULT_CATCH_ALL
         catch_line = _line(root)
@@ -222,6 +239,8 @@ class _Reader(ProblemLog):
                     description=t.description,
                     keywords=t.keywords,
                     parent=t.parent,
+                    examples=t.examples,
+                    renamed_from=tuple(old for old, _ in t.renamed_from),
                 )
                 for t in topics
             ),
@@ -234,6 +253,8 @@ class _Reader(ProblemLog):
             title_weight=settings.title_weight,
             min_score=settings.min_score,
             max_topics=settings.max_topics,
+            margin=settings.margin,
+            similarity=settings.similarity,
         )
 
     def settings(self, node: Node | None) -> Taxonomy:
@@ -250,6 +271,12 @@ class _Reader(ProblemLog):
             value = self.number(fields["min_score"], "'min_score'", integer=False, minimum=0)
             if value is not None:
                 result = replace(result, min_score=value)
+        if "margin" in fields and (value := self.share(fields["margin"], "'margin'")) is not None:
+            result = replace(result, margin=value)
+        if "similarity" in fields:
+            value = self.share(fields["similarity"], "'similarity'")
+            if value is not None:
+                result = replace(result, similarity=value)
         if "max_topics" in fields:
             value = self.number(fields["max_topics"], "'max_topics'", integer=True, minimum=1)
             if value is not None:
@@ -314,6 +341,10 @@ class _Reader(ProblemLog):
         if "parent" in fields and not _is_null(fields["parent"]):
             result.parent = self.text(fields["parent"], f"'parent' of {what}")
             result.parent_line = _line(fields["parent"])
+        if "examples" in fields:
+            result.examples = self.texts(fields["examples"], f"example of {what}")
+        if "renamed_from" in fields:
+            result.renamed_from = self.slugs(fields["renamed_from"], f"'renamed_from' of {what}")
         if "rule" in fields and not _is_null(fields["rule"]):
             result.rule = self.text(fields["rule"], f"'rule' of {what}")
             result.rule_line = _line(fields["rule"])
@@ -340,6 +371,49 @@ class _Reader(ProblemLog):
                 ordered = [*cycle[i:-1], *cycle[:i], start.slug]
                 self.add(start.parent_line, f"parent cycle: {' -> '.join(ordered)}")
 
+    def texts(self, node: Node, what: str) -> tuple[str, ...]:
+        """A list of non-empty strings, whitespace collapsed, repeats dropped."""
+        found: list[str] = []
+        for item in self.sequence(node, what):
+            value = self.text(item, what)
+            if value is not None and not value:
+                self.add(_line(item), f"empty {what}")
+            elif value:
+                found.append(" ".join(value.split()))
+        return tuple(dict.fromkeys(found))
+
+    def slugs(self, node: Node, what: str) -> tuple[tuple[str, int], ...]:
+        """A slug or a list of slugs, each with its line."""
+        items = [node] if isinstance(node, ScalarNode) and node.tag != _NULL else None
+        found: list[tuple[str, int]] = []
+        for item in items if items is not None else self.sequence(node, what):
+            value = self.text(item, what)
+            if value is None:
+                continue
+            if not value or slugify(value) != value:
+                self.add(_line(item), f"{what}: {value!r} is not a slug (e.g. {slugify(value)!r})")
+                continue
+            found.append((value, _line(item)))
+        return tuple(found)
+
+    def check_renames(self, topics: list[_Item]) -> None:
+        """An earlier slug is no topic's current slug and belongs to one topic only."""
+        current = {t.slug for t in topics}
+        owner: dict[str, str] = {}
+        for topic in topics:
+            for old, line in topic.renamed_from:
+                if old in current:
+                    self.add(
+                        line, f"topic {topic.slug!r} renamed_from {old!r}, which is still a topic"
+                    )
+                elif old in owner and owner[old] != topic.slug:
+                    self.add(
+                        line,
+                        f"topics {owner[old]!r} and {topic.slug!r} are both renamed_from {old!r}",
+                    )
+                else:
+                    owner[old] = topic.slug
+
     def check_rules(self, tags: Iterable[_Item]) -> None:
         for tag in tags:
             if tag.rule is None:
@@ -358,6 +432,11 @@ class _Reader(ProblemLog):
                 )
 
 
+def renamed_topics(taxonomy: Taxonomy) -> dict[str, str]:
+    """Earlier topic slug -> the slug of the topic it is now (``renamed_from``)."""
+    return {old: t.slug for t in taxonomy.topics for old in t.renamed_from}
+
+
 def _walk_parents(slug: str, by_slug: dict[str, _Item]) -> Iterator[str]:
     """``slug``, its parent, grandparent...; stops after the first repeated slug."""
     seen: set[str] = set()
@@ -372,3 +451,8 @@ def _walk_parents(slug: str, by_slug: dict[str, _Item]) -> Iterator[str]:
 
 def _is_null(node: Node) -> bool:
     return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+Reader = _Reader
+"""The YAML reader that collects problems with their lines (also reads ``curation.yml``)."""
+line_of = _line

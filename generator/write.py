@@ -18,6 +18,7 @@ files takes longer than building them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -330,3 +331,25 @@ def remove_file(root: str, path: str) -> None:
         except OSError:  # not empty
             break
         folder = os.path.dirname(folder)
+
+
+def replace_text(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically (a sibling file renamed over it) unless the
+    file holds it already; True when it was written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True

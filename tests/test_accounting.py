@@ -132,6 +132,11 @@ def test_the_same_paper_in_two_digests_is_one_paper(
         "unique papers:       4",
         "papers rendered:     4",
         f"papers with no topic: {_accounting(out)['papers with no topic']}",
+        # check lists every merge made by title alone (no arXiv id), with where each entry is
+        f"merged by title alone: 'Deep Residual Learning for Image Recognition': "
+        f"{project.digests}/2025-03-10-a.yml:6, {project.digests}/2025-03-11-b.yml:6",
+        f"merged by title alone: {nfc!r}: "
+        f"{project.digests}/2025-03-10-a.yml:8, {project.digests}/2025-03-11-b.yml:8",
         "ok: every paper read has a page",
     ]
     assert project.build("--markdown-only") == 0

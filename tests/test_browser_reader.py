@@ -1,4 +1,5 @@
-"""The reader's site in Chromium: nothing leaks to another host.
+"""The reader's site in Chromium: nothing leaks to another host; axe-core finds no serious
+or critical violation.
 
 The repository's own project (its ``mkdocs.yml``, taxonomy, ``docs/`` and the sample
 digest) is built and served on 127.0.0.1 under the path of its ``site_url``
@@ -126,3 +127,41 @@ def test_reader_pages_make_no_request_to_another_host(
     assert f"/{BASE}" in fetched  # the home page itself: the recording works
     assert f"/{BASE}search/search_index.json" in fetched
     assert any(p.endswith(".css") for p in fetched) and any(p.endswith(".js") for p in fetched)
+
+
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on ``page``, one line each."""
+    from axe_playwright_python.base import AXE_SCRIPT  # axe-core's own build, from npm
+
+    page.evaluate(AXE_SCRIPT)
+    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])}: "
+        + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
+        + ")"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN
+    ]
+
+
+KNOWN = {"aria-dialog-name"}
+"""Violations not fixed yet: Material's own search box (partials/search.html) is a
+role="dialog" without a name; paperfeed's Pagefind box has one. Known gap, issue 13."""
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_serious_violation(
+    sample: Path, served: tuple[Server, Any], scheme: str
+) -> None:
+    server, browser = served
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    Requests(context)  # offline: anything leaving 127.0.0.1 is answered here
+    found: dict[str, list[str]] = {}
+    try:
+        for name, path in reader_pages(sample).items():
+            page = open_page(context, server.url + BASE + path)
+            found[name] = axe_violations(page)
+            page.close()
+    finally:
+        context.close()
+    assert found == {name: [] for name in found}

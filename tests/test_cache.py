@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -151,18 +152,24 @@ def test_unreadable_cache_files_are_ignored_and_rewritten(
     digests, taxonomy = inputs
     fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
     folder = tmp_path / "cache" / code_version()
-    entries = sorted(folder.rglob("*.pickle"))
+    entries = sorted([*folder.rglob("*.json"), *folder.rglob("*.npz")])
     # One per digest, and the term counts of related papers.
     assert len(entries) == len(list(digests.iterdir())) + 1
-    assert (folder / "terms.pickle") in entries
+    assert (folder / "terms.npz") in entries
     for path in entries:
         path.write_bytes(path.read_bytes()[:40])  # truncated
     (classes,) = folder.glob("classes-*.tsv")
     lines = classes.read_text("ascii").splitlines()
     assert len(lines) == len(fresh.feed.papers)
     classes.write_text("\n".join(["x", "a\tb", *lines[: len(lines) // 2]]) + "\nhalf", "ascii")
-    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
-    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+    cache = BuildCache(tmp_path / "cache")
+    _same(_generate(digests, taxonomy, cache), fresh)
+    # Each entry that did not parse is discarded with a warning, then rewritten.
+    assert sorted(Path(p.file) for p in cache.discarded) == entries
+    assert all(p.message.startswith("build cache entry discarded") for p in cache.discarded)
+    cache = BuildCache(tmp_path / "cache")
+    _same(_generate(digests, taxonomy, cache), fresh)
+    assert cache.discarded == []
 
 
 def test_what_a_build_did_not_use_is_deleted(inputs: tuple[Path, Path], tmp_path: Path) -> None:
@@ -312,8 +319,10 @@ def test_a_cache_entry_of_the_wrong_shape_is_a_miss(
     digests, taxonomy = inputs
     fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
     for path in (tmp_path / "cache" / code_version() / "digests").iterdir():
-        path.write_bytes(pickle.dumps(("not", "a digest")))
-    _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+        path.write_text('["not", "a digest"]', "utf-8")
+    cache = BuildCache(tmp_path / "cache")
+    _same(_generate(digests, taxonomy, cache), fresh)
+    assert len(cache.discarded) == len(list(digests.iterdir()))
 
 
 @pytest.mark.parametrize("where", ["docs/cache", ".", "site", "digests/.cache", "build"])
@@ -330,7 +339,7 @@ def test_a_cache_dir_that_overlaps_the_project_folders_is_refused(
     assert project.build("--markdown-only") == 2
     err = capsys.readouterr().err
     assert "cache_dir" in err and "give the cache a folder of its own" in err
-    assert not list(project.root.rglob("*.pickle"))
+    assert not list(project.root.rglob("CACHEDIR.TAG"))
 
 
 def test_the_build_report_says_how_many_digests_came_from_the_cache(
@@ -389,8 +398,70 @@ def test_term_counts_that_do_not_fit_together_are_a_miss(
 ) -> None:
     digests, taxonomy = inputs
     fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
-    path = tmp_path / "cache" / code_version() / "terms.pickle"
-    counts = pickle.loads(path.read_bytes())
-    path.write_bytes(pickle.dumps(broken(counts)))  # type: ignore[operator]
-    assert BuildCache(tmp_path / "cache").terms.load() is None
+    cache = BuildCache(tmp_path / "cache")
+    counts = cache.terms.load()
+    value = broken(counts)  # type: ignore[operator]
+    if isinstance(value, TermCounts):
+        cache.terms.keep(value)
+    else:
+        cache.terms.path.write_bytes(repr(value).encode())
+    assert cache.terms.load() is None
+    assert [p.file for p in cache.discarded] == [str(cache.terms.path)]
     _same(_generate(digests, taxonomy, BuildCache(tmp_path / "cache")), fresh)
+
+
+class _Payload:
+    """Unpickling this creates the file ``path``: it stands for any code a pickle can run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (open, (str(self.path), "w"))
+
+
+def test_a_poisoned_cache_runs_nothing_and_is_discarded_with_a_warning(
+    inputs: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The cache holds data, never code: a cache restored from elsewhere with pickles in
+    it (in every name the cache uses, old and new) runs nothing."""
+    digests, taxonomy = inputs
+    fresh = _fresh_and_cached(digests, taxonomy, tmp_path / "cache")
+    folder = tmp_path / "cache" / code_version()
+    ran = tmp_path / "code-ran"
+    poison = pickle.dumps(_Payload(ran))
+    entries = sorted(folder.glob("digests/*.json"))
+    assert entries
+    for path in entries:
+        path.write_bytes(poison)
+        path.with_suffix(".pickle").write_bytes(poison)
+    (folder / "terms.pickle").write_bytes(poison)
+    # A NumPy file whose arrays are pickled objects: refused unread (allow_pickle=False).
+    with zipfile.ZipFile(folder / "terms.npz", "w") as npz:
+        for name in ("terms", "row_keys", "row_values", "start", "term", "count"):
+            import io
+
+            import numpy as np
+
+            buffer = io.BytesIO()
+            np.save(buffer, np.array([_Payload(ran)], dtype=object), allow_pickle=True)
+            npz.writestr(f"{name}.npy", buffer.getvalue())
+    cache = BuildCache(tmp_path / "cache")
+    _same(_generate(digests, taxonomy, cache), fresh)
+    assert not ran.exists()
+    assert sorted(p.file for p in cache.discarded) == sorted(
+        [*map(str, entries), str(folder / "terms.npz")]
+    )
+
+
+def test_cache_warnings_reach_the_build_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path / "p", {"2025-03-25-extra.yml": EXTRA})
+    assert project.build("--markdown-only") == 0
+    (entry,) = (project.root / ".cache" / "plugin" / "paperfeed").glob("*/digests/*.json")
+    entry.write_text("{", "utf-8")
+    capsys.readouterr()
+    assert run_cli(["build", "--config", str(project.config), "--markdown-only"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {entry}: build cache entry discarded (it does not parse: " in err

@@ -125,7 +125,8 @@ def test_child_topic_brings_its_parent() -> None:
 
 def test_overrides_always_included_and_first() -> None:
     p = paper("A MoE paper about RL", "theorem", extra_topics=("peft",), extra_tags=("survey",))
-    assert classify_topics([p], TAXONOMY)["p"] == ("peft", "moe", "rl", "fine-tuning")
+    # The curator's topic counts against max_topics (2): one more, the best matched.
+    assert classify_topics([p], TAXONOMY)["p"] == ("peft", "moe", "fine-tuning")
     assert classify_tags([p], TAXONOMY)["p"] == ("survey",)
     unknown = paper("x", extra_topics=("nope",))
     with pytest.raises(ValueError, match="unknown topic 'nope'"):
@@ -273,3 +274,119 @@ def test_phrase_needs_a_word_boundary_before_it() -> None:
     assert topics("Xreinforcement learning") == ("other",)
     assert topics("Ünreinforcement learning") == ("other",)  # non-ASCII text takes the regex path
     assert topics("REINFORCEMENT-LEARNING, twice: reinforcement learning", "") == ("rl",)
+
+
+def _feed(papers: list[Paper]) -> Feed:
+    return Feed(digests=(), papers=tuple(papers), entries_read=len(papers))
+
+
+def test_the_sample_meets_the_targets() -> None:
+    """Issue 14: no topic holds more than 30% of the sample, 2.0 topics a paper at most on
+    average (a sub-topic and its parent count as one), every paper has a primary topic."""
+    papers = sample_papers()
+    taxonomy = load_taxonomy(DEFAULT)
+    result = classify(_feed(papers), taxonomy)
+    counts = Counter(slug for slugs in result.topics.values() for slug in slugs)
+    assert max(counts.values()) <= 0.30 * len(papers), counts.most_common(3)
+    distinct = [  # a parent listed with its sub-topic does not count
+        len(set(slugs) - {taxonomy.topic(s).parent for s in slugs})
+        for slugs in result.topics.values()
+    ]
+    assert sum(distinct) / len(distinct) <= 2.0
+    assert all(result.topics[p.id] and result.topics[p.id][0] for p in papers)
+    assert counts[taxonomy.catch_all] <= 1
+
+
+def test_one_passing_mention_is_no_tag() -> None:
+    papers = {p.title.split(":")[0]: p for p in sample_papers()}
+    tagged = classify_tags(papers.values(), load_taxonomy(DEFAULT))
+    # Lion mentions diffusion models once, in passing; ReNO is a text-to-image diffusion paper.
+    assert "diffusion" not in tagged[papers["Symbolic Discovery of Optimization Algorithms"].id]
+    assert "diffusion" in tagged[papers["ReNO"].id]
+
+
+TIERED = parse_taxonomy(
+    """\
+settings: {min_score: 2, max_topics: 3, margin: 0.5}
+topics:
+  - {name: Diffusion, slug: diffusion, keywords: [diffusion, diffusion model]}
+  - {name: RL, slug: rl, keywords: [reinforcement learning, reward]}
+  - {name: Optimization, slug: optimization, keywords: [optimizer]}
+  - {name: Bayesian optimization, slug: bo, parent: optimization, keywords: [Bayesian optimization]}
+  - {name: Other, slug: other}
+tags:
+  - {name: Diffusion, slug: diffusion, keywords: [diffusion model, diffusion models, diffusion]}
+""",
+    "t.yml",
+)
+
+
+def test_a_phrase_and_its_words_are_one_mention() -> None:
+    p = paper("x", "We train diffusion models. Diffusion models are good.")
+    assert classify_tags([p], TIERED)["p"] == ("diffusion",)  # two mentions: 2
+    once = paper("x", "Our optimizer also helps diffusion models.")
+    assert classify_tags([once], TIERED)["p"] == ()  # one mention, not three
+
+
+def test_further_topics_only_above_the_margin() -> None:
+    # diffusion 3 (title), rl 2: 2 >= 0.5 * 3, so both.
+    assert classify_topics([paper("Diffusion", "reward reward")], TIERED)["p"] == (
+        "diffusion",
+        "rl",
+    )
+    # diffusion 3 + 3 = 6, rl 2 < 0.5 * 6: the primary topic only.
+    assert classify_topics(
+        [paper("Diffusion", "diffusion diffusion diffusion reward reward")], TIERED
+    )["p"] == ("diffusion",)
+
+
+def test_a_sub_topic_takes_its_parents_place() -> None:
+    p = paper("An optimizer", "Bayesian optimization and Bayesian optimization")
+    assert classify_topics([p], TIERED)["p"] == ("bo", "optimization")
+
+
+EXAMPLES = parse_taxonomy(
+    """\
+topics:
+  - name: Robots
+    slug: robots
+    examples: [Learning to grasp with robot arms]
+  - name: Speech
+    slug: speech
+    keywords: [speech]
+    examples: ['2501.00001']
+  - {name: Other, slug: other}
+""",
+    "t.yml",
+)
+
+
+def test_examples_anchor_a_topic_and_decide_the_undecided() -> None:
+    anchor = paper(
+        "Learning to grasp with robot arms", "Robot arms grasp objects in clutter.", pid="a"
+    )
+    speech = paper("Speech", "speech recognition with transformers", pid="b")
+    by_id = paper("Untitled", "Nothing that matches.", pid="c", arxiv_id="2501.00001")
+    near = paper("Grasping objects", "Robot arms that grasp objects from bins.", pid="d")
+    far = paper("Protein folding", "Amino acid chains fold into structures.", pid="e")
+    result = classify(_feed([anchor, speech, by_id, near, far]), EXAMPLES)
+    assert result.topics == {
+        "a": ("robots",),  # an example
+        "b": ("speech",),  # its rule
+        "c": ("speech",),  # an example, by arXiv id
+        "d": ("robots",),  # nearest centroid: the robot example
+        "e": ("other",),  # near nothing
+    }
+
+
+def test_keywords_and_category_count_like_the_title() -> None:
+    taxonomy = parse_taxonomy(
+        "topics:\n  - {name: NLP, slug: nlp, keywords: [cs.CL]}\n"
+        "  - {name: MoE, slug: moe, keywords: [mixture of experts]}\n  - {name: Other}\n",
+        "t.yml",
+    )
+    by_category = paper("Plain", "Nothing here.", category="cs.CL")
+    by_keyword = paper("Plain", "Nothing.", pid="k", keywords=("sparse mixture of experts",))
+    result = classify_topics([by_category, by_keyword], taxonomy)
+    assert result == {"p": ("nlp",), "k": ("moe",)}
+    assert classify_topics([paper("Plain", "cs CL")], taxonomy)["p"] == ("other",)  # 1 < 2

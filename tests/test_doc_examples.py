@@ -2,10 +2,12 @@
 
 Each fenced ``yaml`` or ``json`` block of ``README.md`` and ``manual/*.md`` is one of: a
 structured digest (it has a list of ``papers``), an ``enrichment.yml`` (``papers`` by title
-key), a taxonomy (``topics``) or the plugin's settings (``plugins``). The digests, the
-enrichment file and the settings are built together as a site, with the repository's
-taxonomy; a taxonomy example is loaded and a digest classified with it. A block that is
-none of these fails the test, so a new kind of example needs a test too.
+key, each with an ``arxiv`` id), a curation file (a mapping of ``papers`` to changes), a
+taxonomy (``topics``) or the plugin's settings (``plugins``). The digests, the enrichment
+file and the settings are built together as a site, with the repository's taxonomy; a
+taxonomy example is loaded and a digest classified with it; a curation example is applied
+to a digest of its papers. A block that is none of these fails the test, so a new kind of
+example needs a test too.
 """
 
 from __future__ import annotations
@@ -40,7 +42,10 @@ def examples() -> list[tuple[str, str, str]]:
 def kind_of(text: str) -> str:
     data = yaml.safe_load(text)
     if isinstance(data, dict) and isinstance(data.get("papers"), dict):
-        return "enrichment"  # papers by title key (manual/digest-formats.md)
+        records = [r for r in data["papers"].values() if isinstance(r, dict)]
+        if any("arxiv" in r for r in records):
+            return "enrichment"  # papers by title key (manual/digest-formats.md)
+        return "curation"  # papers by arXiv id or title (manual/curation.md)
     if isinstance(data, dict):
         for key, kind in (("papers", "digest"), ("plugins", "settings"), ("topics", "taxonomy")):
             if key in data:
@@ -53,7 +58,7 @@ EXAMPLES = examples()
 
 def test_the_documents_have_examples_of_each_kind() -> None:
     kinds = {kind_of(text) for _, _, text in EXAMPLES}
-    assert kinds == {"digest", "settings", "taxonomy", "enrichment"}, EXAMPLES
+    assert kinds == {"curation", "digest", "enrichment", "settings", "taxonomy"}, EXAMPLES
 
 
 @pytest.mark.parametrize(("where", "language", "text"), EXAMPLES, ids=[e[0] for e in EXAMPLES])
@@ -104,3 +109,20 @@ papers:
     project = make_project(tmp_path, {"2025-03-18.yml": digest})
     (project.root / "taxonomy.yml").write_text(text, "utf-8")
     assert project.check() == 0
+
+
+def test_the_curation_example_applies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (text,) = [text for _, _, text in EXAMPLES if kind_of(text) == "curation"]
+    named = list(yaml.safe_load(text)["papers"])
+    digest = {
+        "date": "2025-03-18",
+        "papers": [
+            {"title": "Reward models for RLHF", "arxiv": named[0], "abstract": "RLHF."},
+            {"title": named[1], "abstract": "Wider mixture of experts (MoE) layers. MoE."},
+            {"title": named[2], "abstract": "Nothing."},
+        ],
+    }
+    project = make_project(tmp_path, {"2025-03-18.yml": yaml.safe_dump(digest)})
+    (project.root / "curation.yml").write_text(text, "utf-8")
+    assert project.check() == 0
+    assert "papers hidden:       1\n" in capsys.readouterr().out

@@ -69,12 +69,17 @@ def test_a_broken_link_is_reported_under_each_engine(tmp_path: Path, engine: str
 def test_both_engines_build_the_same_site(tmp_path: Path) -> None:
     """Byte for byte, but for the ``generator`` meta tag that names the engine."""
     sites = {}
+    # MkDocs 1.6.0 (the lower bound) still wrote <changefreq> into the sitemap; 1.6.1 and
+    # ProperDocs do not.
+    changefreq = re.compile(rb"\n *<changefreq>daily</changefreq>")
     for engine in ENGINES:
         project = make_project(tmp_path / engine, DIGEST)
         result = _build(project, engine, "-q")
         assert (result.returncode, result.stderr) == (0, "")
         sites[engine] = {
-            path: _GENERATOR_META.sub(b"", data) for path, data in tree_files(project.site).items()
+            path: changefreq.sub(b"", _GENERATOR_META.sub(b"", data))
+            for path, data in tree_files(project.site).items()
+            if path != "sitemap.xml.gz"  # the compressed copy of sitemap.xml
         }
     assert any(path.startswith("papers/") for path in sites["mkdocs"])
     assert sites["mkdocs"] == sites["properdocs"]

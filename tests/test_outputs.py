@@ -147,3 +147,20 @@ def test_check_outputs_compares_resolved_paths(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="is the docs folder"):
         check_outputs({"site": tmp_path / "link"}, inputs)
     check_outputs({"site": root / "site", "pages": tmp_path / "elsewhere"}, inputs)
+
+
+@pytest.mark.parametrize("page", ["tags.md", "topics.md", "archive.md", "papers/x.md"])
+def test_a_hand_written_page_at_a_generated_address_is_an_error_in_build_and_check(
+    tmp_path: Path, page: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tmp_path)
+    project.write_doc(page, "# Mine\n")
+    message = (
+        "these files in the docs folder are in the way of generated pages (the generator "
+        f"owns index.md, topics, tags, archive, papers, feed.xml, papers.json): {page}\n"
+    )
+    assert project.check() == 1
+    assert capsys.readouterr().err.endswith(f"paperfeed: {message}")
+    assert project.build() == 1
+    assert message in capsys.readouterr().err
+    assert not project.site.exists()

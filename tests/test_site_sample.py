@@ -166,9 +166,14 @@ def test_the_manual_is_not_on_the_site_nor_in_its_search(built: Path) -> None:
     search hold the reader's pages only."""
     site = built / "site"
     manual = sorted((ROOT / "manual").glob("*.md"))
-    assert [p.stem for p in manual] == ["digest-formats", "security", "taxonomy"]
+    assert [p.stem for p in manual] == ["curation", "digest-formats", "security", "taxonomy"]
     headings = [p.read_text("utf-8").splitlines()[0].removeprefix("# ") for p in manual]
-    assert headings == ["Digest formats", "Security and reliability", "The taxonomy file"]
+    assert headings == [
+        "Curation and URLs that never break",
+        "Digest formats",
+        "Security and reliability",
+        "The taxonomy file",
+    ]
     for path in site.rglob("*"):
         assert path.stem not in {p.stem for p in manual} or "topics" in path.parts, path
     pages = [p.read_text("utf-8") for p in site.rglob("*.html")]

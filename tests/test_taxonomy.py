@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import InputError
-from generator.taxonomy import ancestors, load_taxonomy, parse_taxonomy
+from generator.taxonomy import ancestors, load_taxonomy, parse_taxonomy, renamed_topics
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO / "generator" / "default_taxonomy.yml"
@@ -30,7 +30,8 @@ def test_minimal_taxonomy_defaults() -> None:
     assert taxonomy.catch_all == "other"
     assert [t.slug for t in taxonomy.topics] == ["other"]
     assert taxonomy.tags == ()
-    assert (taxonomy.title_weight, taxonomy.min_score, taxonomy.max_topics) == (3.0, 1.0, 3)
+    assert (taxonomy.title_weight, taxonomy.min_score, taxonomy.max_topics) == (3.0, 2.0, 3)
+    assert (taxonomy.margin, taxonomy.similarity) == (0.5, 0.1)
     assert taxonomy.source == "t.yml"
 
 
@@ -77,11 +78,11 @@ colour: red
 """
     ) == [
         "taxonomy.yml:3: unknown field 'keyword' in topic"
-        " (expected one of: name, slug, description, keywords, parent)",
+        " (expected one of: name, slug, description, keywords, parent, examples, renamed_from)",
         "taxonomy.yml:6: unknown field 'parent' in tag"
         " (expected one of: name, slug, description, keywords, rule)",
         "taxonomy.yml:8: unknown field 'weight' in 'settings'"
-        " (expected one of: title_weight, min_score, max_topics)",
+        " (expected one of: title_weight, min_score, max_topics, margin, similarity)",
         "taxonomy.yml:9: unknown field 'colour' in the taxonomy"
         " (expected one of: settings, catch_all, topics, tags)",
     ]
@@ -250,3 +251,56 @@ def test_default_taxonomy_loads_and_root_copy_is_identical() -> None:
     assert any(t.parent for t in taxonomy.topics)
     root_copy = REPO / "taxonomy.yml"
     assert root_copy.read_text(encoding="utf-8") == DEFAULT.read_text(encoding="utf-8")
+
+
+def test_examples_renames_and_shares() -> None:
+    taxonomy = parse_taxonomy(
+        """\
+settings: {margin: 0.25, similarity: 0.2}
+topics:
+  - name: Agents
+    renamed_from: [reasoning-agents, tools]
+    examples: ["Planning In  Natural Language", 2501.00001]
+  - {name: Other, renamed_from: misc}
+""",
+        "t.yml",
+    )
+    agents = taxonomy.topic("agents")
+    assert agents.renamed_from == ("reasoning-agents", "tools")
+    assert agents.examples == ("Planning In Natural Language", "2501.00001")
+    assert renamed_topics(taxonomy) == {
+        "reasoning-agents": "agents",
+        "tools": "agents",
+        "misc": "other",
+    }
+    assert (taxonomy.margin, taxonomy.similarity) == (0.25, 0.2)
+
+
+def test_bad_renames_and_shares() -> None:
+    assert errors(
+        """\
+settings: {margin: 1.5, similarity: -1}
+topics:
+  - {name: A, renamed_from: [b, Not A Slug]}
+  - {name: B}
+  - {name: C, renamed_from: old}
+  - {name: D, renamed_from: old, examples: ["", x]}
+  - {name: Other}
+"""
+    ) == [
+        "taxonomy.yml:1: 'margin' must be at most 1, not '1.5'",
+        "taxonomy.yml:1: 'similarity' must be at least 0, not '-1'",
+        "taxonomy.yml:3: 'renamed_from' of topic 'A': 'Not A Slug' is not a slug"
+        " (e.g. 'not-a-slug')",
+        "taxonomy.yml:3: topic 'a' renamed_from 'b', which is still a topic",
+        "taxonomy.yml:6: empty example of topic 'D'",
+        "taxonomy.yml:6: topics 'c' and 'd' are both renamed_from 'old'",
+    ]
+
+
+def test_the_manuals_example_is_a_valid_taxonomy() -> None:
+    manual = (REPO / "manual" / "taxonomy.md").read_text("utf-8")
+    example = manual.split("```yaml\n", 1)[1].split("```", 1)[0]
+    taxonomy = parse_taxonomy(example, "manual/taxonomy.md")
+    assert taxonomy.topic("peft").renamed_from == ("adapters",)
+    assert (taxonomy.min_score, taxonomy.margin) == (2.0, 0.5)

@@ -94,13 +94,13 @@ def home_page(ctx: Context) -> Pages:
     blocks = [
         f"<h1>{text(name)}</h1>",
         f"<p>{plural(len(feed.papers), 'paper')} from {plural(len(feed.digests), 'digest')}, "
-        f"sorted into {plural(len(ctx.taxonomy.topics), 'topic')}: "
+        f"sorted into {plural(sum(1 for m in members.values() if m), 'topic')}: "
         f'<a href="{ctx.link(page, PAPERS_INDEX)}">all papers</a>, newest first, or by '
         f'<a href="{ctx.link(page, "archive/index.md")}">month, week and digest</a>. '
         f'Subscribe with the <a href="{ctx.link(page, "feed.xml")}">Atom feed</a> or download '
         f'<a href="{ctx.link(page, "papers.json")}">the whole feed as JSON</a>.</p>',
     ]
-    tops = [t for t in ctx.taxonomy.topics if t.parent is None]
+    tops = [t for t in ctx.taxonomy.topics if t.parent is None and members.get(t.slug)]
     blocks.append(
         f"<p{UNSEARCHED}><strong>Topics:</strong> "
         + " · ".join(
@@ -108,6 +108,10 @@ def home_page(ctx: Context) -> Pages:
         )
         + f' · <a href="{ctx.link(page, "topics/index.md")}">all topics</a></p>'
     )
+    featured = [ctx.papers[i] for i in ctx.classes.featured if i in ctx.papers]
+    if featured:  # the curator's choice (curation.yml), in the curator's order
+        blocks.append(heading(2, "Featured", "featured", searched=False))
+        blocks += (paper_item(ctx, page, paper, abstract=False, reuse=False) for paper in featured)
     recent = recent_papers(ctx)
     if recent:
         blocks.append(heading(2, "Recent papers", "recent-papers", searched=False))

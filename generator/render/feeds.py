@@ -153,6 +153,7 @@ def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:
         "url": safe_url(paper.url) if paper.url else None,
         "authors": list(paper.authors),
         "links": [{"url": link.url, "kind": link.kind} for link in paper.links],
+        "primary_topic": next(iter(ctx.classes.topics.get(paper.id, ())), None),
         "topics": list(ctx.classes.topics.get(paper.id, ())),
         "tags": list(ctx.classes.tags.get(paper.id, ())),
         "related": list(ctx.classes.related.get(paper.id, ())),
@@ -216,6 +217,7 @@ def papers_json_chunks(ctx: Context) -> Iterator[bytes]:
                 "page": _url(ctx, listing_path("topics", t.slug)),
             }
             for t in ctx.taxonomy.topics
+            if ctx.topic_papers.get(t.slug)
         ],
     }
     out = io.BytesIO()

@@ -59,6 +59,8 @@ def topic_pages(ctx: Context) -> Pages:
         if topic.parent:
             children.setdefault(topic.parent, []).append(topic)
     for topic in ctx.taxonomy.topics:
+        if not members.get(topic.slug):
+            continue  # a topic with no papers has no page
         page = listing_path("topics", topic.slug)
         intro = []
         if topic.description:
@@ -71,7 +73,7 @@ def topic_pages(ctx: Context) -> Pages:
         if topic.parent:
             facts.append("part of " + topic_links(ctx, page, [topic.parent]))
         intro.append(f"<p{UNSEARCHED}>" + " · ".join(facts) + "</p>")
-        subs = [t.slug for t in children.get(topic.slug, [])]
+        subs = [t.slug for t in children.get(topic.slug, []) if members.get(t.slug)]
         if subs:
             intro.append(f"<p{UNSEARCHED}>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
         related = related_topics(ctx, members, topic.slug)
@@ -94,9 +96,9 @@ def topics_index(ctx: Context) -> Pages:
     def tree(parent: str | None) -> str:
         items = []
         for topic in ctx.taxonomy.topics:
-            if topic.parent != parent:
-                continue
             count = len(members.get(topic.slug, []))
+            if topic.parent != parent or not count:
+                continue
             link = f'<a href="{ctx.link(page, listing_path("topics", topic.slug))}">'
             desc = f": {text(topic.description)}" if topic.description else ""
             sub = tree(topic.slug)

@@ -1,0 +1,170 @@
+"""curation.yml: reading it, finding its papers, applying it (the site: test_curation_site)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from generator.curation import (
+    apply_to_classes,
+    apply_to_feed,
+    parse_curation,
+    resolve,
+)
+from generator.errors import InputError
+from generator.model import Appearance, Feed, Paper
+from generator.taxonomy import parse_taxonomy
+
+DAY = dt.date(2025, 3, 14)
+TAXONOMY = parse_taxonomy(
+    """\
+topics:
+  - {name: RL, slug: rl}
+  - {name: Alignment, slug: alignment, parent: rl}
+  - {name: Vision, slug: vision}
+  - {name: Other, slug: other}
+tags:
+  - {name: LLM, slug: llm}
+  - {name: Survey, slug: survey}
+""",
+    "taxonomy.yml",
+)
+
+
+def paper(pid: str, title: str, arxiv: str | None = None, note: str = "") -> Paper:
+    return Paper(
+        id=pid,
+        slug=pid,
+        title=title,
+        abstract="",
+        appearances=(Appearance(DAY, "d", 1),),
+        arxiv_id=arxiv,
+        note=note,
+    )
+
+
+FEED = Feed(
+    digests=(),
+    papers=(
+        paper("2501.00001", "Reward models", arxiv="2501.00001"),
+        paper("seeing-things", "Seeing Things"),
+        paper("a-survey", "A Survey", note="From the digest."),
+    ),
+    entries_read=3,
+)
+
+
+def errors(text: str) -> list[str]:
+    with pytest.raises(InputError) as info:
+        resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY)
+    return [str(p) for p in info.value.problems]
+
+
+def test_an_empty_file_changes_nothing() -> None:
+    resolved = resolve(parse_curation("", "curation.yml"), FEED, TAXONOMY)
+    assert apply_to_feed(FEED, resolved) == (FEED, [])
+
+
+def test_edits_apply_by_arxiv_id_or_title() -> None:
+    text = """\
+papers:
+  arXiv:2501.00001v2:
+    primary: alignment
+    add_tags: [llm]
+  "seeing   THINGS":
+    topics: [vision]
+    slug: seeing
+    note: Look.
+    feature: true
+  A survey:
+    hide: true
+"""
+    resolved = resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY)
+    assert resolved.hidden == {"a-survey"}
+    assert resolved.featured == ("seeing-things",)
+    feed, warnings = apply_to_feed(FEED, resolved)
+    assert warnings == []
+    assert [(p.id, p.slug, p.note) for p in feed.papers] == [
+        ("2501.00001", "2501.00001", ""),
+        ("seeing-things", "seeing", "Look."),
+    ]
+    topics = {"2501.00001": ("rl",), "seeing-things": ("rl",)}
+    tags: dict[str, tuple[str, ...]] = {"2501.00001": (), "seeing-things": ("llm",)}
+    topics, tags, warnings = apply_to_classes(topics, tags, resolved, TAXONOMY)
+    assert topics == {"2501.00001": ("alignment", "rl"), "seeing-things": ("vision",)}
+    assert tags == {"2501.00001": ("llm",), "seeing-things": ("llm",)}
+    assert warnings == []
+
+
+def test_unknown_papers_topics_tags_and_bad_slugs_are_errors_with_lines() -> None:
+    assert errors(
+        """\
+papers:
+  "2502.99999": {hide: true}
+  No Such Title: {hide: true}
+  Reward models:
+    primary: quantum
+    remove_tags: [cats]
+  Seeing Things:
+    slug: a-survey
+  A Survey:
+    slug: Not A Slug
+    hide: true
+    feature: true
+"""
+    ) == [
+        "curation.yml:2: unknown paper '2502.99999' (no paper has this arXiv id)",
+        "curation.yml:3: unknown paper 'No Such Title' (no paper has this title)",
+        "curation.yml:5: unknown topic 'quantum' (known: alignment, other, rl, vision)",
+        "curation.yml:6: unknown tag 'cats' (known: llm, survey)",
+        "curation.yml:8: slug 'a-survey' is another paper's page already",
+        "curation.yml:9: paper 'A Survey' cannot be both hidden and featured",
+        "curation.yml:10: slug 'Not A Slug' must be lower-case ASCII words joined by '-'"
+        " (e.g. 'not-a-slug')",
+    ]
+
+
+def test_shape_errors() -> None:
+    with pytest.raises(InputError) as info:
+        parse_curation(
+            """\
+papers:
+  A Survey: {hide: maybe, colour: red}
+  a survey: {hide: true}
+  Seeing Things:
+  Reward models: {}
+""",
+            "curation.yml",
+        )
+    assert [str(p) for p in info.value.problems] == [
+        "curation.yml:2: 'hide' of paper 'A Survey' must be true or false",
+        "curation.yml:2: unknown field 'colour' in paper 'A Survey' (expected one of: primary,"
+        " topics, add_topics, remove_topics, add_tags, remove_tags, hide, feature, note, slug)",
+        "curation.yml:3: 'a survey' is named twice (first at line 2)",
+        "curation.yml:4: paper 'Seeing Things' must be a mapping, not empty",
+        "curation.yml:5: paper 'Reward models' says nothing (give it one of: primary, topics,"
+        " add_topics, remove_topics, add_tags, remove_tags, hide, feature, note, slug)",
+    ]
+
+
+def test_an_entry_that_changes_nothing_is_a_warning() -> None:
+    text = """\
+papers:
+  Reward models:
+    primary: rl
+    remove_tags: [survey]
+  A Survey:
+    note: From the digest.
+"""
+    resolved = resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY)
+    _, warnings = apply_to_feed(FEED, resolved)
+    assert [str(w) for w in warnings] == [
+        "curation.yml:6: the note of 'A Survey' is the paper's note already:"
+        " the entry changes nothing"
+    ]
+    _, _, warnings = apply_to_classes({"2501.00001": ("rl",)}, {}, resolved, TAXONOMY)
+    assert [str(w) for w in warnings] == [
+        "curation.yml:2: 'Reward models' leaves its topics as they are: the entry changes nothing",
+        "curation.yml:2: 'Reward models' leaves its tags as they are: the entry changes nothing",
+    ]

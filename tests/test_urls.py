@@ -1,0 +1,150 @@
+"""URLs that never break (issue 14): two builds, a topic renamed and a title fixed between."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from project import make_project
+
+from generator.errors import InputError
+from generator.urls import Record, parse_published, published_text, redirect_page
+
+DIGEST = """\
+date: 2025-03-14
+papers:
+  - title: Planning In Natural Languag Improves LLM Search For Code Generation
+    abstract: Planning and reasoning for code generation with agents. Planning helps.
+  - title: Go Wider Instead of Deeper
+    arxiv: "2107.11817"
+    abstract: Wider mixture of experts (MoE) layers instead of deeper ones. MoE.
+  - title: A Paper To Hide
+    abstract: Reinforcement learning with a reward. Reinforcement learning.
+"""
+
+
+def _urls(site: Path) -> set[str]:
+    """Every URL a site answers: ``a/b/`` for ``a/b/index.html``, other files as they are."""
+    found = set()
+    for path in site.rglob("*.html"):
+        rel = path.relative_to(site).as_posix()
+        found.add(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return found
+
+
+def _answers(site: Path, url: str) -> Path | None:
+    for candidate in (site / url / "index.html", site / url):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _refresh(page: Path) -> str | None:
+    match = re.search(r'http-equiv="refresh" content="0; url=([^"]*)"', page.read_text("utf-8"))
+    return match.group(1) if match else None
+
+
+def test_every_url_of_the_previous_build_still_answers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, {"2025-03-14.yml": DIGEST})
+    assert project.build() == 0
+    published = (tmp_path / "published.txt").read_text("utf-8")
+    assert "topics/reasoning-agents/\ttopic\treasoning-agents\n" in published
+    before = _urls(project.site)
+    assert "papers/planning-in-natural-languag-improves-llm-search-for-code-generation/" in before
+    assert "topics/reasoning-agents/" in before
+
+    # The topic is renamed, the title fixed in place, a paper hidden, another re-slugged.
+    taxonomy = tmp_path / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text("utf-8").replace(
+            "    slug: reasoning-agents\n",
+            "    slug: agents\n    renamed_from: reasoning-agents\n",
+        ),
+        "utf-8",
+    )
+    project.write_digest("2025-03-14.yml", DIGEST.replace("Languag ", "Language "))
+    (tmp_path / "curation.yml").write_text(
+        "papers:\n  A Paper To Hide: {hide: true}\n  '2107.11817': {slug: go-wider}\n", "utf-8"
+    )
+    assert project.build() == 0
+    capsys.readouterr()
+    after = _urls(project.site)
+    gone = sorted(before - after)
+    assert not gone, gone  # every URL of the first build still answers
+
+    def lands(url: str) -> str:
+        page = _answers(project.site, url)
+        assert page is not None, url
+        target = _refresh(page)
+        assert target is not None, f"{url} is not a redirect"
+        resolved = (page.parent / target).resolve().relative_to(project.site.resolve())
+        assert (project.site / resolved / "index.html").is_file(), (url, target)
+        return resolved.as_posix() + "/"
+
+    assert lands("topics/reasoning-agents/") == "topics/agents/"
+    fixed = "papers/planning-in-natural-language-improves-llm-search-for-code-generation/"
+    assert (
+        lands("papers/planning-in-natural-languag-improves-llm-search-for-code-generation/")
+        == fixed
+    )
+    assert lands("papers/arxiv-2107-11817/") == "papers/go-wider/"
+    assert lands("papers/a-paper-to-hide/") == "archive/2025-03-14/"  # its digest
+    assert _refresh(project.site / fixed / "index.html") is None  # a real page
+    # The file keeps the URLs of both builds, and a third build changes nothing.
+    published = (tmp_path / "published.txt").read_text("utf-8")
+    assert "topics/reasoning-agents/\ttopic\treasoning-agents\n" in published
+    assert "topics/agents/\ttopic\tagents\n" in published
+    assert project.build() == 0
+    assert (tmp_path / "published.txt").read_text("utf-8") == published
+
+
+def test_the_file_is_sorted_and_read_back() -> None:
+    records = [
+        Record("topics/b/", "topic", "b"),
+        Record("papers/x/", "paper", "x", "2025-03-14", 3),
+        Record("", "page", "index.md"),
+    ]
+    text = published_text(records)
+    assert text.splitlines()[3:] == [
+        "\tpage\tindex.md",
+        "papers/x/\tpaper\tx\t2025-03-14\t3",
+        "topics/b/\ttopic\tb",
+    ]
+    assert sorted(parse_published(text, "published.txt").values()) == sorted(records)
+
+
+def test_a_bad_line_is_an_error_with_its_line() -> None:
+    text = "# header\npapers/x/\tpaper\tx\n../../etc/\tpage\tp\npapers/y/\tpaper\ty\td\tthree\n"
+    with pytest.raises(InputError) as info:
+        parse_published(text, "published.txt")
+    assert [str(p) for p in info.value.problems] == [
+        "published.txt:2: not a published URL line (URL, kind, key...)",
+        "published.txt:3: not a published URL line (URL, kind, key...)",
+        "published.txt:4: position 'three' is not a number",
+    ]
+
+
+def test_a_redirect_page_escapes_and_links_relatively() -> None:
+    page = redirect_page("papers/old/", 'papers/n"ew/', "https://example.org/site/")
+    assert '<meta http-equiv="refresh" content="0; url=../../papers/n&quot;ew/">' in page
+    assert '<link rel="canonical" href="https://example.org/site/papers/n&quot;ew/">' in page
+    assert '<a href="../../papers/n&quot;ew/">papers/n&quot;ew/</a>' in page
+
+
+def test_the_file_cannot_be_inside_an_output_or_input_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(tmp_path, {"2025-03-14.yml": DIGEST})
+    config = project.config.read_text("utf-8")
+    assert "  - paperfeed:\n" in config
+    project.config.write_text(
+        config.replace("  - paperfeed:\n", "  - paperfeed:\n      published: site/urls.txt\n"),
+        "utf-8",
+    )
+    assert project.build() == 2
+    err = capsys.readouterr().err
+    assert "holds the published-URLs file" in err and "urls.txt" in err
+    assert not project.site.exists()
