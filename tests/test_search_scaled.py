@@ -5,9 +5,8 @@ seed) into a throw-away project holding the repository's ``mkdocs.yml`` (``searc
 ``pagefind_threshold`` at most :data:`PAPERS`) and builds it with the real ``paperfeed build``.
 The site must come out with a Pagefind bundle and no Material index, and in headless Chromium
 the header search box must find a known paper by a word of its title, within the issue's
-first-search budget (300 KB) and a time limit (``PAPERFEED_SEARCH_SECONDS``, default 5 s:
-generous, so a loaded 2-core CI machine does not make the test flaky; the issue's target is
-1 s at 10,000 papers, and the measured time is printed, visible with ``pytest -s``).
+first-search budget (300 KB). Tests never assert on wall-clock time: the seconds to the first
+result are printed (``pytest -s``) and measured by ``bench/``.
 
 The site is served under ``/paperfeed/``, the sub-path of the repository's ``site_url``, as on
 GitHub Pages. That a small feed keeps Material's search is checked in ``test_site_sample.py``
