@@ -55,6 +55,15 @@ Commands
     (``!ENV``, ``INHERIT``), for the project ``--markdown-only`` writes
     (:mod:`generator.neutral`).
 
+Markup
+------
+11. :func:`name_search_dialog` gives Material's search box (``partials/search.html``: a
+    ``role="dialog"`` without a name, a serious axe-core finding) an ``aria-label``, by
+    replacing its opening tag, exactly as Material writes it, in every built page. Why: a
+    copy of the whole template would have to follow Material's every release; if the tag
+    ever changes, the page is left as it is and ``tests/test_browser_reader.py``'s axe-core
+    test says so.
+
 The timeline (README, "MkDocs, Material and what comes next"): Material for MkDocs
 reaches its end of life in May 2027 and MkDocs 2 drops the plugin API. paperfeed runs on
 MkDocs 1.6 or ProperDocs (:mod:`generator.engine`).
@@ -302,3 +311,11 @@ def temporary_folders_in(folder: str | None) -> Iterator[None]:
         yield
     finally:
         tempfile.tempdir = saved
+
+
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def name_search_dialog(html: str) -> str:
+    """``html`` with Material's search dialog named "Search" (touch 11)."""
+    return html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)

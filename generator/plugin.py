@@ -31,7 +31,13 @@ from generator.curation import Curation, load_curation
 from generator.enrichment import enrichment_path
 from generator.errors import InputError, Problem
 from generator.fastpages import Shells
-from generator.mkdocs_boundary import BARE_TEMPLATE, GeneratedPage, Page, get_relative_url
+from generator.mkdocs_boundary import (
+    BARE_TEMPLATE,
+    GeneratedPage,
+    Page,
+    get_relative_url,
+    name_search_dialog,
+)
 from generator.model import Known, Paper
 from generator.pipeline import Generated, generate, load_inputs, shown
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
@@ -448,7 +454,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             output = self.shells.render(page, self._context)
         elif self.config.lean_pages:
             output = self._lean(output, page)
-        return self.citation_tags(page, output)
+        return self.citation_tags(page, name_search_dialog(output))
 
     def citation_tags(self, page: Page, output: str) -> str:
         """A paper page with its ``citation_*`` meta tags in ``<head>`` (Google Scholar and

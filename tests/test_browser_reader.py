@@ -140,13 +140,8 @@ def axe_violations(page: Any) -> list[str]:
         + "; ".join(n["target"][0] if n["target"] else "?" for n in v["nodes"][:3])
         + ")"
         for v in result["violations"]
-        if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN
+        if v["impact"] in ("serious", "critical")
     ]
-
-
-KNOWN = {"aria-dialog-name"}
-"""Violations not fixed yet: Material's own search box (partials/search.html) is a
-role="dialog" without a name; paperfeed's Pagefind box has one. Known gap, issue 13."""
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
