@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -21,6 +22,8 @@ CURRENT_MAJORS = {
     "actions/configure-pages": 6,
     "actions/upload-pages-artifact": 5,
     "actions/deploy-pages": 5,
+    "actions/upload-artifact": 7,
+    "actions/download-artifact": 7,
 }
 """The official actions' majors when this was written: a workflow may use newer, not older."""
 
@@ -47,6 +50,66 @@ def test_the_deploy_is_never_cancelled_in_flight() -> None:
     assert top["cancel-in-progress"] == "${{ github.event_name == 'pull_request' }}"
     assert "github.event_name == 'pull_request' && github.ref || github.run_id" in top["group"]
     assert site["permissions"] == {"contents": "read"}
+
+
+def test_only_the_remember_urls_job_writes_to_the_repository() -> None:
+    site = load("site.yml")
+    writers = {
+        name
+        for name, job in site["jobs"].items()
+        if (job.get("permissions") or {}).get("contents") == "write"
+    }
+    assert writers == {"remember-urls"}
+    job = site["jobs"]["remember-urls"]
+    assert job["needs"] == "deploy"
+    assert "refs/heads/main" in job["if"] and "pull_request" in job["if"]
+    uploads = [
+        step
+        for name, step in steps(site)
+        if name == "build" and step.get("uses", "").startswith("actions/upload-artifact@")
+    ]
+    assert [u["with"]["path"] for u in uploads] == ["published.txt"]
+
+
+def _git(cwd: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_remember_urls_commits_published_txt_only_when_it_changed(tmp_path: Path) -> None:
+    """The job's shell step, run for real against a local bare repository."""
+    site = load("site.yml")
+    (script,) = [s["run"] for s in site["jobs"]["remember-urls"]["steps"] if "run" in s]
+    remote, clone, temp = tmp_path / "remote.git", tmp_path / "clone", tmp_path / "temp"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    _git(tmp_path, "clone", "-q", str(remote), str(clone))
+    _git(clone, "config", "user.email", "t@example.org")
+    _git(clone, "config", "user.name", "t")
+    (clone / "published.txt").write_text("papers/a/ paper a\n", "utf-8")
+    _git(clone, "add", "published.txt")
+    _git(clone, "commit", "-q", "-m", "start")
+    _git(clone, "push", "-q", "origin", "main")
+    (temp / "published").mkdir(parents=True)
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "RUNNER_TEMP": str(temp)}
+
+    def run() -> str:
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=clone, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "no published.txt" in run()
+    (temp / "published" / "published.txt").write_text("papers/a/ paper a\n", "utf-8")
+    assert "up to date" in run()
+    assert _git(remote, "rev-list", "--count", "main").strip() == "1"
+    grown = "papers/a/ paper a\npapers/b/ paper b\n"
+    (temp / "published" / "published.txt").write_text(grown, "utf-8")
+    run()
+    assert _git(remote, "rev-list", "--count", "main").strip() == "2"
+    assert _git(remote, "show", "main:published.txt") == grown
 
 
 def test_configure_pages_runs_where_pages_can_be_read() -> None:
