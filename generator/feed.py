@@ -146,6 +146,7 @@ def _merge(group: _Group, slug: str) -> Paper:
         extra_tags=_unique(t for e in entries for t in e.tags),
         note="\n\n".join(_unique(e.note for e in entries)),
         **_newest_metadata(newest_first),
+        key=group.key,
         sources=tuple((d.source, e.line) for d, _, e in occurrences),
     )
 

@@ -153,6 +153,11 @@ class Paper:
     keywords: tuple[str, ...] = ()
     organization: str = ""
     """Metadata from the source (see :class:`Entry`), from the newest entry that has it."""
+    key: str = ""
+    """What the feed merged the paper's entries by: ``arxiv:<id>``, ``title:<normalised
+    title>``, or ``title:<normalised title>#<n>`` for the n-th paper of one title kept
+    apart from the others (their abstracts clearly differ). Stable across slug and
+    ``site_url`` changes: the Atom entry ids are made from it."""
     sources: tuple[tuple[str, int], ...] = ()
     """Every (file, line) the paper was read from, for error messages and accounting."""
 

@@ -59,7 +59,7 @@ def test_curation_changes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture
     noted = project.page("papers/data-selection-for-fine-tuning/")
     assert "Read this &lt;b&gt;first&lt;/b&gt;." in noted
     home = project.page("")
-    featured = home.split('id="featured"', 1)[1].split('id="latest-digest"', 1)[0]
+    featured = home.split('id="featured"', 1)[1].split('id="recent-papers"', 1)[0]
     assert "Data Selection for Fine-Tuning" in featured
     assert "Mixture of Experts at Scale" not in featured
 

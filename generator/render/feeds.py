@@ -49,9 +49,15 @@ ENTRY_NAMESPACE = uuid.UUID("6f1c2a43-3f5e-5b8e-9a57-2d4f0c6b1e90")
 
 def entry_id(paper: Paper) -> str:
     """A paper's Atom entry id: a name-based UUID of what makes it the paper it is (its
-    arXiv id, else its normalised title; :mod:`generator.feed` merges papers by these),
-    so the id survives a new ``site_url``, a renamed page (slug) or a paper seen again."""
-    name = f"arxiv:{paper.arxiv_id}" if paper.arxiv_id else f"title:{normalize_title(paper.title)}"
+    arXiv id, else its normalised title, numbered when papers of one title are kept apart:
+    :attr:`~generator.model.Paper.key`, what :mod:`generator.feed` merges papers by), so
+    the id survives a new ``site_url``, a renamed page (slug) or a paper seen again."""
+    if paper.arxiv_id:
+        name = f"arxiv:{paper.arxiv_id}"
+    elif paper.key.startswith("title:"):
+        name = paper.key
+    else:  # a paper made without the feed (tests, tools)
+        name = f"title:{normalize_title(paper.title)}"
     return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, name)}"
 
 
@@ -62,9 +68,12 @@ def atom_feed(ctx: Context) -> str:
 
 
 def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
-    """An Atom feed per topic (``topics/<slug>/feed.xml``): its newest papers."""
+    """An Atom feed per topic with papers (``topics/<slug>/feed.xml``): its newest papers.
+    A topic with no papers has no page, so no feed either."""
     settings = ctx.settings
     for topic in ctx.taxonomy.topics:
+        if not ctx.topic_papers.get(topic.slug):
+            continue
         path = topic_feed_path(topic.slug)
         papers = ctx.topic_papers[topic.slug][: settings.feed_size]
         title = f"{clean(settings.site_name)}: {clean(topic.name)}"
@@ -75,8 +84,11 @@ def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
 
 
 def topic_bibtex(ctx: Context) -> Iterator[tuple[str, Content]]:
-    """A BibTeX file per topic (``topics/<slug>/papers.bib``): every paper, newest first."""
+    """A BibTeX file per topic with papers (``topics/<slug>/papers.bib``): every paper,
+    newest first."""
     for topic in ctx.taxonomy.topics:
+        if not ctx.topic_papers.get(topic.slug):
+            continue
         path = topic_bibtex_path(topic.slug)
         papers = ctx.topic_papers[topic.slug]
         inputs = partial(_bibtex_inputs, ctx, path, papers)
