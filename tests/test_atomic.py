@@ -230,8 +230,9 @@ def test_kill_9_never_leaves_a_partial_site(tmp_path: Path) -> None:
             outcomes.append((label, "finished", now[0]))
             continue
         assert proc.returncode == -signal.SIGKILL
-        if when is _mkdocs_finished and now[0] != old[0]:
-            # Killed after the swap of site/: it must then be the complete new tree,
+        if now[0] != old[0]:
+            # Killed after the swap of site/ (on an idle machine a 200-paper build gets
+            # there within the timed moments too): it must then be the complete new tree,
             # checked against the recovery build below.
             outcomes.append((label, "swapped", now[0]))
         else:
