@@ -1,9 +1,11 @@
 """A paper as an entry of a listing: what a reader scans before opening the paper.
 
 Title (a link to the paper's page), authors (the first three, then "et al."), date,
-topics, tags and links (arXiv, PDF, code, project), then the abstract: its first two
-lines as a teaser in a ``<details>`` expander (a native disclosure widget: keyboard and
-screen-reader operable), the whole abstract when opened. Every piece of digest text is HTML-escaped.
+topics, tags and links (arXiv, PDF, code, project), then the abstract in a ``<details>``
+expander (a native disclosure widget: keyboard and screen-reader operable). The abstract
+is written once: closed, the style sheet shows its first two lines (the teaser), opened
+the whole of it. Listings that leave the abstract to the paper's page show a teaser cut
+from it instead (:func:`teaser`). Every piece of digest text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ def paper_item(
     ctx: Context, page: str, paper: Paper, *, abstract: bool = True, reuse: bool = True
 ) -> str:
     """One paper in a listing: its head (title, authors, date, topics, tags, links), then
-    the abstract's teaser, in an expander that holds the whole abstract when ``abstract``
-    (otherwise the teaser alone: the paper's page has the rest).
+    with ``abstract`` the whole abstract in an expander (closed, the style sheet shows its
+    first two lines), otherwise a teaser of it alone (the paper's page has the rest).
 
     With ``reuse`` the item's head is kept for the other listings of the same depth (a
     paper is on the pages of each of its topics and tags and of its digest, month and
@@ -57,14 +59,12 @@ def paper_item(
             ctx.items[key] = head
     if not paper.abstract:
         return head + "\n</div>"
-    start = text(teaser(math_plain(paper.abstract)))  # a formula cut short: plain text
     if not abstract:
+        start = text(teaser(math_plain(paper.abstract)))  # a formula cut short: plain text
         return f'{head}\n<p class="pf-teaser">{start}</p>\n</div>'
     return (
         head + '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-        '<summary><span class="pf-label">Abstract</span> '
-        f'<span class="pf-teaser">{start}</span></summary>'
-        f"<p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
+        f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
     )
 
 
