@@ -2,9 +2,9 @@
 
 A paper's page was 21 KB of HTML, of which its own article is about 4 KB: the rest is the
 theme around it, the same on every page, written again in each of 10,000 or 100,000 pages.
-Two things in it are repeated for no reader's benefit, and :func:`Icons.lean` takes them
-out of every page *outside its article* (the article, the page's own content, is never
-touched):
+Three things in it are repeated for no reader's benefit, and :meth:`Icons.lean` and
+:meth:`Shared.lean` take them out of every page *outside its article* (the article, the
+page's own content, is never touched):
 
 - **Template indentation.** Jinja leaves each template line's indentation and the blank
   lines of its tags: about 3 KB a page. A run of white space that holds a line break
@@ -19,8 +19,13 @@ touched):
   colours it as before (``fill: currentcolor`` reaches the symbol's shapes). A symbol's id
   is a hash of the icon, so the same icon is one symbol, and the sprite (written once per
   build, symbols in id order) is the same bytes for the same icons.
+- **What only scripts use** (:class:`Shared`): the palette switch, the search button and
+  dialog, Material's ``__config`` and its small inline scripts: about 4 KB a page, of
+  no use without JavaScript. They are written once, in ``assets/paperfeed/shell.js``, and
+  each page refers to them with a ``<script src>`` that puts them back in place while the
+  page is parsed: after it, the page is the theme's, element for element.
 
-Both are pure functions of the page's HTML and its address, so a page made from a
+All are pure functions of the page's HTML and its address, so a page made from a
 :mod:`generator.fastpages` shell and the same page rendered by the template are still the
 same bytes: the shells are cut from lean renders.
 """
@@ -28,6 +33,7 @@ same bytes: the shells are cut from lean renders.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -107,3 +113,179 @@ class Icons:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.sprite(), "utf-8")
+
+
+SHELL_PATH = "assets/paperfeed/shell.js"
+"""The shared parts of the theme's page, relative to the site."""
+
+_PREFIX = "\x01"
+"""In a shared part: the page's way to the site's root (``../../``, empty at the root)."""
+_BASE = "\x02"
+"""In a shared part: Material's ``base`` of the page (``../..``, ``.`` at the root)."""
+
+_HEAD = re.compile(r"<script>__md_scope=new URL\(\"[^\"]*\",location\),.*?</script>")
+_HEADER_STARTS = (
+    '<form class="md-header__option" data-md-component="palette">',
+    '<label class="md-header__button md-icon" for="__search">',
+)
+_HEADER_ENDS = ('<div class="md-header__source">', "</nav>\n</header>")
+_END = re.compile(
+    r'<div class="md-dialog" data-md-component="dialog">\n'
+    r'<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
+    r'<script id="__config" type="application/json">.*?</script>'
+)
+_ADDRESS = re.compile(r'(\s(?:href|src|data-bundle)="|"search": ")([^"]*)"')
+_SCOPE = re.compile(r'(new URL\("|"base": ")([^"]*)"')
+_ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/|#")
+
+
+class Shared:
+    """The parts of Material's page that only its scripts use, written once for the site
+    in :data:`SHELL_PATH` and put in place by that script where the page refers to them.
+
+    Three parts, each the same on every page but for the page's relative addresses:
+
+    - ``head``: the inline script that sets ``__md_scope`` (Material's local storage);
+    - ``header``: the palette switch and its inline script, the search button and the
+      search dialog (and, with Pagefind, the tag of its script);
+    - ``end``: Material's dialog (the "Copied" notice) and its ``__config`` JSON.
+
+    None of them works without JavaScript: the palette switch is ``hidden`` until
+    Material's script shows it, the search box answers only through a script, the
+    configuration is read only by Material's bundle. Each becomes
+    ``<script src="…/shell.js" data-part="header"></script>``, which puts the part before
+    itself while the page is parsed, with the page's own addresses, and runs its scripts:
+    the page Material's bundle meets is the one the theme rendered, element for element.
+
+    A part is shared when it is exactly the first page's, once that page's addresses are
+    taken out (:meth:`lean`); a page whose part differs keeps it inline. Like
+    :class:`Icons`, a pure function of the page's HTML and its address.
+    """
+
+    NAMES = ("head", "header", "end")
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+        """``{name: the part with the page's addresses as markers}``"""
+
+    def lean(self, html: str, prefix: str) -> str:
+        """``html`` with each shared part replaced by a reference to :data:`SHELL_PATH`;
+        ``prefix``: the page's way to the site's root (``../../``, or empty)."""
+        base = prefix[:-1] if prefix else "."
+        for name in self.NAMES:
+            span = _find(name, html)
+            if span is None:
+                continue
+            part = html[span[0] : span[1]]
+            template = _template(part, prefix, base)
+            if template is None:
+                continue
+            known = self.parts.setdefault(name, template)
+            if known != template or _fill(known, prefix, base) != part:
+                continue
+            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
+            html = html[: span[0]] + tag + html[span[1] :]
+        return html
+
+    def unshare(self, html: str, prefix: str) -> str:
+        """``html`` with its references to shared parts replaced by the parts, as the
+        shared script puts them in (the page before :meth:`lean`)."""
+        base = prefix[:-1] if prefix else "."
+        for name, part in self.parts.items():
+            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
+            html = html.replace(tag, _fill(part, prefix, base))
+        return html
+
+    def script(self) -> str:
+        """The shared script: the parts, and what puts one in place."""
+        parts = json.dumps(self.parts, sort_keys=True, ensure_ascii=True)
+        return (
+            "/* paperfeed (lean_pages): the parts of Material's page that only its scripts\n"
+            '   use, written once for the site. <script src=".../shell.js" data-part="N">\n'
+            "   puts part N before itself, with the page's addresses, and runs its scripts. */\n"
+            "(function () {\n"
+            f"  var parts = {parts};\n"
+            '  var me = document.currentScript, src = me.getAttribute("src");\n'
+            f"  var prefix = src.slice(0, src.length - {len(SHELL_PATH)});\n"
+            '  var base = prefix ? prefix.slice(0, -1) : ".";\n'
+            '  var box = document.createElement("template");\n'
+            '  box.innerHTML = parts[me.getAttribute("data-part")]\n'
+            f'    .split("\\u000{ord(_PREFIX)}").join(prefix)\n'
+            f'    .split("\\u000{ord(_BASE)}").join(base);\n'
+            '  box.content.querySelectorAll("script").forEach(function (old) {\n'
+            '    var run = document.createElement("script");\n'
+            "    for (var i = 0; i < old.attributes.length; i++)\n"
+            "      run.setAttribute(old.attributes[i].name, old.attributes[i].value);\n"
+            "    run.text = old.text;\n"
+            "    old.replaceWith(run);\n"
+            "  });\n"
+            "  me.before(box.content);\n"
+            "})();\n"
+        )
+
+    def read_script(self, text: str) -> None:
+        """Add the parts of a script this class wrote (a preview keeps pages that refer to
+        an earlier build's)."""
+        start = text.find("var parts = ")
+        if start < 0:
+            return
+        parts, _ = json.JSONDecoder().raw_decode(text, start + len("var parts = "))
+        for name, part in parts.items():
+            self.parts.setdefault(name, part)
+
+    def write_script(self, site_dir: Path) -> None:
+        """Write the script into the site, with the parts of the one there, if any (and
+        leave the file alone when it has these bytes already)."""
+        path = site_dir / SHELL_PATH
+        if path.is_file():
+            self.read_script(path.read_text("utf-8"))
+        if not self.parts:
+            return
+        script = self.script()
+        if path.is_file() and path.read_text("utf-8") == script:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(script, "utf-8")
+
+
+def _find(name: str, html: str) -> tuple[int, int] | None:
+    """Where part ``name`` is in a lean page, if it is there."""
+    if name == "head" or name == "end":
+        match = (_HEAD if name == "head" else _END).search(html)
+        return match.span() if match else None
+    starts = [i for i in (html.find(s) for s in _HEADER_STARTS) if i >= 0]
+    if not starts:
+        return None
+    start = min(starts)
+    ends = [i for i in (html.find(e, start) for e in _HEADER_ENDS) if i >= 0]
+    return (start, min(ends)) if ends else None
+
+
+def _template(part: str, prefix: str, base: str) -> str | None:
+    """``part`` with its addresses relative to the page as markers; None when one of them
+    is not under ``prefix`` (nor absolute), or the part holds a marker already."""
+    if _PREFIX in part or _BASE in part:
+        return None
+    wrong = False
+
+    def address(m: re.Match[str]) -> str:
+        nonlocal wrong
+        value = m.group(2)
+        if _ABSOLUTE.match(value):
+            return m.group(0)
+        if not value.startswith(prefix):
+            wrong = True
+            return m.group(0)
+        return f'{m.group(1)}{_PREFIX}{value[len(prefix) :]}"'
+
+    def scope(m: re.Match[str]) -> str:
+        nonlocal wrong
+        wrong = wrong or m.group(2) != base
+        return f'{m.group(1)}{_BASE}"'
+
+    out = _SCOPE.sub(scope, _ADDRESS.sub(address, part))
+    return None if wrong else out
+
+
+def _fill(template: str, prefix: str, base: str) -> str:
+    return template.replace(_PREFIX, prefix).replace(_BASE, base)

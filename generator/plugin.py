@@ -120,6 +120,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.shells: Shells | None = None
         self.icons = lean.Icons()
         """The icons this build's lean pages refer to (the sprite)."""
+        self.shared: lean.Shared | None = None
+        """The parts of the theme's page this build's lean pages share (None: not shared)."""
         self._context: dict[str, Any] | None = None
         self.cache: BuildCache | None = None
         """The build cache the last :meth:`generate_pages` used (for the build's report)."""
@@ -283,6 +285,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self._site_dir = config.site_dir
         self.site_size = None
         self.icons = lean.Icons()
+        features = config.theme.get("features") or ()
+        # Instant navigation swaps pages without parsing them: the parts would not be put in.
+        shared = self.config.lean_pages and "navigation.instant" not in features
+        self.shared = lean.Shared() if shared else None
         if self.config.size_limit_mb < 1:
             raise PluginError(
                 "paperfeed: size_limit_mb must be at least 1 (MB) but is "
@@ -436,7 +442,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         return env
 
     def _lean(self, output: str, page: Page) -> str:
-        return self.icons.lean(output, get_relative_url(lean.SPRITE_PATH, page.url))
+        sprite = get_relative_url(lean.SPRITE_PATH, page.url)
+        output = self.icons.lean(name_search_dialog(output), sprite)
+        if self.shared is None:
+            return output
+        return self.shared.lean(output, sprite[: -len(lean.SPRITE_PATH)])
 
     @event_priority(-100)  # last: the context every other plugin has seen
     def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
@@ -498,6 +508,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self._files = None
         if self.config.lean_pages:
             self.icons.write_sprite(Path(config.site_dir))
+        if self.shared is not None:
+            self.shared.write_script(Path(config.site_dir))
         if self.preview is not None:
             preview.done(config.site_dir, self.preview)
         if self.shells is not None:

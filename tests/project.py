@@ -27,6 +27,7 @@ from pathlib import Path
 
 from generator.cli import main
 from generator.feed import RESERVED_SLUGS
+from generator.lean import SHELL_PATH, Shared
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "tests" / "fixtures"
@@ -92,6 +93,11 @@ class Project:
         """The HTML of the built page at ``url_path`` (a directory URL, e.g. ``papers/x/``)."""
         path = self.site / url_path.strip("/") / "index.html"
         return path.read_text("utf-8")
+
+    def shown(self, url_path: str) -> str:
+        """The page at ``url_path`` as a browser builds it: with the parts the lean page
+        shares (``assets/paperfeed/shell.js``) back in place (see :func:`shown`)."""
+        return shown(self.site, url_path.strip("/") + "/index.html")
 
     def paper_pages(self) -> list[str]:
         """Slugs of the generated paper pages in ``build/pages/papers`` (``build/pages/docs/
@@ -208,3 +214,17 @@ def run_module(
         timeout=timeout,
         check=False,
     )
+
+
+def shown(site: Path, rel: str, html: str | None = None) -> str:
+    """The HTML of ``site``'s file ``rel`` (``papers/x/index.html``), or ``html``, with the
+    parts a lean page shares put back where it refers to them, as the shared script does
+    in the browser: the page the theme rendered (:class:`generator.lean.Shared`)."""
+    if html is None:
+        html = (site / rel).read_text("utf-8")
+    script = site / SHELL_PATH
+    if not script.is_file():
+        return html
+    shared = Shared()
+    shared.read_script(script.read_text("utf-8"))
+    return shared.unshare(html, "../" * rel.count("/"))

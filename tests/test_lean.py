@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
 
+import pytest
 from project import REPO, make_project
 
-from generator.lean import SPRITE_PATH, Icons, collapse
+from generator.lean import SHELL_PATH, SPRITE_PATH, Icons, Shared, collapse
 
 SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
 ICON = (
@@ -83,6 +85,9 @@ def test_a_lean_site_has_no_inline_icon_outside_articles_and_every_symbol_it_use
     full = _build(tmp_path / "full", lean=False)
     sprite = (lean / SPRITE_PATH).read_text("utf-8")
     symbols = set(re.findall(r'<symbol id="(i[0-9a-f]{10})"', sprite))
+    shared = Shared()
+    shared.read_script((lean / SHELL_PATH).read_text("utf-8"))
+    assert sorted(shared.parts) == sorted(Shared.NAMES)
     pages = sorted(p.relative_to(lean) for p in lean.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 100
     lean_bytes = full_bytes = 0
@@ -97,11 +102,153 @@ def test_a_lean_site_has_no_inline_icon_outside_articles_and_every_symbol_it_use
             assert symbol in symbols, rel
         original = (full / rel).read_text("utf-8")
         assert _article(html) == _article(original), rel
+        # Every page shares the parts only scripts use, and is the theme's page with them.
+        prefix = "../" * depth
+        for name in Shared.NAMES:
+            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
+            assert html.count(tag) == 1, (rel, name)
+        assert "__config" not in html and "md-search__input" not in html, rel
+        assert shared.unshare(html, prefix) == Icons().lean(original, prefix + SPRITE_PATH), rel
         lean_bytes += len(html) - len(_article(html))
         full_bytes += len(original) - len(_article(original))
-    assert not (full / SPRITE_PATH).exists()
-    assert lean_bytes < 0.75 * full_bytes  # the theme around the articles: 14 -> 10 KB
+    assert not (full / SPRITE_PATH).exists() and not (full / SHELL_PATH).exists()
+    assert lean_bytes < 0.5 * full_bytes  # the theme around the articles: 14 -> 6 KB
 
 
 def _article(html: str) -> str:
     return html[html.find("<article") : html.rfind("</article>")]
+
+
+PART = re.compile(r'<script src="((?:\.\./)*)assets/paperfeed/shell\.js" data-part="(\w+)">')
+
+
+def _page(prefix: str, title: str) -> str:
+    """A lean page as the theme renders it, with the three parts :class:`Shared` shares."""
+    return (
+        f'<head>\n<script>__md_scope=new URL("{prefix[:-1] or "."}",location),'
+        "__md_get=(e,_=localStorage)=>JSON.parse(_.getItem(e<<1))</script>\n</head>\n"
+        f'<header>\n<div class="md-header__title">{title}</div>\n'
+        '<form class="md-header__option" data-md-component="palette">\n'
+        f'<label for="__palette_1" hidden><svg><use href="{prefix}assets/i.svg#a"/></svg></label>'
+        '\n</form>\n<script>var palette=__md_get("__palette")</script>\n'
+        '<div class="md-search" role="dialog"\n'
+        f'data-bundle="{prefix}pagefind/pagefind.js">\n</div>\n'
+        f'<script src="{prefix}assets/search.js" defer></script>\n'
+        "</nav>\n</header>\n"
+        f'<article>\n<a href="{prefix}x/">{title}</a>\n</article>\n'
+        '<div class="md-dialog" data-md-component="dialog">\n'
+        '<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
+        '<script id="__config" type="application/json">{"base": "'
+        + (prefix[:-1] or ".")
+        + f'", "search": "{prefix}assets/w.js", "x": "<b>"}}</script>\n'
+        f'<script src="{prefix}assets/bundle.js"></script>\n'
+    )
+
+
+def test_shared_parts_are_written_once_and_come_back_with_each_page_s_addresses() -> None:
+    shared = Shared()
+    pages = {prefix: _page(prefix, f"Page {len(prefix)}") for prefix in ("", "../", "../../")}
+    lean = {prefix: shared.lean(html, prefix) for prefix, html in pages.items()}
+    for prefix, html in lean.items():
+        assert [m.groups() for m in PART.finditer(html)] == [
+            (prefix, "head"),
+            (prefix, "header"),
+            (prefix, "end"),
+        ]
+        assert "__md_scope" not in html and "__config" not in html and "palette" not in html
+        assert f'<div class="md-header__title">Page {len(prefix)}</div>' in html
+        assert f'<article>\n<a href="{prefix}x/">' in html  # the article is the page's
+        assert shared.unshare(html, prefix) == pages[prefix]
+    assert not any("../" in part for part in shared.parts.values())
+    assert "pagefind/pagefind.js" in shared.script()
+    again = Shared()
+    again.read_script(shared.script())
+    assert again.parts == shared.parts and again.script() == shared.script()
+
+
+def test_a_part_that_is_not_the_first_page_s_stays_in_the_page() -> None:
+    shared = Shared()
+    shared.lean(_page("../", "A"), "../")
+    other = _page("../", "B").replace('data-md-component="dialog"', 'data-md-component="x"')
+    other = other.replace("assets/search.js", "elsewhere/search.js")
+    out = shared.lean(other, "../")
+    assert [m.group(2) for m in PART.finditer(out)] == ["head"]
+    assert "elsewhere/search.js" in out and "__config" in out
+    # An address that is not under the page's way to the root is not made relative to it.
+    odd = _page("../../", "C").replace('href="../../assets/i.svg', 'href="../assets/i.svg')
+    assert "palette" in Shared().lean(odd, "../../")
+
+
+def test_the_script_is_rewritten_only_when_its_bytes_change(tmp_path: Path) -> None:
+    shared = Shared()
+    shared.lean(_page("", "A"), "")
+    shared.write_script(tmp_path)
+    path = tmp_path / SHELL_PATH
+    path.touch()
+    before = path.stat().st_mtime_ns
+    os.utime(path, ns=(before - 10**9, before - 10**9))
+    Shared().write_script(tmp_path)  # a build that shared nothing keeps the file as it is
+    shared.write_script(tmp_path)
+    assert path.stat().st_mtime_ns == before - 10**9
+    assert path.read_text("utf-8") == shared.script()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("search", ["material", "pagefind"])
+def test_in_chromium_a_lean_page_is_the_theme_s_page(tmp_path: Path, search: str) -> None:
+    """After the shared script ran, the page's elements (but its scripts) are those of the
+    same page with the parts written in it, in both schemes; the palette switch works."""
+    from browser import chromium, require_browser, serve
+
+    require_browser()
+    project = make_project(tmp_path / "p")
+    shutil.copyfile(SAMPLE, project.digests / SAMPLE.name)
+    assert project.build("--search", search) == 0
+    inline = tmp_path / "inline"
+    shutil.copytree(project.site, inline)
+    shared = Shared()
+    shared.read_script((project.site / SHELL_PATH).read_text("utf-8"))
+    paths = ["", "topics/fine-tuning/", "papers/a-tutorial-on-bayesian-optimization/", "tags/"]
+    for path in paths:
+        page = inline / path / "index.html"
+        prefix = "../" * path.count("/")
+        html = page.read_text("utf-8")
+        page.write_text(shared.unshare(html, prefix), "utf-8")
+        assert "shell.js" in html and "shell.js" not in page.read_text("utf-8")
+    dom = (
+        "() => { const d = document.documentElement.cloneNode(true);"
+        " d.querySelectorAll('script').forEach(s => s.remove()); return d.outerHTML }"
+    )
+    with serve(tmp_path) as server, chromium() as browser:
+        for scheme in ("light", "dark"):
+            context = browser.new_context(color_scheme=scheme)
+            page = context.new_page()
+            for path in paths:
+                shown = {}
+                for site in ("p/site", "inline"):
+                    page.goto(f"{server.url}{site}/{path}")
+                    page.wait_for_load_state("networkidle")
+                    shown[site] = page.evaluate(dom)
+                assert shown["p/site"] == shown["inline"], (scheme, path)
+            page.goto(f"{server.url}p/site/")
+            body = page.locator("body")
+            before = body.get_attribute("data-md-color-scheme")
+            page.locator("form[data-md-component=palette] label:visible").click()
+            assert body.get_attribute("data-md-color-scheme") != before
+            context.close()
+
+
+def test_with_instant_navigation_the_script_only_parts_stay_in_the_pages(tmp_path: Path) -> None:
+    """Material's instant navigation swaps pages in without parsing them as a page: the
+    shared script would not run, so nothing is shared (icons and white space still are)."""
+    config = (REPO / "mkdocs.yml").read_text("utf-8")
+    config = config.replace(
+        "    - navigation.tabs\n", "    - navigation.tabs\n    - navigation.instant\n"
+    )
+    project = make_project(tmp_path, config_text=config)
+    shutil.copyfile(SAMPLE, project.digests / SAMPLE.name)
+    assert project.build() == 0
+    assert not (project.site / SHELL_PATH).exists()
+    html = project.page("topics/fine-tuning/")
+    assert "shell.js" not in html and "__config" in html and "navigation.instant" in html
+    assert (project.site / SPRITE_PATH).exists() and "xmlns" not in html[: html.find("<article")]

@@ -29,10 +29,10 @@ from bench.synth import format_txt, generate_feed
 
 try:
     from tests.browser import chromium, require_browser, serve
-    from tests.project import Project, make_project
+    from tests.project import Project, make_project, shown
 except ImportError:  # tests/ is not a package: pytest put tests/ itself on sys.path
     from browser import chromium, require_browser, serve  # type: ignore[no-redef]
-    from project import Project, make_project  # type: ignore[no-redef]
+    from project import Project, make_project, shown  # type: ignore[no-redef]
 
 pytestmark = pytest.mark.slow
 
@@ -178,7 +178,7 @@ def test_large_feed_is_searched_with_pagefind(scaled: Scaled) -> None:
         (paper, "../../pagefind/pagefind.js"),
         ("topics/", "../pagefind/pagefind.js"),
     ):
-        html = (site / path / "index.html").read_text("utf-8")
+        html = shown(site, path + "index.html")  # the shared parts in place
         assert "data-paperfeed-search" in html, path  # the header search box
         assert 'class="md-search__input"' in html, path
         assert f'data-bundle="{bundle}"' in html, path

@@ -26,7 +26,15 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
-from project import FIXTURES, REPO, Project, is_paper, make_project, taxonomy_source
+from project import (
+    FIXTURES,
+    REPO,
+    Project,
+    is_paper,
+    make_project,
+    shown,
+    taxonomy_source,
+)
 
 from generator.classify import classify
 from generator.feed import build_feed
@@ -368,7 +376,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
 
 
 def paper_html(site: Site, title: str) -> str:
-    return site.project.page(site.records[title]["page"])
+    """The paper's page as the browser builds it (the parts a lean page shares in place)."""
+    return site.project.shown(site.records[title]["page"])
 
 
 def benign_counts(site: Site) -> Counter[str]:
@@ -460,8 +469,8 @@ def test_every_html_page_is_inert(site: Site) -> None:
     assert len(pages) > len(site.records)
     reference = benign_counts(site)
     for path in pages:
-        where = str(path.relative_to(site.project.site))
-        root, _ = parse_html(path.read_text("utf-8"))
+        where = path.relative_to(site.project.site).as_posix()
+        root, _ = parse_html(shown(site.project.site, where))
         assert_inert(root, where)
         counts = Counter(n.tag for n in root.iter())
         for tag in ("script", "iframe", "img", "object", "embed", "style", "form"):
