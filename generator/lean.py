@@ -116,7 +116,7 @@ class Icons:
 
 
 SHELL_PATH = "assets/paperfeed/shell.js"
-"""The shared parts of the theme's page, relative to the site."""
+"""The script with the shared parts of the theme's page, relative to the site."""
 
 _PREFIX = "\x01"
 """In a shared part: the page's way to the site's root (``../../``, empty at the root)."""
@@ -129,6 +129,10 @@ _HEADER_STARTS = (
     '<label class="md-header__button md-icon" for="__search">',
 )
 _HEADER_ENDS = ('<div class="md-header__source">', "</nav>\n</header>")
+_SIDEBARS = (
+    '<div class="md-sidebar md-sidebar--primary"',
+    '<div class="md-content" data-md-component="content">',
+)
 _END = re.compile(
     r'<div class="md-dialog" data-md-component="dialog">\n'
     r'<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
@@ -140,33 +144,46 @@ _ABSOLUTE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:|/|#")
 
 
 class Shared:
-    """The parts of Material's page that only its scripts use, written once for the site
-    in :data:`SHELL_PATH` and put in place by that script where the page refers to them.
+    """The parts of Material's page that only its scripts use or that are the same on
+    many pages, written once for the site in :data:`SHELL_PATH` and put in place by that
+    script where the page refers to them.
 
-    Three parts, each the same on every page but for the page's relative addresses:
+    Four parts, each the same on many pages but for the page's relative addresses:
 
     - ``head``: the inline script that sets ``__md_scope`` (Material's local storage);
     - ``header``: the palette switch and its inline script, the search button and the
       search dialog (and, with Pagefind, the tag of its script);
+    - ``sidebars``: the navigation drawer (on a phone, behind the menu button; on a wide
+      screen the tabs show the same links, and they stay in the page) and the empty
+      table of contents of a generated page;
     - ``end``: Material's dialog (the "Copied" notice) and its ``__config`` JSON.
 
-    None of them works without JavaScript: the palette switch is ``hidden`` until
-    Material's script shows it, the search box answers only through a script, the
-    configuration is read only by Material's bundle. Each becomes
-    ``<script src="…/shell.js" data-part="header"></script>``, which puts the part before
-    itself while the page is parsed, with the page's own addresses, and runs its scripts:
-    the page Material's bundle meets is the one the theme rendered, element for element.
+    The palette switch is ``hidden`` until Material's script shows it, the search box
+    answers only through a script, the configuration is read only by Material's bundle;
+    without JavaScript, only the drawer's links are missing (the logo leads home, the tabs
+    and the home page link every section). Each part becomes
+    ``<script src="…/shell.js" data-part="header-1a2b3c"></script>``, which puts the part
+    before itself while the page is parsed, with the page's own addresses, and runs its
+    scripts: the page Material's bundle meets is the one the theme rendered, element for
+    element.
 
-    A part is shared when it is exactly the first page's, once that page's addresses are
-    taken out (:meth:`lean`); a page whose part differs keeps it inline. Like
+    A part's addresses under the page's way to the root become markers; what is left is
+    one *variant* of the part, named by its hash (pages of one section share one; the
+    section's own link differs from section to section). A page refers to a variant only
+    when the variant, with the page's addresses, is exactly the page's part; after
+    :data:`MAX_VARIANTS` variants of a part, a new one stays in its page. Like
     :class:`Icons`, a pure function of the page's HTML and its address.
     """
 
-    NAMES = ("head", "header", "end")
+    NAMES = ("head", "header", "sidebars", "end")
+    MAX_VARIANTS = 16
 
     def __init__(self) -> None:
         self.parts: dict[str, str] = {}
-        """``{name: the part with the page's addresses as markers}``"""
+        """``{variant: the part with the page's addresses as markers}``; a variant is
+        named ``<part>-<hash of the part>``."""
+        self.counts: dict[str, int] = {}
+        """Variants of each part (:data:`MAX_VARIANTS` at most)."""
 
     def lean(self, html: str, prefix: str) -> str:
         """``html`` with each shared part replaced by a reference to :data:`SHELL_PATH`;
@@ -178,12 +195,18 @@ class Shared:
                 continue
             part = html[span[0] : span[1]]
             template = _template(part, prefix, base)
-            if template is None:
+            if template is None or _fill(template, prefix, base) != part:
                 continue
-            known = self.parts.setdefault(name, template)
-            if known != template or _fill(known, prefix, base) != part:
-                continue
-            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
+            key = f"{name}-{hashlib.sha256(template.encode()).hexdigest()[:6]}"
+            known = self.parts.get(key)
+            if known is None:
+                if self.counts.get(name, 0) >= self.MAX_VARIANTS:
+                    continue
+                self.counts[name] = self.counts.get(name, 0) + 1
+                known = self.parts[key] = template
+            if known != template:
+                continue  # two variants of one hash: leave the page as it is
+            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{key}"></script>'
             html = html[: span[0]] + tag + html[span[1] :]
         return html
 
@@ -191,18 +214,20 @@ class Shared:
         """``html`` with its references to shared parts replaced by the parts, as the
         shared script puts them in (the page before :meth:`lean`)."""
         base = prefix[:-1] if prefix else "."
-        for name, part in self.parts.items():
-            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
-            html = html.replace(tag, _fill(part, prefix, base))
-        return html
+        reference = re.compile(
+            re.escape(f'<script src="{prefix}{SHELL_PATH}" data-part="')
+            + r'([a-z]+-[0-9a-f]{6})"></script>'
+        )
+        return reference.sub(lambda m: _fill(self.parts[m.group(1)], prefix, base), html)
 
     def script(self) -> str:
         """The shared script: the parts, and what puts one in place."""
         parts = json.dumps(self.parts, sort_keys=True, ensure_ascii=True)
         return (
             "/* paperfeed (lean_pages): the parts of Material's page that only its scripts\n"
-            '   use, written once for the site. <script src=".../shell.js" data-part="N">\n'
-            "   puts part N before itself, with the page's addresses, and runs its scripts. */\n"
+            "   use or that many pages have, written once for the site. <script\n"
+            '   src=".../shell.js" data-part="P"> puts part P before itself, with the\n'
+            "   page's addresses, and runs its scripts (generator/lean.py). */\n"
             "(function () {\n"
             f"  var parts = {parts};\n"
             '  var me = document.currentScript, src = me.getAttribute("src");\n'
@@ -230,8 +255,11 @@ class Shared:
         if start < 0:
             return
         parts, _ = json.JSONDecoder().raw_decode(text, start + len("var parts = "))
-        for name, part in parts.items():
-            self.parts.setdefault(name, part)
+        for key, part in parts.items():
+            if key not in self.parts:
+                self.parts[key] = part
+                name = key.rsplit("-", 1)[0]
+                self.counts[name] = self.counts.get(name, 0) + 1
 
     def write_script(self, site_dir: Path) -> None:
         """Write the script into the site, with the parts of the one there, if any (and
@@ -250,6 +278,10 @@ class Shared:
 
 def _find(name: str, html: str) -> tuple[int, int] | None:
     """Where part ``name`` is in a lean page, if it is there."""
+    if name == "sidebars":
+        start = html.find(_SIDEBARS[0])
+        end = html.find(_SIDEBARS[1], start)
+        return (start, end) if 0 <= start < end else None
     if name == "head" or name == "end":
         match = (_HEAD if name == "head" else _END).search(html)
         return match.span() if match else None
@@ -262,29 +294,26 @@ def _find(name: str, html: str) -> tuple[int, int] | None:
 
 
 def _template(part: str, prefix: str, base: str) -> str | None:
-    """``part`` with its addresses relative to the page as markers; None when one of them
-    is not under ``prefix`` (nor absolute), or the part holds a marker already."""
+    """``part`` with the addresses relative to the page that go through the site's root
+    (``prefix`` and more, or the root itself: Material's ``base``) as markers; None when
+    the part holds a marker already. Other addresses stay as they are."""
     if _PREFIX in part or _BASE in part:
         return None
-    wrong = False
 
     def address(m: re.Match[str]) -> str:
-        nonlocal wrong
         value = m.group(2)
         if _ABSOLUTE.match(value):
             return m.group(0)
-        if not value.startswith(prefix):
-            wrong = True
-            return m.group(0)
-        return f'{m.group(1)}{_PREFIX}{value[len(prefix) :]}"'
+        if value == base:
+            return f'{m.group(1)}{_BASE}"'
+        if value.startswith(prefix):
+            return f'{m.group(1)}{_PREFIX}{value[len(prefix) :]}"'
+        return m.group(0)
 
     def scope(m: re.Match[str]) -> str:
-        nonlocal wrong
-        wrong = wrong or m.group(2) != base
-        return f'{m.group(1)}{_BASE}"'
+        return f'{m.group(1)}{_BASE}"' if m.group(2) == base else m.group(0)
 
-    out = _SCOPE.sub(scope, _ADDRESS.sub(address, part))
-    return None if wrong else out
+    return _SCOPE.sub(scope, _ADDRESS.sub(address, part))
 
 
 def _fill(template: str, prefix: str, base: str) -> str:

@@ -87,7 +87,8 @@ def test_a_lean_site_has_no_inline_icon_outside_articles_and_every_symbol_it_use
     symbols = set(re.findall(r'<symbol id="(i[0-9a-f]{10})"', sprite))
     shared = Shared()
     shared.read_script((lean / SHELL_PATH).read_text("utf-8"))
-    assert sorted(shared.parts) == sorted(Shared.NAMES)
+    assert {key.split("-")[0] for key in shared.parts} == set(Shared.NAMES)
+    assert len(shared.parts) < 20  # a few variants of the sidebars, one of each other part
     pages = sorted(p.relative_to(lean) for p in lean.rglob("*.html") if p.name != "404.html")
     assert len(pages) > 100
     lean_bytes = full_bytes = 0
@@ -104,10 +105,12 @@ def test_a_lean_site_has_no_inline_icon_outside_articles_and_every_symbol_it_use
         assert _article(html) == _article(original), rel
         # Every page shares the parts only scripts use, and is the theme's page with them.
         prefix = "../" * depth
-        for name in Shared.NAMES:
-            tag = f'<script src="{prefix}{SHELL_PATH}" data-part="{name}"></script>'
-            assert html.count(tag) == 1, (rel, name)
+        referred = [m.groups() for m in PART.finditer(html)]
+        assert [(p, key.split("-")[0]) for p, key in referred] == [
+            (prefix, name) for name in Shared.NAMES
+        ], rel
         assert "__config" not in html and "md-search__input" not in html, rel
+        assert "md-nav--primary" not in html, rel
         assert shared.unshare(html, prefix) == Icons().lean(original, prefix + SPRITE_PATH), rel
         lean_bytes += len(html) - len(_article(html))
         full_bytes += len(original) - len(_article(original))
@@ -119,13 +122,17 @@ def _article(html: str) -> str:
     return html[html.find("<article") : html.rfind("</article>")]
 
 
-PART = re.compile(r'<script src="((?:\.\./)*)assets/paperfeed/shell\.js" data-part="(\w+)">')
+PART = re.compile(
+    r'<script src="((?:\.\./)*)assets/paperfeed/shell\.js" data-part="([a-z]+-[0-9a-f]{6})">'
+)
 
 
-def _page(prefix: str, title: str) -> str:
-    """A lean page as the theme renders it, with the three parts :class:`Shared` shares."""
+def _page(prefix: str, title: str, section: str = "topics/") -> str:
+    """A lean page as the theme renders it, with the four parts :class:`Shared` shares;
+    ``section``: the address of the page's section from the page."""
+    base = prefix[:-1] or "."
     return (
-        f'<head>\n<script>__md_scope=new URL("{prefix[:-1] or "."}",location),'
+        f'<head>\n<script>__md_scope=new URL("{base}",location),'
         "__md_get=(e,_=localStorage)=>JSON.parse(_.getItem(e<<1))</script>\n</head>\n"
         f'<header>\n<div class="md-header__title">{title}</div>\n'
         '<form class="md-header__option" data-md-component="palette">\n'
@@ -135,30 +142,39 @@ def _page(prefix: str, title: str) -> str:
         f'data-bundle="{prefix}pagefind/pagefind.js">\n</div>\n'
         f'<script src="{prefix}assets/search.js" defer></script>\n'
         "</nav>\n</header>\n"
-        f'<article>\n<a href="{prefix}x/">{title}</a>\n</article>\n'
+        '<div class="md-sidebar md-sidebar--primary" data-md-component="sidebar">\n'
+        f'<a href="{base}">Home</a>\n<a href="{section}">Topics</a>\n'
+        f'<a href="{prefix}tags/">Tags</a>\n</div>\n'
+        '<div class="md-content" data-md-component="content">\n'
+        f'<article>\n<a href="{prefix}x/">{title}</a>\n</article>\n</div>\n'
         '<div class="md-dialog" data-md-component="dialog">\n'
         '<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
-        '<script id="__config" type="application/json">{"base": "'
-        + (prefix[:-1] or ".")
-        + f'", "search": "{prefix}assets/w.js", "x": "<b>"}}</script>\n'
+        f'<script id="__config" type="application/json">{{"base": "{base}", '
+        f'"search": "{prefix}assets/w.js", "x": "<b>"}}</script>\n'
         f'<script src="{prefix}assets/bundle.js"></script>\n'
     )
 
 
 def test_shared_parts_are_written_once_and_come_back_with_each_page_s_addresses() -> None:
     shared = Shared()
-    pages = {prefix: _page(prefix, f"Page {len(prefix)}") for prefix in ("", "../", "../../")}
+    pages = {
+        prefix: _page(prefix, f"Page {len(prefix)}", prefix + "topics/")
+        for prefix in ("", "../", "../../")
+    }
     lean = {prefix: shared.lean(html, prefix) for prefix, html in pages.items()}
+    keys = set()
     for prefix, html in lean.items():
-        assert [m.groups() for m in PART.finditer(html)] == [
-            (prefix, "head"),
-            (prefix, "header"),
-            (prefix, "end"),
+        referred = [m.groups() for m in PART.finditer(html)]
+        assert [(p, key.split("-")[0]) for p, key in referred] == [
+            (prefix, name) for name in Shared.NAMES
         ]
+        keys.update(key for _, key in referred)
         assert "__md_scope" not in html and "__config" not in html and "palette" not in html
+        assert "Home" not in html and "Tags" not in html
         assert f'<div class="md-header__title">Page {len(prefix)}</div>' in html
         assert f'<article>\n<a href="{prefix}x/">' in html  # the article is the page's
         assert shared.unshare(html, prefix) == pages[prefix]
+    assert keys == set(shared.parts) and len(keys) == 4  # one variant of each part
     assert not any("../" in part for part in shared.parts.values())
     assert "pagefind/pagefind.js" in shared.script()
     again = Shared()
@@ -166,17 +182,38 @@ def test_shared_parts_are_written_once_and_come_back_with_each_page_s_addresses(
     assert again.parts == shared.parts and again.script() == shared.script()
 
 
-def test_a_part_that_is_not_the_first_page_s_stays_in_the_page() -> None:
+def test_pages_whose_parts_differ_share_one_variant_each() -> None:
+    """A topic's page links its section as ``../``: another variant of the sidebars,
+    shared by the pages of the section at that depth (and only by them)."""
     shared = Shared()
-    shared.lean(_page("../", "A"), "../")
-    other = _page("../", "B").replace('data-md-component="dialog"', 'data-md-component="x"')
-    other = other.replace("assets/search.js", "elsewhere/search.js")
-    out = shared.lean(other, "../")
-    assert [m.group(2) for m in PART.finditer(out)] == ["head"]
-    assert "elsewhere/search.js" in out and "__config" in out
-    # An address that is not under the page's way to the root is not made relative to it.
-    odd = _page("../../", "C").replace('href="../../assets/i.svg', 'href="../assets/i.svg')
-    assert "palette" in Shared().lean(odd, "../../")
+    paper = _page("../../", "A", "../../topics/")
+    topic = _page("../../", "B", "../")
+    deeper = _page("../../../", "C", "../../")
+    out = {
+        html: shared.lean(html, prefix)
+        for html, prefix in ((paper, "../../"), (topic, "../../"), (deeper, "../../../"))
+    }
+    sidebars = {
+        html: [key for _, key in PART.findall(lean) if key.startswith("sidebars-")]
+        for html, lean in out.items()
+    }
+    assert len({key for keys in sidebars.values() for key in keys}) == 3
+    assert shared.unshare(out[topic], "../../") == topic
+    assert shared.unshare(out[deeper], "../../../") == deeper
+    again = shared.lean(_page("../../", "D", "../"), "../../")
+    assert PART.findall(again) == PART.findall(out[topic])  # the topic's variant
+
+
+def test_after_max_variants_a_new_variant_stays_in_its_page() -> None:
+    shared = Shared()
+    for n in range(Shared.MAX_VARIANTS):
+        html = _page("../", "A").replace('"x": "<b>"', f'"x": "{n}"')
+        assert "__config" not in shared.lean(html, "../")
+    one_more = _page("../", "A").replace('"x": "<b>"', '"x": "new"')
+    out = shared.lean(one_more, "../")
+    assert "__config" in out and '"x": "new"' in out
+    assert [key.split("-")[0] for _, key in PART.findall(out)] == ["head", "header", "sidebars"]
+    assert sum(key.startswith("end-") for key in shared.parts) == Shared.MAX_VARIANTS
 
 
 def test_the_script_is_rewritten_only_when_its_bytes_change(tmp_path: Path) -> None:
