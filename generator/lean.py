@@ -4,7 +4,7 @@ A paper's page was 21 KB of HTML, of which its own article is about 4 KB: the re
 theme around it, the same on every page, written again in each of 10,000 or 100,000 pages.
 Three things in it are repeated for no reader's benefit, and :meth:`Icons.lean` and
 :meth:`Shared.lean` take them out of every page *outside its article* (the article, the
-page's own content, is never touched):
+page's own content, is never touched but for the template's blank lines at its ends):
 
 - **Template indentation.** Jinja leaves each template line's indentation and the blank
   lines of its tags: about 3 KB a page. A run of white space that holds a line break
@@ -55,6 +55,16 @@ def collapse(html: str) -> str:
     return _BREAKS.sub("\n", html)
 
 
+_EDGES = re.compile(r"\A(<article\b[^>]*>)\s+|\s+\Z")
+
+
+def article_edges(article: str) -> str:
+    """``<article …>`` and what follows up to ``</article>``, with the template's white
+    space at both ends (blank lines of its tags, about 100 bytes) as one line break each;
+    the content between is left as it is."""
+    return _EDGES.sub(lambda m: (m.group(1) or "") + "\n", article)
+
+
 class Icons:
     """The icons the pages of one build refer to, by id: what goes into the sprite."""
 
@@ -71,7 +81,7 @@ class Icons:
             return self._lean_part(html, sprite_href)
         return (
             self._lean_part(html[:start], sprite_href)
-            + html[start:end]
+            + article_edges(html[start:end])
             + self._lean_part(html[end:], sprite_href)
         )
 
@@ -133,6 +143,7 @@ _SIDEBARS = (
     '<div class="md-sidebar md-sidebar--primary"',
     '<div class="md-content" data-md-component="content">',
 )
+_TOP = ('<button type="button" class="md-top md-icon" data-md-component="top" hidden>', "</button>")
 _END = re.compile(
     r'<div class="md-dialog" data-md-component="dialog">\n'
     r'<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
@@ -148,7 +159,7 @@ class Shared:
     many pages, written once for the site in :data:`SHELL_PATH` and put in place by that
     script where the page refers to them.
 
-    Four parts, each the same on many pages but for the page's relative addresses:
+    Five parts, each the same on many pages but for the page's relative addresses:
 
     - ``head``: the inline script that sets ``__md_scope`` (Material's local storage);
     - ``header``: the palette switch and its inline script, the search button and the
@@ -156,6 +167,7 @@ class Shared:
     - ``sidebars``: the navigation drawer (on a phone, behind the menu button; on a wide
       screen the tabs show the same links, and they stay in the page) and the empty
       table of contents of a generated page;
+    - ``top``: the "Back to top" button (``hidden`` until Material's script shows it);
     - ``end``: Material's dialog (the "Copied" notice) and its ``__config`` JSON.
 
     The palette switch is ``hidden`` until Material's script shows it, the search box
@@ -175,7 +187,7 @@ class Shared:
     :class:`Icons`, a pure function of the page's HTML and its address.
     """
 
-    NAMES = ("head", "header", "sidebars", "end")
+    NAMES = ("head", "header", "sidebars", "top", "end")
     MAX_VARIANTS = 16
 
     def __init__(self) -> None:
@@ -278,9 +290,12 @@ class Shared:
 
 def _find(name: str, html: str) -> tuple[int, int] | None:
     """Where part ``name`` is in a lean page, if it is there."""
-    if name == "sidebars":
-        start = html.find(_SIDEBARS[0])
-        end = html.find(_SIDEBARS[1], start)
+    if name == "sidebars" or name == "top":
+        first, last = _SIDEBARS if name == "sidebars" else _TOP
+        start = html.find(first)
+        end = html.find(last, start)
+        if name == "top" and end >= 0:
+            end += len(last)
         return (start, end) if 0 <= start < end else None
     if name == "head" or name == "end":
         match = (_HEAD if name == "head" else _END).search(html)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from project import REPO, make_project
 
-from generator.lean import SHELL_PATH, SPRITE_PATH, Icons, Shared, collapse
+from generator.lean import SHELL_PATH, SPRITE_PATH, Icons, Shared, article_edges, collapse
 
 SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
 ICON = (
@@ -21,6 +21,13 @@ ICON = (
 
 def test_collapse_keeps_one_line_break_for_each_run_of_white_space() -> None:
     assert collapse("<a>\n    \n  <b> x  y\t\n\n</b>") == "<a>\n<b> x  y\n</b>"
+
+
+def test_only_the_white_space_at_the_article_s_ends_is_collapsed() -> None:
+    content = "<h1>T</h1>\n\n<pre>a\n\n    b</pre>\n\n<p>x  y</p>"
+    article = f'<article class="md-content__inner md-typeset">\n    \n  \n{content}\n\n  \n  '
+    assert article_edges(article) == f'<article class="md-content__inner md-typeset">\n{content}\n'
+    assert article_edges("<article>x") == "<article>x"
 
 
 def test_icons_become_references_to_one_symbol_outside_the_article() -> None:
@@ -35,7 +42,7 @@ def test_icons_become_references_to_one_symbol_outside_the_article() -> None:
     reference = f'<svg viewBox="0 0 24 24"><use href="../x/icons.svg#{symbol}"/></svg>'
     assert out == (
         f"<header>\n{reference}\n</header>\n"
-        f'<article class="md-content__inner">\n  <pre>a\n    b</pre>{ICON}\n</article>\n'
+        f'<article class="md-content__inner">\n<pre>a\n    b</pre>{ICON}\n</article>\n'
         f'<footer>\n<label class="md-icon">{reference}</label>\n</footer>'
     )
     assert icons.symbols[symbol] == (
@@ -102,7 +109,7 @@ def test_a_lean_site_has_no_inline_icon_outside_articles_and_every_symbol_it_use
             assert href == "../" * depth + SPRITE_PATH, rel
             assert symbol in symbols, rel
         original = (full / rel).read_text("utf-8")
-        assert _article(html) == _article(original), rel
+        assert _article(html) == article_edges(_article(original)), rel
         # Every page shares the parts only scripts use, and is the theme's page with them.
         prefix = "../" * depth
         referred = [m.groups() for m in PART.finditer(html)]
@@ -128,7 +135,7 @@ PART = re.compile(
 
 
 def _page(prefix: str, title: str, section: str = "topics/") -> str:
-    """A lean page as the theme renders it, with the four parts :class:`Shared` shares;
+    """A lean page as the theme renders it, with the five parts :class:`Shared` shares;
     ``section``: the address of the page's section from the page."""
     base = prefix[:-1] or "."
     return (
@@ -147,6 +154,8 @@ def _page(prefix: str, title: str, section: str = "topics/") -> str:
         f'<a href="{prefix}tags/">Tags</a>\n</div>\n'
         '<div class="md-content" data-md-component="content">\n'
         f'<article>\n<a href="{prefix}x/">{title}</a>\n</article>\n</div>\n'
+        '<button type="button" class="md-top md-icon" data-md-component="top" hidden>\n'
+        f'<svg><use href="{prefix}assets/i.svg#t"/></svg>\nBack to top\n</button>\n'
         '<div class="md-dialog" data-md-component="dialog">\n'
         '<div class="md-dialog__inner md-typeset"></div>\n</div>\n'
         f'<script id="__config" type="application/json">{{"base": "{base}", '
@@ -170,11 +179,11 @@ def test_shared_parts_are_written_once_and_come_back_with_each_page_s_addresses(
         ]
         keys.update(key for _, key in referred)
         assert "__md_scope" not in html and "__config" not in html and "palette" not in html
-        assert "Home" not in html and "Tags" not in html
+        assert "Home" not in html and "Tags" not in html and "Back to top" not in html
         assert f'<div class="md-header__title">Page {len(prefix)}</div>' in html
         assert f'<article>\n<a href="{prefix}x/">' in html  # the article is the page's
         assert shared.unshare(html, prefix) == pages[prefix]
-    assert keys == set(shared.parts) and len(keys) == 4  # one variant of each part
+    assert keys == set(shared.parts) and len(keys) == 5  # one variant of each part
     assert not any("../" in part for part in shared.parts.values())
     assert "pagefind/pagefind.js" in shared.script()
     again = Shared()
@@ -212,7 +221,7 @@ def test_after_max_variants_a_new_variant_stays_in_its_page() -> None:
     one_more = _page("../", "A").replace('"x": "<b>"', '"x": "new"')
     out = shared.lean(one_more, "../")
     assert "__config" in out and '"x": "new"' in out
-    assert [key.split("-")[0] for _, key in PART.findall(out)] == ["head", "header", "sidebars"]
+    assert [key.split("-")[0] for _, key in PART.findall(out)] == list(Shared.NAMES[:-1])
     assert sum(key.startswith("end-") for key in shared.parts) == Shared.MAX_VARIANTS
 
 

@@ -585,9 +585,9 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         r'|<h[23] id="[a-z0-9-]+"(?: data-search-exclude)?>'
         r'|<(?:div|span|p) class="pf-[a-z-]+"(?: data-search-exclude)?>'
         r"|<(?:p|ul|ol|div|table) data-search-exclude>"  # navigation, not searched
-        r'|<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
+        r'|<details class="pf-abstract">'
         r'|<t[hd] style="text-align: right">'
-        r'|<div class="pf-bibtex" data-search-exclude data-pagefind-ignore><pre id="bibtex"><code>'
+        r'|<pre id="bibtex"><code>'  # in <div class="pf-bibtex" data-search-exclude>
         r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
         r' title="Copy the BibTeX entry">'
         r"|</?(?:strong|em|code)>"  # text-mode LaTeX: \textbf, \emph, \texttt

@@ -63,8 +63,8 @@ def paper_item(
         start = text(teaser(math_plain(paper.abstract)))  # a formula cut short: plain text
         return f'{head}\n<p class="pf-teaser">{start}</p>\n</div>'
     return (
-        head + '\n<details class="pf-abstract" data-search-exclude data-pagefind-ignore>'
-        f"<summary>Abstract</summary><p>{ctx.abstracts[paper.id]}</p></details>\n</div>"
+        head + '\n<details class="pf-abstract"><summary>Abstract</summary>'
+        f"<p>{ctx.abstracts[paper.id]}</p></details>\n</div>"  # out of search with its item
     )
 
 

@@ -262,7 +262,7 @@ def bibtex_block(paper: Paper) -> str:
     """The paper's BibTeX entry, and a button that copies it (Material's clipboard script
     handles every ``data-clipboard-target``: no script of ours)."""
     return (
-        '<div class="pf-bibtex" data-search-exclude data-pagefind-ignore>'
+        '<div class="pf-bibtex" data-search-exclude>'
         f'<pre id="bibtex"><code>{text_lines(bibtex(paper))}</code></pre>'
         '<p><button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
         ' title="Copy the BibTeX entry">Copy BibTeX</button></p></div>'
