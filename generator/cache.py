@@ -65,9 +65,9 @@ V = TypeVar("V")
 
 @functools.cache
 def code_version() -> str:
-    """A hash of paperfeed's source files and of what parsing and rendering also depend
-    on: the exact Python (``urllib.parse`` changes in point releases), PyYAML and
-    latex2mathml (the MathML of formulas)."""
+    """A hash of paperfeed's source files (its templates included) and of what parsing and
+    rendering also depend on: the exact Python (``urllib.parse`` changes in point releases),
+    PyYAML and latex2mathml (the MathML of formulas)."""
     from importlib.metadata import version
 
     import yaml
@@ -77,7 +77,7 @@ def code_version() -> str:
     h.update(version("latex2mathml").encode())
     package = Path(__file__).resolve().parent
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yml") and path.is_file():
+        if path.suffix in (".py", ".yml", ".html") and path.is_file():
             h.update(path.relative_to(package).as_posix().encode() + b"\0")
             h.update(path.read_bytes())
     return h.hexdigest()

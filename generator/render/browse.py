@@ -8,11 +8,14 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from functools import partial
 
-from generator.escape import text
+from generator.escape import HTML
 from generator.model import Content, Digest, Paper
 from generator.render.common import (
+    DOT,
+    LINES,
     PAPERS_INDEX,
     UNSEARCHED,
+    UNSEARCHED_LIST,
     Context,
     digest_path,
     front_matter,
@@ -86,27 +89,47 @@ def recent_papers(ctx: Context) -> Sequence[Paper]:
     return papers[: max(count, ctx.settings.page_size)]
 
 
+H1 = HTML("<h1>{}</h1>")
+_HOME_INTRO = HTML(
+    "<p>{} from {}, sorted into {}: "
+    '<a href="{}">all papers</a>, newest first, or by '
+    '<a href="{}">month, week and digest</a>. '
+    'Subscribe with the <a href="{}">Atom feed</a> or download '
+    '<a href="{}">the whole feed as JSON</a>.</p>'
+)
+_HOME_TOPICS = HTML('<strong>Topics:</strong> {} · <a href="{}">all topics</a>')
+_COUNTED = HTML("{} ({})")
+_DIGEST_HEADING = HTML('<h3><a href="{}">{}</a></h3>')
+_ALL_PAPERS = HTML('<p><a href="{}">All {}</a></p>')
+_NO_DIGESTS = HTML("<p>No digests yet: add one to the digests folder.</p>")
+_LINK = HTML('<a href="{}">{}</a>')
+_RULE = HTML("<hr>")
+
+
 def home_page(ctx: Context) -> Pages:
     page = "index.md"
     members = ctx.topic_papers
     name = ctx.settings.site_name
     feed = ctx.feed
     blocks = [
-        f"<h1>{text(name)}</h1>",
-        f"<p>{plural(len(feed.papers), 'paper')} from {plural(len(feed.digests), 'digest')}, "
-        f"sorted into {plural(sum(1 for m in members.values() if m), 'topic')}: "
-        f'<a href="{ctx.link(page, PAPERS_INDEX)}">all papers</a>, newest first, or by '
-        f'<a href="{ctx.link(page, "archive/index.md")}">month, week and digest</a>. '
-        f'Subscribe with the <a href="{ctx.link(page, "feed.xml")}">Atom feed</a> or download '
-        f'<a href="{ctx.link(page, "papers.json")}">the whole feed as JSON</a>.</p>',
+        H1.format(name),
+        _HOME_INTRO.format(
+            plural(len(feed.papers), "paper"),
+            plural(len(feed.digests), "digest"),
+            plural(sum(1 for m in members.values() if m), "topic"),
+            ctx.link(page, PAPERS_INDEX),
+            ctx.link(page, "archive/index.md"),
+            ctx.link(page, "feed.xml"),
+            ctx.link(page, "papers.json"),
+        ),
     ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None and members.get(t.slug)]
+    counted = DOT.join(
+        _COUNTED.format(topic_links(ctx, page, [t.slug]), len(members.get(t.slug, [])))
+        for t in tops
+    )
     blocks.append(
-        f"<p{UNSEARCHED}><strong>Topics:</strong> "
-        + " · ".join(
-            f"{topic_links(ctx, page, [t.slug])} ({len(members.get(t.slug, []))})" for t in tops
-        )
-        + f' · <a href="{ctx.link(page, "topics/index.md")}">all topics</a></p>'
+        UNSEARCHED.format(_HOME_TOPICS.format(counted, ctx.link(page, "topics/index.md")))
     )
     featured = [ctx.papers[i] for i in ctx.classes.featured if i in ctx.papers]
     if featured:  # the curator's choice (curation.yml), in the curator's order
@@ -122,28 +145,27 @@ def home_page(ctx: Context) -> Pages:
             if last != group:
                 group = last
                 digest = digests[last]
-                blocks.append(
-                    f'<h3><a href="{ctx.link(page, digest_path(last))}">'
-                    f"{text(digest_title(digest))}</a></h3>"
-                )
+                link = ctx.link(page, digest_path(last))
+                blocks.append(_DIGEST_HEADING.format(link, digest_title(digest)))
             blocks.append(paper_item(ctx, page, paper, reuse=False))
         blocks.append(
-            f'<p><a href="{ctx.link(page, PAPERS_INDEX)}">All {plural(len(feed.papers), "paper")}'
-            "</a></p>"
+            _ALL_PAPERS.format(ctx.link(page, PAPERS_INDEX), plural(len(feed.papers), "paper"))
         )
     else:
-        blocks.append("<p>No digests yet: add one to the digests folder.</p>")
+        blocks.append(_NO_DIGESTS)
     if ctx.settings.extra_pages:
-        links = " · ".join(
-            f'<a href="{ctx.link(page, path)}">{text(title)}</a>'
-            for path, title in ctx.settings.extra_pages
+        links = DOT.join(
+            _LINK.format(ctx.link(page, path), title) for path, title in ctx.settings.extra_pages
         )
-        blocks += ["<hr>", f"<p{UNSEARCHED}>{links}</p>"]
+        blocks += [_RULE, UNSEARCHED.format(links)]
     yield page, page_text(front_matter(name), blocks)
 
 
-def _pager(ctx: Context, where: Where, parts: int, part: int) -> str:
+def _pager(ctx: Context, where: Where, parts: int, part: int) -> HTML:
     return pager(where, part, parts, ctx.settings.directory_urls)
+
+
+_PAPERS_INTRO = HTML('<p>{}, newest first · <a href="{}">by month, week and digest</a></p>')
 
 
 def papers_index(ctx: Context) -> Pages:
@@ -151,8 +173,9 @@ def papers_index(ctx: Context) -> Pages:
     where = Where(PAPERS_INDEX, "papers/page-")
     papers = ctx.feed.papers
     intro = [
-        f"<p>{plural(len(papers), 'paper')}, newest first · "
-        f'<a href="{ctx.link(where.first, "archive/index.md")}">by month, week and digest</a></p>'
+        _PAPERS_INTRO.format(
+            plural(len(papers), "paper"), ctx.link(where.first, "archive/index.md")
+        )
     ]
     split = parts_of(papers, ctx.settings.page_size)
     nav = partial(_pager, ctx, where, len(split) - 1)
@@ -177,6 +200,11 @@ def _digest_papers(ctx: Context) -> dict[str, list[Paper]]:
     }
 
 
+_DIGEST_INTRO = HTML(
+    '<p>{} · {} · <a href="{}">week {}</a> · <a href="{}">{}</a> · <a href="{}">All digests</a></p>'
+)
+
+
 def digest_pages(ctx: Context) -> Pages:
     papers_by_digest = _digest_papers(ctx)
     for digest in ctx.feed.digests:
@@ -184,12 +212,15 @@ def digest_pages(ctx: Context) -> Pages:
         items = papers_by_digest.get(digest.slug, [])
         month, week = month_slug(digest.date), week_slug(digest.date)
         intro = [
-            f"<p>{digest.date.isoformat()} · {plural(len(items), 'paper')} · "
-            f'<a href="{ctx.link(where.first, Where.of("archive", week).first)}">'
-            f"week {int(week[-2:])}</a> · "
-            f'<a href="{ctx.link(where.first, Where.of("archive", month).first)}">'
-            f"{month_title(month)}</a> · "
-            f'<a href="{ctx.link(where.first, "archive/index.md")}">All digests</a></p>'
+            _DIGEST_INTRO.format(
+                digest.date.isoformat(),
+                plural(len(items), "paper"),
+                ctx.link(where.first, Where.of("archive", week).first),
+                int(week[-2:]),
+                ctx.link(where.first, Where.of("archive", month).first),
+                month_title(month),
+                ctx.link(where.first, "archive/index.md"),
+            )
         ]
         split = pages_of(items, ctx.settings.page_size)
         nav = partial(_page_pager, ctx, where, len(split))
@@ -207,7 +238,7 @@ def digest_pages(ctx: Context) -> Pages:
         )
 
 
-def _page_pager(ctx: Context, where: Where, pages: int, part: int) -> str:
+def _page_pager(ctx: Context, where: Where, pages: int, part: int) -> HTML:
     return page_pager(where, part, pages, ctx.settings.directory_urls)
 
 
@@ -237,6 +268,9 @@ def _periods(ctx: Context) -> tuple[dict[str, list[Paper]], dict[str, list[Paper
     return ordered(months), ordered(weeks)
 
 
+_PERIOD_INTRO = HTML('<p>{} · <a href="{}">Archive</a></p>')
+
+
 def period_pages(ctx: Context) -> Pages:
     """A page per month and per ISO week that has digests, split like a topic."""
     months, weeks = _periods(ctx)
@@ -244,8 +278,9 @@ def period_pages(ctx: Context) -> Pages:
         for slug, papers in slugs.items():
             where = Where.of("archive", slug)
             intro = [
-                f"<p>{plural(len(papers), 'paper')} · "
-                f'<a href="{ctx.link(where.first, "archive/index.md")}">Archive</a></p>'
+                _PERIOD_INTRO.format(
+                    plural(len(papers), "paper"), ctx.link(where.first, "archive/index.md")
+                )
             ]
             split = parts_of(papers, ctx.settings.page_size)
             nav = partial(_pager, ctx, where, len(split) - 1)
@@ -256,10 +291,15 @@ def period_pages(ctx: Context) -> Pages:
             )
 
 
+_WEEK_LINK = HTML('<a href="{}">Week {}</a>')
+_DIGEST_ITEM = HTML('<li><a href="{}">{}</a> ({})</li>')
+_NO_DIGESTS_YET = HTML("<p>No digests yet.</p>")
+
+
 def archive_index(ctx: Context) -> Pages:
     """By year, then month: each month's page, its weeks' pages and its digests."""
     page = "archive/index.md"
-    blocks = ["<h1>Archive</h1>"]
+    blocks = [H1.format("Archive")]
     counts = {slug: len(papers) for slug, papers in _digest_papers(ctx).items()}
     by_month: dict[str, list[Digest]] = {}
     for digest in reversed(ctx.feed.digests):  # newest first
@@ -269,26 +309,29 @@ def archive_index(ctx: Context) -> Pages:
         if month[:4] != year:
             year = month[:4]
             blocks.append(heading(2, year, f"year-{year}", searched=False))
-        link = ctx.link(page, Where.of("archive", month).first)
-        blocks.append(heading(3, f'<a href="{link}">{month_title(month)}</a>', f"month-{month}"))
+        link = _LINK.format(ctx.link(page, Where.of("archive", month).first), month_title(month))
+        blocks.append(heading(3, link, f"month-{month}"))
         weeks = sorted({week_slug(d.date) for d in digests}, reverse=True)
         blocks.append(
-            f"<p{UNSEARCHED}>"
-            + " · ".join(
-                f'<a href="{ctx.link(page, Where.of("archive", w).first)}">Week {int(w[-2:])}</a>'
-                for w in weeks
+            UNSEARCHED.format(
+                DOT.join(
+                    _WEEK_LINK.format(ctx.link(page, Where.of("archive", w).first), int(w[-2:]))
+                    for w in weeks
+                )
             )
-            + "</p>"
         )
         blocks.append(
-            f"<ul{UNSEARCHED}>\n"
-            + "\n".join(
-                f'<li><a href="{ctx.link(page, digest_path(d.slug))}">'
-                f"{text(digest_title(d))}</a> ({plural(counts.get(d.slug, 0), 'paper')})</li>"
-                for d in digests
+            UNSEARCHED_LIST.format(
+                LINES.join(
+                    _DIGEST_ITEM.format(
+                        ctx.link(page, digest_path(d.slug)),
+                        digest_title(d),
+                        plural(counts.get(d.slug, 0), "paper"),
+                    )
+                    for d in digests
+                )
             )
-            + "\n</ul>"
         )
     if not ctx.feed.digests:
-        blocks.append("<p>No digests yet.</p>")
+        blocks.append(_NO_DIGESTS_YET)
     yield page, page_text(front_matter("Archive"), blocks)

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from generator.escape import text
+from generator.escape import HTML
 from generator.ids import slugify
 from generator.links import safe_url
 from generator.model import Paper
@@ -49,7 +49,11 @@ def _date(paper: Paper) -> str:
     return (paper.published or paper.first_seen).strftime("%Y/%m/%d")
 
 
-def citation_meta(paper: Paper) -> str:
+_META = HTML('<meta name="{}" content="{}">\n')
+_NOTHING = HTML()
+
+
+def citation_meta(paper: Paper) -> HTML:
     """The ``citation_*`` meta tags of the paper's page (Google Scholar, Zotero)."""
     tags = [("citation_title", paper.title)]
     tags += [("citation_author", name) for name in paper.authors]
@@ -63,7 +67,7 @@ def citation_meta(paper: Paper) -> str:
     pdf = pdf_url(paper)
     if pdf:
         tags.append(("citation_pdf_url", pdf))
-    return "".join(f'<meta name="{name}" content="{text(value)}">\n' for name, value in tags)
+    return _NOTHING.join(_META.format(name, value) for name, value in tags)
 
 
 _BIBTEX_SPECIAL = {
@@ -160,8 +164,8 @@ def _letters(n: int) -> str:
     return out
 
 
-def insert_head(page_html: str, tags: str) -> str:
+def insert_head(page_html: str, tags: HTML) -> str:
     """``tags`` at the end of the page's ``<head>`` (the theme's own ``</head>``: digest
     text on the page is escaped, so the first one is the theme's)."""
     at = page_html.find("</head>")
-    return page_html if at < 0 else page_html[:at] + tags + page_html[at:]
+    return page_html if at < 0 else page_html[:at] + str(tags) + page_html[at:]

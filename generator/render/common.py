@@ -5,7 +5,9 @@ elements separated by blank lines. Python-Markdown passes such blocks through
 untouched, so the file renders the same with or without paperfeed's plugin, and
 the plugin can skip Markdown for it altogether (see :mod:`generator.plugin`).
 Every piece of digest text in a block is HTML-escaped (:mod:`generator.escape`);
-no block ever contains a blank line, so a block can never end early.
+no block ever contains a blank line, so a block can never end early. Blocks are
+:class:`~generator.escape.HTML`, made from literal fragments and autoescaped templates
+(:mod:`generator.templates`), never by formatting or concatenating strings.
 """
 
 from __future__ import annotations
@@ -14,18 +16,36 @@ from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
 
-from generator.escape import external_link, front_matter_text, front_matter_title, text
+from generator.escape import (
+    HTML,
+    NO_HTML,
+    clean,
+    external_link,
+    front_matter_text,
+    front_matter_title,
+    text,
+)
 from generator.ids import file_digest, key
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 from generator.render.citation import abs_url, pdf_url
 from generator.render.math import html as math_html
+from generator.render.math import plain as math_plain
+from generator.templates import Templates, default_templates
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
-UNSEARCHED = " data-search-exclude"
-"""The attribute that keeps an element out of the search index, Material's and Pagefind's
-(:data:`generator.search.EXCLUDE_SELECTORS`): navigation, link lists and a listing's
-entries, so that a search finds a paper on its own page and a listing by its name and
-description, not by the papers it lists."""
+UNSEARCHED = HTML("<p data-search-exclude>{}</p>")
+"""A paragraph kept out of the search index, Material's and Pagefind's
+(``data-search-exclude``, :data:`generator.search.EXCLUDE_SELECTORS`): navigation, link
+lists and a listing's entries, so that a search finds a paper on its own page and a
+listing by its name and description, not by the papers it lists."""
+DOT = HTML(" · ")
+"""What separates the items of a line of facts or links."""
+LINES = HTML("\n")
+"""What separates the items of a list, a line each."""
+UNSEARCHED_LIST = HTML("<ul data-search-exclude>\n{}\n</ul>")
+"""A list (its items joined by :data:`LINES`) kept out of the search index."""
+UNSEARCHED_NUMBERED = HTML("<ol data-search-exclude>\n{}\n</ol>")
+"""A numbered list (its items joined by :data:`LINES`) kept out of the search index."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +64,9 @@ class SiteSettings:
     """Hand-written pages of the docs folder, as (path, title), linked from the home page."""
     directory_urls: bool = True
     """MkDocs' ``use_directory_urls``: ``papers/x/`` rather than ``papers/x.html``."""
+    templates: Templates | None = None
+    """The templates of paper entries and paper pages, the ``custom_dir``'s where it has
+    them (:mod:`generator.templates`); None: paperfeed's own."""
 
 
 @dataclass(frozen=True)
@@ -57,23 +80,31 @@ class Context:
     papers: dict[str, Paper]
     topic_names: dict[str, str]
     tag_names: dict[str, str]
-    titles: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, HTML] = field(default_factory=dict)
     """Paper id -> its title as HTML (:class:`_Escaped`: made once, when first used, then
     used on many pages)."""
-    abstracts: dict[str, str] = field(default_factory=dict)
+    abstracts: dict[str, HTML] = field(default_factory=dict)
     """Paper id -> its abstract as HTML (made once, when first used, then used on up to 8
     pages)."""
-    topic_html: dict[str, str] = field(default_factory=dict)
-    tag_html: dict[str, str] = field(default_factory=dict)
+    teasers: dict[str, HTML] = field(default_factory=dict)
+    """Paper id -> the start of its abstract, as HTML (:class:`_Teasers`; made once, shown
+    in every listing of the paper)."""
+    topic_html: dict[str, HTML] = field(default_factory=dict)
+    tag_html: dict[str, HTML] = field(default_factory=dict)
     topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Topic slug -> its papers, newest first (every topic of the taxonomy has a key)."""
     tag_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
-    items: dict[tuple[str, int], str] = field(default_factory=dict)
-    """Rendered heads of listing items (all but the abstract) by (paper id, page depth)."""
-    fragments: dict[tuple[str, str, tuple[str, ...]], str] = field(default_factory=dict)
-    """Rendered topic and tag link lists by (kind, path up to the root, slugs)."""
-    links: dict[str, str] = field(default_factory=dict)
+    items: dict[tuple[str, int, bool], tuple[HTML, ...]] = field(default_factory=dict)
+    """Rendered listing entries by (paper id, page depth, with the abstract): the parts of
+    the entry around the abstract (:func:`generator.render.items.paper_item`)."""
+    fragments: dict[tuple[str, str, tuple[str, ...]], HTML] = field(default_factory=dict)
+    """Rendered topic and tag link lists by (kind, path up to the root, slugs); the list
+    items of related papers by ("related", page depth, (paper id,))."""
+    entry_facts: dict[str, tuple[HTML, str, list[str], HTML]] = field(default_factory=dict)
+    """Paper id -> what its listing entries show that does not depend on the page: authors,
+    date, counts and links (:func:`generator.render.items.entry_values`)."""
+    links: dict[str, HTML] = field(default_factory=dict)
     """Paper id -> its links as HTML (:func:`paper_links`): on its page and in every
     listing depth it appears at."""
     memo: MutableMapping[str, str] | None = None
@@ -83,6 +114,8 @@ class Context:
     """:func:`page_base`: what every memoised page may read besides its own inputs."""
     paper_keys: dict[str, str] = field(default_factory=dict)
     """Paper id -> the hash of what a page may read of the paper (:class:`_PaperKeys`)."""
+    templates: Templates = field(default_factory=default_templates)
+    """The templates of this build (:attr:`SiteSettings.templates`)."""
 
     def link(self, page: str, target: str) -> str:
         """The relative URL of ``target`` (a generated or hand-written file) on ``page``."""
@@ -92,7 +125,7 @@ class Context:
         return page_url(page, self.settings.directory_urls).count("/")
 
 
-class _Escaped(dict[str, str]):
+class _Escaped(dict[str, HTML]):
     """Paper id -> one text field of the paper (title or abstract) as HTML, made when first
     asked for: a build that renders a few pages of a large feed makes only what they show.
     Formulas become MathML, text-mode LaTeX what it means (:func:`.math.html`)."""
@@ -102,8 +135,40 @@ class _Escaped(dict[str, str]):
         self.papers = papers
         self.name = name
 
-    def __missing__(self, paper_id: str) -> str:
+    def __missing__(self, paper_id: str) -> HTML:
         value = self[paper_id] = math_html(getattr(self.papers[paper_id], self.name))
+        return value
+
+
+TEASER_CHARS = 200
+"""At most this much of the abstract is the teaser (cut at a word); the style sheet shows
+two lines of it."""
+
+
+def teaser(abstract: str, limit: int = TEASER_CHARS, *, cleaned: bool = False) -> str:
+    """The start of ``abstract`` (plain text): all of it when short, else cut before the
+    word that would pass ``limit`` characters, with an ellipsis. ``cleaned``: ``abstract``
+    is cleaned already (cleaning a long text again costs microseconds)."""
+    if not cleaned:
+        abstract = clean(abstract)
+    if len(abstract) <= limit:
+        return abstract
+    cut = abstract.rfind(" ", 0, limit + 1)
+    return abstract[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
+
+
+class _Teasers(dict[str, HTML]):
+    """Paper id -> :func:`teaser` of its abstract (formulas as written: one cut short is
+    plain text), as HTML; made when first asked for."""
+
+    def __init__(self, papers: dict[str, Paper]) -> None:
+        super().__init__()
+        self.papers = papers
+
+    def __missing__(self, paper_id: str) -> HTML:
+        abstract = self.papers[paper_id].abstract
+        shown = teaser(math_plain(abstract), cleaned=True) if abstract else ""
+        value = self[paper_id] = text(shown) if shown else NO_HTML
         return value
 
 
@@ -137,6 +202,7 @@ def make_context(
         tag_names=tag_names,
         titles=_Escaped(papers, "title"),
         abstracts=_Escaped(papers, "abstract"),
+        teasers=_Teasers(papers),
         topic_html={slug: text(name) for slug, name in topic_names.items()},
         tag_html={slug: text(name) for slug, name in tag_names.items()},
         topic_papers=topic_papers,
@@ -144,15 +210,22 @@ def make_context(
         memo=memo,
         base=page_base(settings, taxonomy) if memo is not None else "",
         paper_keys=_PaperKeys(papers, classes),
+        templates=settings.templates or default_templates(),
     )
 
 
 def page_base(settings: SiteSettings, taxonomy: Taxonomy) -> str:
     """A hash of what a memoised page (:func:`page_content`) may read besides its own
-    inputs: the link style and the taxonomy (names, descriptions, rules). Not the other
-    settings: the site's name and URL, the feed size and the hand-written pages are read
-    only by pages made on every build (home, feeds); nor the taxonomy's file name."""
-    return key(repr(settings.directory_urls), repr(replace(taxonomy, source="")))
+    inputs: the link style, the taxonomy (names, descriptions, rules) and the templates
+    (paperfeed's and the ``custom_dir``'s files). Not the other settings: the site's name
+    and URL, the feed size and the hand-written pages are read only by pages made on every
+    build (home, feeds); nor the taxonomy's file name."""
+    templates = settings.templates or default_templates()
+    return key(
+        repr(settings.directory_urls),
+        repr(replace(taxonomy, source="")),
+        templates.fingerprint,
+    )
 
 
 _SOURCES = ", sources="
@@ -300,32 +373,43 @@ def front_matter(
     return "\n".join(lines) + "\n\n"
 
 
-def page_text(meta: str, blocks: Iterable[str]) -> str:
-    """A page: front matter, then the HTML blocks separated by blank lines."""
-    return meta + "\n\n".join(b for b in blocks if b) + "\n"
+BLOCKS = HTML("\n\n")
+"""What separates the HTML blocks of a page: a blank line."""
 
 
-def heading(level: int, label: str, anchor: str, *, searched: bool = True) -> str:
+def page_text(meta: str, blocks: Iterable[HTML]) -> str:
+    """A page: front matter (YAML), then the HTML blocks separated by blank lines."""
+    return meta + str(BLOCKS.join(b for b in blocks if b)) + "\n"
+
+
+def heading(level: int, label: str | HTML, anchor: str, *, searched: bool = True) -> HTML:
     """A section heading with an id and a permalink, as Python-Markdown's ``toc`` writes
-    them. ``label`` is HTML already; ``anchor`` is a fixed ASCII word."""
-    extra = "" if searched else " data-search-exclude"
-    return (
-        f'<h{level} id="{anchor}"{extra}>{label}'
-        f'<a class="headerlink" href="#{anchor}" title="Permanent link">&para;</a></h{level}>'
+    them. ``label`` is text or HTML; ``anchor`` is a fixed ASCII word."""
+    template = _HEADING_2 if level == 2 else _HEADING_3
+    extra = NO_HTML if searched else _UNSEARCHED_ATTRIBUTE
+    return template.format(anchor, extra, label, anchor)
+
+
+_HEADING_2 = HTML(
+    '<h2 id="{}"{}>{}<a class="headerlink" href="#{}" title="Permanent link">&para;</a></h2>'
+)
+_HEADING_3 = HTML(
+    '<h3 id="{}"{}>{}<a class="headerlink" href="#{}" title="Permanent link">&para;</a></h3>'
+)
+_UNSEARCHED_ATTRIBUTE = HTML(" data-search-exclude")
+_LABELLED = HTML("{}: {}")
+
+
+def link_list(links: Sequence[Link]) -> HTML:
+    """Inline list of a paper's links, code first."""
+    order = {"code": 0, "project": 1, "other": 2}
+    return DOT.join(
+        _LABELLED.format(LINK_LABELS[link.kind], external_link(link.url, _short_url(link.url)))
+        for link in sorted(links, key=lambda lk: (order[lk.kind], lk.url))
     )
 
 
-def link_list(links: Sequence[Link]) -> str:
-    """Inline list of a paper's links, code first."""
-    order = {"code": 0, "project": 1, "other": 2}
-    parts = [
-        f"{LINK_LABELS[link.kind]}: {external_link(link.url, _short_url(link.url))}"
-        for link in sorted(links, key=lambda lk: (order[lk.kind], lk.url))
-    ]
-    return " · ".join(parts)
-
-
-def paper_links(ctx: Context, paper: Paper) -> str:
+def paper_links(ctx: Context, paper: Paper) -> HTML:
     """:func:`link_list` of a paper's links, made once per build."""
     cached = ctx.links.get(paper.id)
     if cached is None:
@@ -341,12 +425,17 @@ def _short_url(url: str) -> str:
     return url.removeprefix("www.").rstrip("/")
 
 
-def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> str:
-    return _listing_links(ctx, page, "tags", tags, ctx.tag_html, "#", " ")
+_TAG_LINK = HTML('<a href="{}">#{}</a>')
+_TOPIC_LINK = HTML('<a href="{}">{}</a>')
+_SPACE = HTML(" ")
 
 
-def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> str:
-    return _listing_links(ctx, page, "topics", topics, ctx.topic_html, "", " · ")
+def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> HTML:
+    return _listing_links(ctx, page, "tags", tags, ctx.tag_html, _TAG_LINK, _SPACE)
+
+
+def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> HTML:
+    return _listing_links(ctx, page, "topics", topics, ctx.topic_html, _TOPIC_LINK, DOT)
 
 
 def _listing_links(
@@ -354,28 +443,30 @@ def _listing_links(
     page: str,
     kind: str,
     slugs: Sequence[str],
-    names: dict[str, str],
-    prefix: str,
-    separator: str,
-) -> str:
+    names: dict[str, HTML],
+    link: HTML,
+    separator: HTML,
+) -> HTML:
     """Links to the listing pages of ``slugs``, rendered once per depth and set of slugs."""
     key = (kind, _up(page, ctx.settings.directory_urls), tuple(slugs))
     cached = ctx.fragments.get(key)
     if cached is None:
         cached = ctx.fragments[key] = separator.join(
-            f'<a href="{ctx.link(page, listing_path(kind, slug))}">'
-            f"{prefix}{names.get(slug) or text(slug)}</a>"
+            link.format(ctx.link(page, listing_path(kind, slug)), names.get(slug) or slug)
             for slug in slugs
         )
     return cached
 
 
-def arxiv_links(paper: Paper) -> list[str]:
+_ARXIV_LINK = HTML("arXiv: {}")
+
+
+def arxiv_links(paper: Paper) -> list[HTML]:
     """A listing's links to the paper on arXiv: its abstract page and its PDF."""
     if not paper.arxiv_id:
         return []
     return [
-        "arXiv: " + external_link(abs_url(paper.arxiv_id), paper.arxiv_id),
+        _ARXIV_LINK.format(external_link(abs_url(paper.arxiv_id), paper.arxiv_id)),
         external_link(pdf_url(paper) or "", "PDF"),
     ]
 
@@ -396,7 +487,9 @@ def paper_counts(paper: Paper) -> list[str]:
     return counts
 
 
-def text_block(value: str, css_class: str, *, escaped: bool = False) -> str:
-    """Long untrusted text as an HTML block: HTML-escaped (unless ``escaped`` says it
-    already is)."""
-    return f'<div class="{css_class}"><p>{value if escaped else text(value)}</p></div>'
+_TEXT_BLOCK = HTML('<div class="{}"><p>{}</p></div>')
+
+
+def text_block(value: str | HTML, css_class: str) -> HTML:
+    """Long text as an HTML block (escaped unless it is HTML already)."""
+    return _TEXT_BLOCK.format(css_class, value)

@@ -8,10 +8,8 @@ import uuid
 from collections.abc import Iterator, Sequence
 from functools import partial
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
-from xml.sax.saxutils import quoteattr
 
-from generator.escape import clean
+from generator.escape import XML, clean, xml_attribute, xml_text
 from generator.ids import normalize_title
 from generator.links import safe_url
 from generator.model import Content, Paper
@@ -115,42 +113,76 @@ def _feed_inputs(ctx: Context, path: str, title: str, papers: Sequence[Paper]) -
     ]
 
 
+_HEAD = XML(
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    '<feed xmlns="http://www.w3.org/2005/Atom">\n'
+    "  <title>{}</title>\n"
+    "  <id>{}</id>\n"
+    '  <link rel="alternate" type="text/html" href={}/>\n'
+    '  <link rel="self" type="application/atom+xml" href={}/>\n'
+    "  <updated>{}</updated>\n"
+    "  <generator>paperfeed</generator>\n"
+)
+_ENTRY = XML(
+    "  <entry>\n"
+    '    <title type="text">{}</title>\n'
+    "    <id>{}</id>\n"
+    '    <link rel="alternate" type="text/html" href={}/>\n'
+    "    <published>{}</published>\n"
+    "    <updated>{}T00:00:00Z</updated>\n"
+    "{}"
+    "{}"
+    '    <summary type="text">{}</summary>\n'
+    "  </entry>\n"
+)
+_AUTHOR = XML("    <author><name>{}</name></author>\n")
+_CATEGORY = XML("    <category term={} label={}/>\n")
+_END = XML("</feed>\n")
+_NOTHING = XML()
+
+
 def _atom(ctx: Context, title: str, page: str, path: str, papers: Sequence[Paper]) -> str:
     """An Atom 1.0 feed of ``papers`` (RFC 4287), about the page ``page``, at ``path``;
-    every text is XML-escaped."""
+    every text is XML-escaped (:class:`~generator.escape.XML`: element text by
+    :func:`~generator.escape.xml_text`, attribute values, quoted, by
+    :func:`~generator.escape.xml_attribute`)."""
     dates = [p.last_seen for p in papers] or [d.date for d in ctx.feed.digests[-1:]]
     updated = max(dates).isoformat() + "T00:00:00Z" if dates else "1970-01-01T00:00:00Z"
     home = _absolute(ctx, page)
     site = clean(ctx.settings.site_name)
     out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<feed xmlns="http://www.w3.org/2005/Atom">',
-        f"  <title>{xml_escape(title)}</title>",
-        f"  <id>{xml_escape(home)}</id>",
-        f'  <link rel="alternate" type="text/html" href={quoteattr(home)}/>',
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(_absolute(ctx, path))}/>',
-        f"  <updated>{updated}</updated>",
-        "  <generator>paperfeed</generator>",
+        _HEAD.format(
+            xml_text(title),
+            xml_text(home),
+            xml_attribute(home),
+            xml_attribute(_absolute(ctx, path)),
+            updated,
+        )
     ]
     for paper in papers:
         url = _absolute(ctx, paper_path(paper))
-        out += [
-            "  <entry>",
-            f'    <title type="text">{xml_escape(clean(paper.title))}</title>',
-            f"    <id>{entry_id(paper)}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
-            f"    <published>{_timestamp(paper)}</published>",
-            f"    <updated>{paper.last_seen.isoformat()}T00:00:00Z</updated>",
-        ]
         names = paper.authors or (site,)
-        out += [f"    <author><name>{xml_escape(clean(a))}</name></author>" for a in names]
-        for topic in ctx.classes.topics.get(paper.id, ()):
-            name = ctx.topic_names.get(topic, topic)
-            out.append(f"    <category term={quoteattr(topic)} label={quoteattr(clean(name))}/>")
-        out.append(f'    <summary type="text">{xml_escape(clean(paper.abstract))}</summary>')
-        out.append("  </entry>")
-    out.append("</feed>")
-    return "\n".join(out) + "\n"
+        authors = _NOTHING.join(_AUTHOR.format(xml_text(clean(a))) for a in names)
+        categories = _NOTHING.join(
+            _CATEGORY.format(
+                xml_attribute(topic), xml_attribute(clean(ctx.topic_names.get(topic, topic)))
+            )
+            for topic in ctx.classes.topics.get(paper.id, ())
+        )
+        out.append(
+            _ENTRY.format(
+                xml_text(clean(paper.title)),
+                entry_id(paper),
+                xml_attribute(url),
+                _timestamp(paper),
+                paper.last_seen.isoformat(),
+                authors,
+                categories,
+                xml_text(clean(paper.abstract)),
+            )
+        )
+    out.append(_END)
+    return str(_NOTHING.join(out))
 
 
 def paper_record(ctx: Context, paper: Paper) -> dict[str, Any]:

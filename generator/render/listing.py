@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from generator.escape import text
+from generator.escape import HTML, NO_HTML
 from generator.model import Content, Paper
 from generator.render.common import (
-    UNSEARCHED,
+    DOT,
     Context,
     front_matter,
     page_content,
@@ -70,6 +70,12 @@ def pages_of(in_order: Sequence[Paper], size: int) -> Split:
     return [(0 if n == 1 else n, chunk) for n, chunk in enumerate(chunks, start=1)]
 
 
+_LINK = HTML('<a href="{}">{}</a>')
+_RELATED_LINK = HTML('<a href="{}" rel="{}">{}</a>')
+_CURRENT = HTML('<strong aria-current="page">{}</strong>')
+_NAV = HTML('<nav class="pf-pager" aria-label="Pages" data-search-exclude>{}</nav>')
+
+
 def _nav(
     here: str,
     at: int,
@@ -77,36 +83,38 @@ def _nav(
     target: Callable[[int], tuple[str, str]],
     words: tuple[str, str],
     directory_urls: bool,
-) -> str:
+) -> HTML:
     """The pager of the page at reading position ``at`` of ``count`` pages: the first and
     the last page and the two on each side (never every page: that grows with the
     listing), and links to the pages just before and after. ``target(position)`` gives
     the page's path and label."""
     if count <= 1:
-        return ""
+        return NO_HTML
 
-    def link(position: int, label: str | None = None, relation: str = "") -> str:
+    def link(position: int, label: str | None = None, relation: str = "") -> HTML:
         path, name = target(position)
-        extra = f' rel="{relation}"' if relation else ""
-        return f'<a href="{rel(here, path, directory_urls)}"{extra}>{label or name}</a>'
+        url = rel(here, path, directory_urls)
+        if relation:
+            return _RELATED_LINK.format(url, relation, label or name)
+        return _LINK.format(url, label or name)
 
     items = [link(at - 1, words[0], "prev")] if at > 0 else []
     shown = sorted({0, count - 1, *range(max(0, at - 2), min(count - 1, at + 2) + 1)})
     previous = -1
     for position in shown:
         if position > previous + 1:
-            items.append("…")
+            items.append(HTML("…"))
         if position == at:
-            items.append(f'<strong aria-current="page">{target(position)[1]}</strong>')
+            items.append(_CURRENT.format(target(position)[1]))
         else:
             items.append(link(position))
         previous = position
     if at < count - 1:
         items.append(link(at + 1, words[1], "next"))
-    return f'<nav class="pf-pager" aria-label="Pages"{UNSEARCHED}>' + " · ".join(items) + "</nav>"
+    return _NAV.format(DOT.join(items))
 
 
-def pager(where: Where, part: int, parts: int, directory_urls: bool = True) -> str:
+def pager(where: Where, part: int, parts: int, directory_urls: bool = True) -> HTML:
     """The pager of part ``part`` (0: the first page) of a listing split by
     :func:`parts_of` into the first page and ``parts`` numbered parts. Not the number of
     parts: a full part's pager stays the same as the listing grows (only the parts near
@@ -120,7 +128,7 @@ def pager(where: Where, part: int, parts: int, directory_urls: bool = True) -> s
     return _nav(where.path(part), at, parts + 1, target, ("← Newer", "Older →"), directory_urls)
 
 
-def page_pager(where: Where, part: int, pages: int, directory_urls: bool = True) -> str:
+def page_pager(where: Where, part: int, pages: int, directory_urls: bool = True) -> HTML:
     """The pager of a listing split by :func:`pages_of` into ``pages`` pages."""
 
     def target(position: int) -> tuple[str, str]:
@@ -134,9 +142,9 @@ def listing(
     ctx: Context,
     where: Where,
     title: str,
-    intro: Sequence[str],
+    intro: Sequence[HTML],
     split: Split,
-    nav: Callable[[int], str],
+    nav: Callable[[int], HTML],
     *,
     abstracts: bool = True,
     part_title: Callable[[int], str] | None = None,
@@ -150,7 +158,7 @@ def listing(
     for part, chunk in split:
         path = where.path(part)
         name = title if part == 0 else (part_title or _part_title(title))(part)
-        head = [f"<h1>{text(name)}</h1>"]
+        head = [_H1.format(name)]
         if part == 0:
             head += intro
         meta = front_matter(
@@ -161,6 +169,10 @@ def listing(
         )
         page = ListingPart(ctx, path, meta, head, nav(part), chunk, abstracts)
         yield path, page_content(ctx, page.inputs, page.render)
+
+
+_H1 = HTML("<h1>{}</h1>")
+NO_PAPERS = HTML("<p>No papers yet.</p>")
 
 
 def _part_title(title: str) -> Callable[[int], str]:
@@ -174,8 +186,8 @@ class ListingPart:
     ctx: Context
     path: str
     meta: str
-    head: list[str]
-    nav: str
+    head: list[HTML]
+    nav: HTML
     chunk: Sequence[Paper]
     abstracts: bool
 
@@ -187,7 +199,7 @@ class ListingPart:
     def render(self) -> str:
         blocks = [*self.head, self.nav]
         if not self.chunk:
-            blocks.append("<p>No papers yet.</p>")
+            blocks.append(NO_PAPERS)
         blocks += (paper_item(self.ctx, self.path, p, abstract=self.abstracts) for p in self.chunk)
         blocks.append(self.nav)
         return page_text(self.meta, blocks)

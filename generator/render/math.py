@@ -28,13 +28,13 @@ descriptions): text-mode LaTeX converted, formulas as written. The Atom feed and
 
 from __future__ import annotations
 
-import html as _html
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from functools import lru_cache
 
+from generator.escape import HTML, NO_HTML, text, verbatim
 from generator.text import clean_text
 
 MAX_FORMULA = 600
@@ -124,13 +124,13 @@ _TEXT = re.compile(
 )
 
 
-def html(value: str) -> str:
+def html(value: str) -> HTML:
     """Untrusted text as HTML: formulas as sanitised MathML, text-mode LaTeX as what it
     means, the rest escaped (see the module docstring)."""
     value = clean_text(value)
     if "$" not in value and "\\" not in value and "--" not in value:
-        return _html.escape(value, quote=True)  # the common case, fast
-    out: list[str] = []
+        return text(value)  # the common case, fast
+    out: list[HTML] = []
     done = 0
     for formulas, match in enumerate(_MATH.finditer(value), start=1):
         out.append(_text_html(value[done : match.start()]))
@@ -138,13 +138,14 @@ def html(value: str) -> str:
         display = match.group(1) is not None or match.group(2) is not None
         source = next(g for g in match.groups() if g is not None)
         mathml = _formula(source, display) if formulas <= MAX_FORMULAS else None
-        out.append(mathml if mathml is not None else _html.escape(match.group(0), quote=True))
+        out.append(mathml if mathml is not None else verbatim(match.group(0)))
     out.append(_text_html(value[done:]))
-    return "".join(out)
+    return NO_HTML.join(out)
 
 
 def plain(value: str) -> str:
-    """Untrusted text as plain text: text-mode LaTeX converted, formulas as written."""
+    """Untrusted text as plain text: text-mode LaTeX converted, formulas as written;
+    cleaned (:func:`generator.text.clean_text`)."""
     value = clean_text(value)
     if "\\" not in value and "--" not in value:
         return value
@@ -155,15 +156,22 @@ def plain(value: str) -> str:
         out.append(match.group(0))
         done = match.end()
     out.append(_text(value[done:], _plain_style))
-    return "".join(out)
+    return clean_text("".join(out))
 
 
-def _text_html(value: str) -> str:
-    return _text(value, _html_style)
+def _text_html(value: str) -> HTML:
+    return _text(value, _html_style)  # type: ignore[return-value]
+
+
+_STYLE_TAGS = {
+    "strong": HTML("<strong>{}</strong>"),
+    "em": HTML("<em>{}</em>"),
+    "code": HTML("<code>{}</code>"),
+}
 
 
 def _html_style(tag: str, inner: str) -> str:
-    return f"<{tag}>{inner}</{tag}>" if tag else inner
+    return _STYLE_TAGS[tag].format(inner) if tag else inner
 
 
 def _plain_style(tag: str, inner: str) -> str:
@@ -171,8 +179,10 @@ def _plain_style(tag: str, inner: str) -> str:
 
 
 def _text(value: str, style: Callable[[str, str], str]) -> str:
-    """Text-mode LaTeX in ``value`` converted; the rest escaped (for HTML) or kept."""
-    escape = _html.escape if style is _html_style else _keep
+    """Text-mode LaTeX in ``value`` converted; the rest escaped (for HTML: an :class:`HTML`
+    is returned) or kept."""
+    as_html = style is _html_style
+    escape: Callable[[str], str] = verbatim if as_html else _keep
     out: list[str] = []
     done = 0
     for m in _TEXT.finditer(value):
@@ -180,7 +190,7 @@ def _text(value: str, style: Callable[[str, str], str]) -> str:
         done = m.end()
         out.append(_token(m, style, escape))
     out.append(escape(value[done:]))
-    return "".join(out)
+    return NO_HTML.join(out) if as_html else "".join(out)
 
 
 def _keep(value: str) -> str:
@@ -196,7 +206,7 @@ def _token(m: re.Match[str], style: Callable[[str, str], str], escape: Callable[
         base = base[-1] if base.startswith("\\") else base  # \i, \j: the dotted letter
         return escape(unicodedata.normalize("NFC", base + mark))
     if m.group("letter"):
-        return _LETTERS[m.group("letter")]
+        return escape(_LETTERS[m.group("letter")])
     if m.group("esc"):
         return escape(m.group("esc"))
     if m.group("url") is not None:
@@ -204,8 +214,8 @@ def _token(m: re.Match[str], style: Callable[[str, str], str], escape: Callable[
     if m.group("href") is not None:
         return _text(m.group("href"), style)
     if m.group("em") or m.group("em2"):
-        return "—"
-    return "–"
+        return escape("—")
+    return escape("–")
 
 
 # A LaTeX command whose backslash was lost in copying (``$textbf{specialist}$``).
@@ -238,7 +248,7 @@ def _words_as_text(source: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _formula(source: str, display: bool) -> str | None:
+def _formula(source: str, display: bool) -> HTML | None:
     """A formula's source as sanitised MathML, or None when it does not convert."""
     if len(source) > MAX_FORMULA or _nesting(source) > MAX_NESTING:
         return None
@@ -351,15 +361,19 @@ other attribute (``href``, ``style``, ``class``, ``mathcolor``, ``on…``) is dr
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-def _element(node: ET.Element, budget: list[int], depth: int) -> str:
+_ELEMENT = HTML("<{}{}>{}</{}>")
+_ATTRIBUTE = HTML(' {}="{}"')
+
+
+def _element(node: ET.Element, budget: list[int], depth: int) -> HTML:
     tag = node.tag.removeprefix(_NS)
     budget[0] -= 1
     if tag not in ELEMENTS or budget[0] < 0 or depth > MAX_DEPTH:
         raise _Unsafe(tag)
     if (tag == "math") != (depth == 0):
         raise _Unsafe(tag)
-    attributes = "".join(
-        f' {name}="{value}"'
+    attributes = NO_HTML.join(
+        _ATTRIBUTE.format(name, verbatim(value))
         for name, value in sorted(node.attrib.items())
         if name in ATTRIBUTES and ATTRIBUTES[name].fullmatch(value)
     )
@@ -367,10 +381,10 @@ def _element(node: ET.Element, budget: list[int], depth: int) -> str:
     for child in node:
         inner.append(_element(child, budget, depth + 1))
         inner.append(_chars(child.tail))
-    return f"<{tag}{attributes}>{''.join(inner)}</{tag}>"
+    return _ELEMENT.format(tag, attributes, NO_HTML.join(inner), tag)
 
 
-def _chars(value: str | None) -> str:
+def _chars(value: str | None) -> HTML:
     if not value:
-        return ""
-    return _html.escape(_CONTROL.sub("", value), quote=True)
+        return NO_HTML
+    return verbatim(_CONTROL.sub("", value))

@@ -6,16 +6,18 @@ Each page is front matter plus HTML blocks (see :mod:`generator.render.common`).
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Iterator
 from functools import partial
+from typing import Any
 
-from generator.escape import external_link, text
+from generator.escape import HTML, NO_HTML, external_link, text, verbatim
 from generator.model import Content, Paper, Topic
-from generator.render.browse import archive_pages, home_page, papers_index, plural
+from generator.render.browse import H1, archive_pages, home_page, papers_index, plural
 from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
+    DOT,
+    LINES,
     UNSEARCHED,
     Context,
     digest_path,
@@ -28,7 +30,6 @@ from generator.render.common import (
     paper_links,
     paper_path,
     tag_links,
-    text_block,
     topic_bibtex_path,
     topic_feed_path,
     topic_links,
@@ -52,6 +53,14 @@ def related_topics(ctx: Context, members: dict[str, list[Paper]], slug: str) -> 
     return [t for t, _ in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
 
 
+_P = HTML("<p>{}</p>")
+_FEED_LINK = HTML('<a href="{}">Atom feed</a>')
+_BIBTEX_LINK = HTML('<a href="{}">BibTeX</a>')
+_PART_OF = HTML("part of {}")
+_SUB_TOPICS = HTML("Sub-topics: {}")
+_RELATED_TOPICS = HTML("Related topics: {}")
+
+
 def topic_pages(ctx: Context) -> Pages:
     members = ctx.topic_papers
     children: dict[str, list[Topic]] = {}
@@ -64,22 +73,22 @@ def topic_pages(ctx: Context) -> Pages:
         page = listing_path("topics", topic.slug)
         intro = []
         if topic.description:
-            intro.append(f"<p>{text(topic.description)}</p>")
-        facts = [
+            intro.append(_P.format(topic.description))
+        facts: list[str | HTML] = [
             plural(len(members.get(topic.slug, [])), "paper"),
-            f'<a href="{ctx.link(page, topic_feed_path(topic.slug))}">Atom feed</a>',
-            f'<a href="{ctx.link(page, topic_bibtex_path(topic.slug))}">BibTeX</a>',
+            _FEED_LINK.format(ctx.link(page, topic_feed_path(topic.slug))),
+            _BIBTEX_LINK.format(ctx.link(page, topic_bibtex_path(topic.slug))),
         ]
         if topic.parent:
-            facts.append("part of " + topic_links(ctx, page, [topic.parent]))
-        intro.append(f"<p{UNSEARCHED}>" + " · ".join(facts) + "</p>")
+            facts.append(_PART_OF.format(topic_links(ctx, page, [topic.parent])))
+        intro.append(UNSEARCHED.format(DOT.join(facts)))
         subs = [t.slug for t in children.get(topic.slug, []) if members.get(t.slug)]
         if subs:
-            intro.append(f"<p{UNSEARCHED}>Sub-topics: " + topic_links(ctx, page, subs) + "</p>")
+            intro.append(UNSEARCHED.format(_SUB_TOPICS.format(topic_links(ctx, page, subs))))
         related = related_topics(ctx, members, topic.slug)
         if related:
             links = topic_links(ctx, page, related)
-            intro.append(f"<p{UNSEARCHED}>Related topics: {links}</p>")
+            intro.append(UNSEARCHED.format(_RELATED_TOPICS.format(links)))
         intro.append(heading(2, "Papers", "papers", searched=False))
         split = parts_of(members[topic.slug], ctx.settings.page_size)
         where = Where.of("topics", topic.slug)
@@ -89,26 +98,35 @@ def topic_pages(ctx: Context) -> Pages:
         yield from listing(ctx, where, topic.name, intro, split, nav, description=about, feed=feed)
 
 
+_TOPIC_ITEM = HTML('<li><a href="{}">{}</a> ({}){}{}</li>')
+_DESCRIBED = HTML(": {}")
+_TOPIC_TREE = HTML("\n<ul>\n{}\n</ul>")
+_TOPICS_BLOCK = HTML("<div data-search-exclude>{}\n</div>")
+
+
 def topics_index(ctx: Context) -> Pages:
     members = ctx.topic_papers
     page = "topics/index.md"
 
-    def tree(parent: str | None) -> str:
+    def tree(parent: str | None) -> HTML:
         items = []
         for topic in ctx.taxonomy.topics:
             count = len(members.get(topic.slug, []))
             if topic.parent != parent or not count:
                 continue
-            link = f'<a href="{ctx.link(page, listing_path("topics", topic.slug))}">'
-            desc = f": {text(topic.description)}" if topic.description else ""
-            sub = tree(topic.slug)
-            items.append(f"<li>{link}{ctx.topic_html[topic.slug]}</a> ({count}){desc}{sub}</li>")
-        return "\n<ul>\n" + "\n".join(items) + "\n</ul>" if items else ""
+            url = ctx.link(page, listing_path("topics", topic.slug))
+            name = ctx.topic_html[topic.slug]
+            desc = _DESCRIBED.format(topic.description) if topic.description else NO_HTML
+            items.append(_TOPIC_ITEM.format(url, name, count, desc, tree(topic.slug)))
+        return _TOPIC_TREE.format(LINES.join(items)) if items else NO_HTML
 
     # Kept out of search in a <div>: Material's search index forgets that an element is
     # excluded when an element of the same name inside it ends (the nested lists).
-    blocks = ["<h1>Topics</h1>", f"<div{UNSEARCHED}>{tree(None)}\n</div>"]
+    blocks = [H1.format("Topics"), _TOPICS_BLOCK.format(tree(None))]
     yield page, page_text(front_matter("Topics"), blocks)
+
+
+_TAG_INTRO = HTML('<p>{} · <a href="{}">All tags</a></p>')
 
 
 def tag_pages(ctx: Context) -> Pages:
@@ -117,10 +135,9 @@ def tag_pages(ctx: Context) -> Pages:
     for slug, papers in members.items():
         name = ctx.tag_names.get(slug, slug)
         page = listing_path("tags", slug)
-        intro = [f"<p>{text(descriptions[slug])}</p>"] if descriptions.get(slug) else []
+        intro = [_P.format(descriptions[slug])] if descriptions.get(slug) else []
         intro.append(
-            f"<p>{plural(len(papers), 'paper')} · "
-            f'<a href="{ctx.link(page, "tags/index.md")}">All tags</a></p>'
+            _TAG_INTRO.format(plural(len(papers), "paper"), ctx.link(page, "tags/index.md"))
         )
         intro.append(heading(2, "Papers", "papers", searched=False))
         split = parts_of(papers, ctx.settings.page_size)
@@ -133,24 +150,26 @@ def tag_pages(ctx: Context) -> Pages:
         )
 
 
+_NO_TAGS = HTML("<p>No tags yet.</p>")
+_TAG_ROW = HTML('<tr><td>{}</td><td style="text-align: right">{}</td></tr>')
+_TAG_TABLE = HTML(
+    "<table data-search-exclude>\n<thead>\n<tr><th>Tag</th>"
+    '<th style="text-align: right">Papers</th></tr>\n</thead>\n<tbody>\n{}\n</tbody>\n</table>'
+)
+
+
 def tags_index(ctx: Context) -> Pages:
     members = ctx.tag_papers
     page = "tags/index.md"
-    blocks = ["<h1>Tags</h1>"]
+    blocks = [H1.format("Tags")]
     if not members:
-        blocks.append("<p>No tags yet.</p>")
+        blocks.append(_NO_TAGS)
     else:
         rows = [
-            f"<tr><td>{tag_links(ctx, page, [slug])}</td>"
-            f'<td style="text-align: right">{len(papers)}</td></tr>'
+            _TAG_ROW.format(tag_links(ctx, page, [slug]), len(papers))
             for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
-        blocks.append(
-            f"<table{UNSEARCHED}>\n<thead>\n<tr><th>Tag</th>"
-            '<th style="text-align: right">Papers</th></tr>\n</thead>\n<tbody>\n'
-            + "\n".join(rows)
-            + "\n</tbody>\n</table>"
-        )
+        blocks.append(_TAG_TABLE.format(LINES.join(rows)))
     yield page, page_text(front_matter("Tags"), blocks)
 
 
@@ -169,68 +188,69 @@ def _paper_inputs(ctx: Context, paper: Paper) -> list[str]:
 
 
 def paper_page(ctx: Context, paper: Paper) -> str:
-    page = paper_path(paper)
-    blocks = [f"<h1>{ctx.titles[paper.id]}</h1>"]
-    facts = [f"First seen {paper.first_seen.isoformat()}"]
-    facts += source_links(paper)
-    if paper.url:
-        facts.append(external_link(paper.url, "Paper"))
-    blocks.append('<p class="pf-sources">' + " · ".join(facts) + "</p>")
-    if paper.authors:
-        blocks.append(
-            '<p class="pf-authors-all"><strong>Authors:</strong> '
-            + text(", ".join(paper.authors))
-            + "</p>"
-        )
-    blocks += paper_facts(paper)
-    topics = ctx.classes.topics.get(paper.id, ())
-    if topics:
-        links = topic_links(ctx, page, topics)
-        blocks.append(f"<p{UNSEARCHED}><strong>Topics:</strong> {links}</p>")
-    tags = ctx.classes.tags.get(paper.id, ())
-    if tags:
-        blocks.append(f"<p{UNSEARCHED}><strong>Tags:</strong> {tag_links(ctx, page, tags)}</p>")
-    blocks.append(heading(2, "Abstract", "abstract"))
-    blocks.append(text_block(ctx.abstracts[paper.id] or "(none)", "pf-abstract-text", escaped=True))
-    if paper.links:
-        blocks.append(heading(2, "Links", "links"))
-        blocks.append("<p>" + paper_links(ctx, paper) + "</p>")
-    if paper.note:
-        blocks.append(heading(2, "Curator&#x27;s note", "curators-note"))
-        blocks.append(text_block(paper.note, "pf-note"))
-    blocks.append(heading(2, "Cite", "cite", searched=False))
-    blocks.append(bibtex_block(paper))
-    blocks.append(heading(2, "Appearances", "appearances", searched=False))
-    blocks.append(
-        f"<ul{UNSEARCHED}>\n"
-        + "\n".join(
-            f'<li><a href="{ctx.link(page, digest_path(a.digest))}">{a.date.isoformat()}</a>'
-            f", #{a.position}</li>"
-            for a in paper.appearances
-        )
-        + "\n</ul>"
-    )
-    related = [ctx.papers[r] for r in ctx.classes.related.get(paper.id, ()) if r in ctx.papers]
-    if related:
-        blocks.append(heading(2, "Related papers", "related-papers", searched=False))
-        blocks.append(
-            f"<ol{UNSEARCHED}>\n"
-            + "\n".join(
-                f'<li><a href="{ctx.link(page, paper_path(other))}">{ctx.titles[other.id]}</a></li>'
-                for other in related
-            )
-            + "\n</ol>"
-        )
+    """A paper's page: front matter, then the body the template ``paperfeed/paper_page.html``
+    makes (:mod:`generator.templates`: a site's ``custom_dir`` may override it)."""
     title = math_plain(paper.title)
-    about = first_sentence(math_plain(paper.abstract)) or title
-    return page_text(front_matter(title, description=about), blocks)
+    about = first_sentence(math_plain(paper.abstract), cleaned=True) or title
+    body = ctx.templates.render(ctx.templates.paper_page, page_values(ctx, paper))
+    return page_text(front_matter(title, description=about), [body])
 
 
-def source_links(paper: Paper) -> list[str]:
+def page_values(ctx: Context, paper: Paper) -> dict[str, Any]:
+    """What the template of a paper's page is given (see ``paperfeed/paper_page.html``)."""
+    page = paper_path(paper)
+    sources = [_FIRST_SEEN.format(paper.first_seen.isoformat()), *source_links(paper)]
+    if paper.url:
+        sources.append(external_link(paper.url, "Paper"))
+    topics = ctx.classes.topics.get(paper.id, ())
+    tags = ctx.classes.tags.get(paper.id, ())
+    related = ctx.classes.related.get(paper.id, ())
+    return {
+        "paper": paper,
+        "title": ctx.titles[paper.id],
+        "sources": sources,
+        "facts": [text(fact) for fact in paper_facts(paper)],
+        "authors": text(", ".join(paper.authors)),
+        "comment": text(paper.arxiv_comment),
+        "keywords": text(", ".join(paper.keywords)),
+        "note": text(paper.note),
+        "topics": topic_links(ctx, page, topics) if topics else NO_HTML,
+        "tags": tag_links(ctx, page, tags) if tags else NO_HTML,
+        "abstract": ctx.abstracts[paper.id],
+        "links": paper_links(ctx, paper),
+        "bibtex": verbatim(bibtex(paper)),
+        "appearances": LINES.join(
+            _APPEARANCE.format(
+                ctx.link(page, digest_path(a.digest)), a.date.isoformat(), a.position
+            )
+            for a in paper.appearances
+        ),
+        "related": LINES.join(_related_item(ctx, page, r) for r in related if r in ctx.papers),
+    }
+
+
+def _related_item(ctx: Context, page: str, paper_id: str) -> HTML:
+    """A related paper as a list item of a paper's page, made once per page depth (a paper
+    is among the related papers of five others, on average)."""
+    key = ("related", str(ctx.depth(page)), (paper_id,))
+    item = ctx.fragments.get(key)
+    if item is None:
+        url = ctx.link(page, paper_path(ctx.papers[paper_id]))
+        item = ctx.fragments[key] = _RELATED.format(url, ctx.titles[paper_id])
+    return item
+
+
+_APPEARANCE = HTML('<li><a href="{}">{}</a>, #{}</li>')
+_RELATED = HTML('<li><a href="{}">{}</a></li>')
+_FIRST_SEEN = HTML("First seen {}")
+_ARXIV_SOURCE = HTML("arXiv {}")
+
+
+def source_links(paper: Paper) -> list[HTML]:
     """Links to the paper at its sources: arXiv abstract page, PDF, Hugging Face page."""
     links = []
     if paper.arxiv_id:
-        links.append("arXiv " + external_link(abs_url(paper.arxiv_id), paper.arxiv_id))
+        links.append(_ARXIV_SOURCE.format(external_link(abs_url(paper.arxiv_id), paper.arxiv_id)))
     pdf = pdf_url(paper)
     if pdf:
         links.append(external_link(pdf, "PDF"))
@@ -241,41 +261,19 @@ def source_links(paper: Paper) -> list[str]:
 
 
 def paper_facts(paper: Paper) -> list[str]:
-    """What the source tells about the paper: date, category, counts, comment, keywords."""
+    """What the source tells about the paper: date, category, counts, organization."""
     facts = []
     if paper.published:
         facts.append(f"Published {paper.published.isoformat()}")
     if paper.category:
-        facts.append(f"arXiv category {text(paper.category)}")
+        facts.append(f"arXiv category {paper.category}")
     facts += paper_counts(paper)
     if paper.organization:
-        facts.append(text(paper.organization))
-    blocks = ['<p class="pf-facts">' + " · ".join(facts) + "</p>"] if facts else []
-    if paper.arxiv_comment:
-        blocks.append(f"<p><strong>Comment:</strong> {text(paper.arxiv_comment)}</p>")
-    if paper.keywords:
-        blocks.append("<p><strong>Keywords:</strong> " + text(", ".join(paper.keywords)) + "</p>")
-    return blocks
+        facts.append(paper.organization)
+    return facts
 
 
-def bibtex_block(paper: Paper) -> str:
-    """The paper's BibTeX entry, and a button that copies it (Material's clipboard script
-    handles every ``data-clipboard-target``: no script of ours)."""
-    return (
-        '<div class="pf-bibtex" data-search-exclude>'
-        f'<pre id="bibtex"><code>{text_lines(bibtex(paper))}</code></pre>'
-        '<p><button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
-        ' title="Copy the BibTeX entry">Copy BibTeX</button></p></div>'
-    )
-
-
-def text_lines(value: str) -> str:
-    """Multi-line text (made of cleaned text: no blank line, no control character)
-    HTML-escaped, its indentation kept."""
-    return html.escape(value, quote=True)
-
-
-def _pager(ctx: Context, where: Where, parts: int, part: int) -> str:
+def _pager(ctx: Context, where: Where, parts: int, part: int) -> HTML:
     return pager(where, part, parts, ctx.settings.directory_urls)
 
 
