@@ -26,8 +26,9 @@ from __future__ import annotations
 import html
 import json
 import re
+import string
 from collections.abc import Iterable
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -43,7 +44,9 @@ clean = clean_text
 """NFC, control characters removed, white space collapsed (the parsers' own rule)."""
 
 _new = str.__new__
+_FORMATTER = string.Formatter()
 _S = TypeVar("_S", bound="_Safe")
+K = TypeVar("K")
 
 
 class _Safe(Markup):
@@ -69,10 +72,21 @@ class _Safe(Markup):
         if kwargs or self not in cls._simple:
             literal = str.replace(self, "{}", "")
             if kwargs or "{" in literal or "}" in literal or len(cls._simple) >= 4096:
-                return super().format(*args, **kwargs)  # numbered, named or with a spec
+                for _, _, spec, conversion in _FORMATTER.parse(self):
+                    if spec or conversion:  # padding would count the escapes' characters
+                        raise ValueError(f"a field of markup has a format spec: {self!r}")
+                return super().format(*args, **kwargs)  # numbered or named fields
             cls._simple.add(str(self))
         escape = cls.escape
         return _new(cls, str.format(self, *[v if v.__class__ is cls else escape(v) for v in args]))
+
+    def replace(self: _S, old: str, new: str, count: Any = -1, /) -> _S:
+        """What ``markupsafe.Markup.replace`` gives (``new`` escaped unless it is of this
+        class), without its cost when ``new`` is."""
+        cls = type(self)
+        if new.__class__ is not cls:
+            new = cls.escape(new)
+        return _new(cls, str.replace(self, old, new, count))
 
     def join(self: _S, iterable: Iterable[Any], /) -> _S:
         cls = type(self)
@@ -134,6 +148,38 @@ def verbatim(value: str) -> HTML:
     if _SPECIAL.search(value) is None:
         return _new(HTML, value)
     return _new(HTML, html.escape(value, quote=True))
+
+
+class Kept(Generic[K]):
+    """HTML kept for later, by key, in the least memory: as plain strings, made
+    :class:`HTML` again when asked for (an instance of a ``str`` subclass takes a second
+    block of memory; a large feed keeps hundreds of thousands of fragments while its pages
+    are rendered). Only :class:`HTML` goes in, so what comes out is the HTML that went in.
+    Text that escaping left as it was is kept as the very string it was made from."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[K, str] = {}
+
+    def get(self, key: K) -> HTML | None:
+        kept = self._kept.get(key)
+        return None if kept is None else _new(HTML, kept)
+
+    def put(self, key: K, value: HTML, source: str = "") -> HTML:
+        """Keep ``value``; ``source``: the text it was made from (kept instead when they are
+        the same string)."""
+        if value.__class__ is not HTML:
+            raise TypeError(f"only HTML is kept, not {type(value).__name__}")
+        kept = str(value)
+        self._kept[key] = source if kept == source else kept
+        return value
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+    def clear(self) -> None:
+        self._kept.clear()
 
 
 def front_matter_title(title: str) -> str:

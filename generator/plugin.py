@@ -43,6 +43,7 @@ from generator.pipeline import Generated, generate, load_inputs, shown
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 from generator.render.citation import citation_meta, insert_head
 from generator.render.common import page_url, paper_path
+from generator.templates import Templates, default_templates
 from generator.urls import FILE_NAME as PUBLISHED_FILE
 from generator.urls import Record, load_published
 
@@ -206,6 +207,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.published = load_published(path, str(shown(path)))
         except InputError as e:
             problems += e.problems
+        templates = None
+        try:
+            templates = self.templates(config)
+        except InputError as e:
+            problems += e.problems
         try:
             digests, taxonomy, warnings = load_inputs(
                 self.path(config, "digests"),
@@ -226,7 +232,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.generated = generate(
             digests,
             taxonomy,
-            self.settings(config),
+            self.settings(config, templates),
             warnings,
             sink,
             cache,
@@ -262,7 +268,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         path = self.curation_path(config)
         return None if path is None else load_curation(path, str(shown(path)))
 
-    def settings(self, config: MkDocsConfig) -> SiteSettings:
+    def templates(self, config: MkDocsConfig) -> Templates:
+        """The templates of paper entries and pages: the theme's ``custom_dir``'s where it
+        has them (``paperfeed/paper_entry.html``, ...), else paperfeed's own, compiled
+        (InputError: a template's file, line and error)."""
+        custom_dir = config.theme.custom_dir
+        return Templates(custom_dir) if custom_dir else default_templates()
+
+    def settings(self, config: MkDocsConfig, templates: Templates | None = None) -> SiteSettings:
         site_url = config.site_url or ""
         if site_url and not site_url.endswith("/"):
             site_url += "/"
@@ -273,6 +286,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             feed_size=self.config.feed_size,
             extra_pages=hand_written_pages(Path(config.docs_dir)),
             directory_urls=config.use_directory_urls,
+            templates=templates or self.templates(config),
         )
 
     # Events ----------------------------------------------------------------
@@ -494,6 +508,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         curation = self.curation_path(config)
         if curation is not None:
             server.watch(os.fspath(curation))
+        if config.theme.custom_dir:  # its paperfeed/ templates make the generated pages
+            server.watch(os.fspath(config.theme.custom_dir))
         return server
 
     def on_post_build(self, config: MkDocsConfig) -> None:

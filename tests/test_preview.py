@@ -293,3 +293,37 @@ def test_only_the_preview_keeps_compiled_templates(tmp_path: Path, serving: bool
     plugin.serving = serving
     env = plugin.on_env(config.theme.get_env(), config=config, files=None)
     assert (env.bytecode_cache is preview.TEMPLATES) is serving
+
+
+def test_a_changed_entry_template_is_previewed(project: Project, tmp_path: Path) -> None:
+    """An owner's ``paperfeed/paper_entry.html`` in the theme's ``custom_dir``, edited while
+    the preview runs: MkDocs' server watches the folder (the plugin asks it to), and the
+    next build shows the new entries, as a full build does (the build cache does not hand
+    back the listings made with the old template)."""
+    text = project.config.read_text("utf-8")
+    project.config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8"
+    )
+    template = project.root / "overrides" / "paperfeed" / "paper_entry.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('<div class="entry-1">{{ title }}</div>', "utf-8")
+    site = tmp_path / "preview"
+    first = _build(project, site, incremental=True)
+    watched: list[str] = []
+
+    class Server:
+        def watch(self, path: str) -> None:
+            watched.append(path)
+
+    config = load_config(str(project.config))
+    first.on_serve(Server(), config, None)
+    assert str(template.parent.parent) in watched
+    assert 'class="entry-1"' in (site / "index.html").read_text("utf-8")
+
+    template.write_text('<div class="entry-2">{{ title }}</div>', "utf-8")
+    second = _build(project, site, incremental=True)
+    assert second.preview.full  # the custom_dir is part of what every page depends on
+    for page in ("index.html", "papers/index.html"):
+        html = (site / page).read_text("utf-8")
+        assert 'class="entry-2"' in html and 'class="entry-1"' not in html, page
+    _same_as_a_full_build(project, site, tmp_path)

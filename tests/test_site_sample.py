@@ -166,13 +166,15 @@ def test_the_manual_is_not_on_the_site_nor_in_its_search(built: Path) -> None:
     search hold the reader's pages only."""
     site = built / "site"
     manual = sorted((ROOT / "manual").glob("*.md"))
-    assert [p.stem for p in manual] == ["curation", "digest-formats", "security", "taxonomy"]
+    stems = ["curation", "digest-formats", "security", "taxonomy", "templates"]
+    assert [p.stem for p in manual] == stems
     headings = [p.read_text("utf-8").splitlines()[0].removeprefix("# ") for p in manual]
     assert headings == [
         "Curation and URLs that never break",
         "Digest formats",
         "Security and reliability",
         "The taxonomy file",
+        "How papers look: template overrides",
     ]
     for path in site.rglob("*"):
         assert path.stem not in {p.stem for p in manual} or "topics" in path.parts, path

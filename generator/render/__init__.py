@@ -40,8 +40,6 @@ def iter_site(
     ctx.items.clear()  # the pages are done: papers.json gets their memory
     ctx.fragments.clear()
     ctx.links.clear()
-    ctx.entry_facts.clear()
-    ctx.teasers.clear()
     yield "feed.xml", atom_feed(ctx)
     yield from topic_feeds(ctx)
     yield from topic_bibtex(ctx)

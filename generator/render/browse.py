@@ -125,7 +125,7 @@ def home_page(ctx: Context) -> Pages:
     ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None and members.get(t.slug)]
     counted = DOT.join(
-        _COUNTED.format(topic_links(ctx, page, [t.slug]), len(members.get(t.slug, [])))
+        _COUNTED.format(topic_links(ctx, ctx.up(page), [t.slug]), len(members.get(t.slug, [])))
         for t in tops
     )
     blocks.append(

@@ -19,6 +19,7 @@ from functools import cache, partial
 from generator.escape import (
     HTML,
     NO_HTML,
+    Kept,
     clean,
     external_link,
     front_matter_text,
@@ -29,7 +30,6 @@ from generator.ids import file_digest, key
 from generator.model import Classification, Content, Feed, Known, Link, Paper, Taxonomy
 from generator.render.citation import abs_url, pdf_url
 from generator.render.math import html as math_html
-from generator.render.math import plain as math_plain
 from generator.templates import Templates, default_templates
 
 LINK_LABELS = {"code": "Code", "project": "Project page", "other": "Link"}
@@ -80,30 +80,24 @@ class Context:
     papers: dict[str, Paper]
     topic_names: dict[str, str]
     tag_names: dict[str, str]
-    titles: dict[str, HTML] = field(default_factory=dict)
+    titles: _Escaped
     """Paper id -> its title as HTML (:class:`_Escaped`: made once, when first used, then
     used on many pages)."""
-    abstracts: dict[str, HTML] = field(default_factory=dict)
+    abstracts: _Escaped
     """Paper id -> its abstract as HTML (made once, when first used, then used on up to 8
     pages)."""
-    teasers: dict[str, HTML] = field(default_factory=dict)
-    """Paper id -> the start of its abstract, as HTML (:class:`_Teasers`; made once, shown
-    in every listing of the paper)."""
     topic_html: dict[str, HTML] = field(default_factory=dict)
     tag_html: dict[str, HTML] = field(default_factory=dict)
     topic_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Topic slug -> its papers, newest first (every topic of the taxonomy has a key)."""
     tag_papers: dict[str, list[Paper]] = field(default_factory=dict)
     """Tag slug -> its papers, newest first; only tags some paper has, sorted by slug."""
-    items: dict[tuple[str, int, bool], tuple[HTML, ...]] = field(default_factory=dict)
-    """Rendered listing entries by (paper id, page depth, with the abstract): the parts of
-    the entry around the abstract (:func:`generator.render.items.paper_item`)."""
+    items: Kept[tuple[str, int]] = field(default_factory=Kept)
+    """Rendered listing entries, kept for the other listings of the paper
+    (:func:`generator.render.items.paper_item`)."""
     fragments: dict[tuple[str, str, tuple[str, ...]], HTML] = field(default_factory=dict)
     """Rendered topic and tag link lists by (kind, path up to the root, slugs); the list
     items of related papers by ("related", page depth, (paper id,))."""
-    entry_facts: dict[str, tuple[HTML, str, list[str], HTML]] = field(default_factory=dict)
-    """Paper id -> what its listing entries show that does not depend on the page: authors,
-    date, counts and links (:func:`generator.render.items.entry_values`)."""
     links: dict[str, HTML] = field(default_factory=dict)
     """Paper id -> its links as HTML (:func:`paper_links`): on its page and in every
     listing depth it appears at."""
@@ -124,19 +118,28 @@ class Context:
     def depth(self, page: str) -> int:
         return page_url(page, self.settings.directory_urls).count("/")
 
+    def up(self, page: str) -> str:
+        """The relative URL of the site's root on ``page`` without its ``./``: ``../../``
+        (the start of every link :meth:`link` makes on it)."""
+        return _up(page, self.settings.directory_urls)
 
-class _Escaped(dict[str, HTML]):
+
+class _Escaped:
     """Paper id -> one text field of the paper (title or abstract) as HTML, made when first
     asked for: a build that renders a few pages of a large feed makes only what they show.
-    Formulas become MathML, text-mode LaTeX what it means (:func:`.math.html`)."""
+    Formulas become MathML, text-mode LaTeX what it means (:func:`.math.html`). Kept in
+    the least memory (:class:`~generator.escape.Kept`: most abstracts need no escaping)."""
 
     def __init__(self, papers: dict[str, Paper], name: str) -> None:
-        super().__init__()
         self.papers = papers
         self.name = name
+        self.kept: Kept[str] = Kept()
 
-    def __missing__(self, paper_id: str) -> HTML:
-        value = self[paper_id] = math_html(getattr(self.papers[paper_id], self.name))
+    def __getitem__(self, paper_id: str) -> HTML:
+        value = self.kept.get(paper_id)
+        if value is None:
+            source = getattr(self.papers[paper_id], self.name)
+            value = self.kept.put(paper_id, math_html(source), source)
         return value
 
 
@@ -155,21 +158,6 @@ def teaser(abstract: str, limit: int = TEASER_CHARS, *, cleaned: bool = False) -
         return abstract
     cut = abstract.rfind(" ", 0, limit + 1)
     return abstract[: cut if cut > 0 else limit].rstrip(" ,;:.") + "…"
-
-
-class _Teasers(dict[str, HTML]):
-    """Paper id -> :func:`teaser` of its abstract (formulas as written: one cut short is
-    plain text), as HTML; made when first asked for."""
-
-    def __init__(self, papers: dict[str, Paper]) -> None:
-        super().__init__()
-        self.papers = papers
-
-    def __missing__(self, paper_id: str) -> HTML:
-        abstract = self.papers[paper_id].abstract
-        shown = teaser(math_plain(abstract), cleaned=True) if abstract else ""
-        value = self[paper_id] = text(shown) if shown else NO_HTML
-        return value
 
 
 def make_context(
@@ -202,7 +190,6 @@ def make_context(
         tag_names=tag_names,
         titles=_Escaped(papers, "title"),
         abstracts=_Escaped(papers, "abstract"),
-        teasers=_Teasers(papers),
         topic_html={slug: text(name) for slug, name in topic_names.items()},
         tag_html={slug: text(name) for slug, name in tag_names.items()},
         topic_papers=topic_papers,
@@ -430,29 +417,35 @@ _TOPIC_LINK = HTML('<a href="{}">{}</a>')
 _SPACE = HTML(" ")
 
 
-def tag_links(ctx: Context, page: str, tags: Sequence[str]) -> HTML:
-    return _listing_links(ctx, page, "tags", tags, ctx.tag_html, _TAG_LINK, _SPACE)
+def tag_links(ctx: Context, up: str, tags: Sequence[str]) -> HTML:
+    """Links to the pages of ``tags``, on a page whose root is at ``up``
+    (:meth:`Context.up`)."""
+    return _listing_links(ctx, up, "tags", tags, ctx.tag_html, _TAG_LINK, _SPACE)
 
 
-def topic_links(ctx: Context, page: str, topics: Sequence[str]) -> HTML:
-    return _listing_links(ctx, page, "topics", topics, ctx.topic_html, _TOPIC_LINK, DOT)
+def topic_links(ctx: Context, up: str, topics: Sequence[str]) -> HTML:
+    """Links to the pages of ``topics``, on a page whose root is at ``up``."""
+    return _listing_links(ctx, up, "topics", topics, ctx.topic_html, _TOPIC_LINK, DOT)
 
 
 def _listing_links(
     ctx: Context,
-    page: str,
+    up: str,
     kind: str,
     slugs: Sequence[str],
     names: dict[str, HTML],
     link: HTML,
     separator: HTML,
 ) -> HTML:
-    """Links to the listing pages of ``slugs``, rendered once per depth and set of slugs."""
-    key = (kind, _up(page, ctx.settings.directory_urls), tuple(slugs))
+    """Links to the listing pages of ``slugs``, rendered once per depth and set of slugs.
+    ``up`` is what a link to the root starts with: ``../../``, or an :class:`HTML`
+    placeholder put in its place later (:data:`generator.render.items.ROOT`)."""
+    key = (kind, up, tuple(slugs))
     cached = ctx.fragments.get(key)
     if cached is None:
+        urls = ctx.settings.directory_urls
         cached = ctx.fragments[key] = separator.join(
-            link.format(ctx.link(page, listing_path(kind, slug)), names.get(slug) or slug)
+            link.format(up + page_url(listing_path(kind, slug), urls), names.get(slug) or slug)
             for slug in slugs
         )
     return cached

@@ -23,6 +23,7 @@ from generator.render.common import (
     TEASER_CHARS,
     Context,
     arxiv_links,
+    page_url,
     paper_counts,
     paper_links,
     paper_path,
@@ -30,14 +31,21 @@ from generator.render.common import (
     teaser,
     topic_links,
 )
+from generator.render.math import plain as math_plain
 
 __all__ = ["TEASER_CHARS", "paper_item", "teaser"]
 
 
 ABSTRACT = HTML("\x00abstract\x00")
-"""What paperfeed's own entry template is given for the abstract when an entry is kept for
-the other listings of its depth: the entry is kept in two parts, which the abstract of the
-paper joins (no text has a NUL: :func:`generator.escape.clean` removes it)."""
+ROOT = HTML("\x00root\x00")
+"""What paperfeed's own entry template is given for the abstract and, at the start of its
+links, for the way up to the site's root (``../../``), when it renders a paper's entry once
+for every listing the paper is in (no text holds a NUL: :func:`generator.escape.clean`
+removes it)."""
+
+
+_UPS: dict[str, HTML] = {}
+"""``../../`` and the like as HTML, for :data:`ROOT`."""
 
 
 def paper_item(
@@ -47,53 +55,62 @@ def paper_item(
     with ``abstract`` the whole abstract in an expander (closed, the style sheet shows its
     first two lines), otherwise a teaser of it alone (the paper's page has the rest).
 
-    With ``reuse`` the entry is kept for the other listings of the same depth (a paper is
-    on the pages of each of its topics and tags and of its digest, month and week), the
-    abstract left out (kept, the abstracts would make the memory a build needs grow several
-    times over): rendered once, with :data:`ABSTRACT` for the abstract, and joined by the
-    abstract each time. An owner's template may do anything with the abstract, so an entry
-    with the abstract is rendered each time then. The home page lists a paper once, so it
+    With ``reuse`` the entry is kept for the other listings of the paper (a paper is on
+    the pages of each of its topics and tags and of its digest, month and week). With
+    paperfeed's own template, which prints the abstract and the links as they are, an
+    entry is rendered once per paper with and without the abstract, with :data:`ABSTRACT`
+    and :data:`ROOT` in their places, and filled in for each page (kept whole, the
+    abstracts would make the memory a build needs grow several times over). An owner's
+    template may do anything with them: its entries without the abstract are kept per
+    page depth, those with it rendered each time. The home page lists a paper once, so it
     does not keep its entries."""
     full = abstract and bool(paper.abstract)
     templates = ctx.templates
-    if not reuse or (full and not templates.own_entry):
-        return templates.render(templates.entry, entry_values(ctx, page, paper, full))
-    key = (paper.id, ctx.depth(page), full)
-    parts = ctx.items.get(key)
-    if parts is None:
-        values = entry_values(ctx, page, paper, full)
-        if full:
-            values["abstract"] = ABSTRACT
-        entry = templates.render(templates.entry, values)
-        parts = ctx.items[key] = tuple(entry.split(ABSTRACT)) if full else (entry,)
-    return ctx.abstracts[paper.id].join(parts) if full else parts[0]
+    if reuse and templates.own_entry:
+        key = (paper.id, 1 if full else 0)
+        entry = ctx.items.get(key)
+        if entry is None:
+            values = entry_values(ctx, ROOT, paper, full)
+            if full:
+                values["abstract"] = ABSTRACT
+            entry = ctx.items.put(key, templates.render(templates.entry, values))
+        way_up = ctx.up(page)
+        up = _UPS.get(way_up)
+        if up is None:
+            up = _UPS[way_up] = text(way_up)
+        entry = entry.replace(ROOT, up)
+        return entry.replace(ABSTRACT, ctx.abstracts[paper.id]) if full else entry
+    if full or not reuse:
+        return templates.render(templates.entry, entry_values(ctx, ctx.up(page), paper, full))
+    key = (paper.id, -1 - ctx.depth(page))  # an owner's entry without the abstract
+    entry = ctx.items.get(key)
+    if entry is None:
+        values = entry_values(ctx, ctx.up(page), paper, full)
+        entry = ctx.items.put(key, templates.render(templates.entry, values))
+    return entry
 
 
-def entry_values(ctx: Context, page: str, paper: Paper, full: bool) -> dict[str, Any]:
-    """What the template of an entry is given (see ``paperfeed/paper_entry.html``)."""
+def entry_values(ctx: Context, up: str, paper: Paper, full: bool) -> dict[str, Any]:
+    """What the template of an entry is given (see ``paperfeed/paper_entry.html``), on a
+    page whose root is at ``up`` (:meth:`~generator.render.common.Context.up`, or
+    :data:`ROOT`)."""
     topics = ctx.classes.topics.get(paper.id, ())
     tags = ctx.classes.tags.get(paper.id, ())
-    facts = ctx.entry_facts.get(paper.id)
-    if facts is None:  # what does not depend on the page: made once per paper
-        links = DOT.join(link for link in (*arxiv_links(paper), paper_links(ctx, paper)) if link)
-        facts = ctx.entry_facts[paper.id] = (
-            text(short_authors(paper.authors)),
-            paper.last_seen.isoformat(),
-            paper_counts(paper),
-            links,
-        )
-    authors, date, counts, links = facts
+    links = (*arxiv_links(paper), paper_links(ctx, paper))
+    shown = ""
+    if not full and paper.abstract:  # a formula cut short is plain text
+        shown = teaser(math_plain(paper.abstract), cleaned=True)
     return {
         "paper": paper,
-        "url": ctx.link(page, paper_path(paper)),
+        "url": up + page_url(paper_path(paper), ctx.settings.directory_urls),
         "title": ctx.titles[paper.id],
-        "authors": authors,
-        "date": date,
-        "topics": topic_links(ctx, page, topics) if topics else NO_HTML,
-        "tags": tag_links(ctx, page, tags[:LISTING_TAGS]) if tags else NO_HTML,
+        "authors": text(short_authors(paper.authors)),
+        "date": paper.last_seen.isoformat(),
+        "topics": topic_links(ctx, up, topics) if topics else NO_HTML,
+        "tags": tag_links(ctx, up, tags[:LISTING_TAGS]) if tags else NO_HTML,
         "more_tags": max(0, len(tags) - LISTING_TAGS),
-        "counts": counts,
-        "links": links,
-        "teaser": NO_HTML if full else ctx.teasers[paper.id],
+        "counts": paper_counts(paper),
+        "links": DOT.join(link for link in links if link),
+        "teaser": text(shown) if shown else NO_HTML,
         "abstract": ctx.abstracts[paper.id] if full else None,
     }

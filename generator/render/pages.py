@@ -80,14 +80,16 @@ def topic_pages(ctx: Context) -> Pages:
             _BIBTEX_LINK.format(ctx.link(page, topic_bibtex_path(topic.slug))),
         ]
         if topic.parent:
-            facts.append(_PART_OF.format(topic_links(ctx, page, [topic.parent])))
+            facts.append(_PART_OF.format(topic_links(ctx, ctx.up(page), [topic.parent])))
         intro.append(UNSEARCHED.format(DOT.join(facts)))
         subs = [t.slug for t in children.get(topic.slug, []) if members.get(t.slug)]
         if subs:
-            intro.append(UNSEARCHED.format(_SUB_TOPICS.format(topic_links(ctx, page, subs))))
+            intro.append(
+                UNSEARCHED.format(_SUB_TOPICS.format(topic_links(ctx, ctx.up(page), subs)))
+            )
         related = related_topics(ctx, members, topic.slug)
         if related:
-            links = topic_links(ctx, page, related)
+            links = topic_links(ctx, ctx.up(page), related)
             intro.append(UNSEARCHED.format(_RELATED_TOPICS.format(links)))
         intro.append(heading(2, "Papers", "papers", searched=False))
         split = parts_of(members[topic.slug], ctx.settings.page_size)
@@ -166,7 +168,7 @@ def tags_index(ctx: Context) -> Pages:
         blocks.append(_NO_TAGS)
     else:
         rows = [
-            _TAG_ROW.format(tag_links(ctx, page, [slug]), len(papers))
+            _TAG_ROW.format(tag_links(ctx, ctx.up(page), [slug]), len(papers))
             for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
         blocks.append(_TAG_TABLE.format(LINES.join(rows)))
@@ -214,8 +216,8 @@ def page_values(ctx: Context, paper: Paper) -> dict[str, Any]:
         "comment": text(paper.arxiv_comment),
         "keywords": text(", ".join(paper.keywords)),
         "note": text(paper.note),
-        "topics": topic_links(ctx, page, topics) if topics else NO_HTML,
-        "tags": tag_links(ctx, page, tags) if tags else NO_HTML,
+        "topics": topic_links(ctx, ctx.up(page), topics) if topics else NO_HTML,
+        "tags": tag_links(ctx, ctx.up(page), tags) if tags else NO_HTML,
         "abstract": ctx.abstracts[paper.id],
         "links": paper_links(ctx, paper),
         "bibtex": verbatim(bibtex(paper)),
