@@ -147,6 +147,19 @@ def test_a_custom_dir_without_paperfeed_templates_changes_nothing(
     assert _html_pages(project.site) == _html_pages(plain.site)
 
 
+def _outputs(project: Project) -> dict[str, str]:
+    """A hash of each thing a build writes: site, Markdown copy, project, published.txt."""
+    return {
+        name: tree_hash(folder)
+        for name, folder in (
+            ("site", project.site),
+            ("pages", project.pages),
+            ("out", project.root / "out"),
+            ("published", project.root / "published.txt"),
+        )
+    }
+
+
 BROKEN = [
     pytest.param("<div>\n{{ title }\n</div>\n", 2, "unexpected '}'", id="syntax"),
     pytest.param(
@@ -173,15 +186,7 @@ def test_a_broken_override_names_its_file_and_line_and_publishes_nothing(
     project = _project(tmp_path / "p", {"paper_entry.html": ENTRY})
     assert project.build() == 0
     assert project.build("--markdown-only", "--pages-dir", str(project.root / "out")) == 0
-    kept = {
-        name: tree_hash(folder)
-        for name, folder in (
-            ("site", project.site),
-            ("pages", project.pages),
-            ("out", project.root / "out"),
-            ("published", project.root / "published.txt"),
-        )
-    }
+    kept = _outputs(project)
     published = (project.root / "published.txt").read_bytes()
     (project.root / "overrides" / "paperfeed" / "paper_entry.html").write_text(template, "utf-8")
     args = ["build", "--config", str(project.config), "--quiet"]
@@ -194,15 +199,7 @@ def test_a_broken_override_names_its_file_and_line_and_publishes_nothing(
     assert first.startswith(f"overrides/paperfeed/paper_entry.html:{line}: template error: ")
     assert message in first
     assert result.stderr.splitlines()[-1] == "paperfeed: 1 error; nothing was written"
-    after = {
-        name: tree_hash(folder)
-        for name, folder in (
-            ("site", project.site),
-            ("pages", project.pages),
-            ("out", project.root / "out"),
-            ("published", project.root / "published.txt"),
-        )
-    }
+    after = _outputs(project)
     assert after == kept
     assert (project.root / "published.txt").read_bytes() == published
 
