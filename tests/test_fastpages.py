@@ -205,3 +205,48 @@ def test_quick_front_matter_reads_the_pages_of_the_hostile_fixtures(tmp_path: Pa
     assert quick > len(pages) * 0.9, (quick, len(pages))
     assert quick_front_matter("---\ntitle: x\n---\n") is None
     assert quick_front_matter('---\ntitle: "x"\ntemplate: a.html\n---\n') is None
+
+
+def test_a_generated_page_reads_its_body_from_its_file_and_keeps_no_copy(
+    tmp_path: Path,
+) -> None:
+    """MkDocs reads every page before it renders the first: a generated page's Markdown
+    and content are its file's text, not copies of it held until the build ends."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    from generator.mkdocs_boundary import GeneratedPage
+
+    project = make_project(tmp_path / "p")
+    config = load_config(str(project.config))
+    config.plugins._current_plugin = "paperfeed"  # as while MkDocs runs an event
+    body = '<p class="x">Body &amp; more</p>\n\n<p>two</p>'
+    source = front_matter("A title", description="About it") + body + "\n\n"
+    file = File.generated(config, "topics/x.md", content=source)
+    page = GeneratedPage(None, file, config)
+    assert page.markdown is None and page.content is None
+    page.read_source(config)
+    assert page.meta["title"] == "A title" and page.meta["description"] == "About it"
+    assert page.markdown == get_data(source)[0]
+    page.markdown = page.markdown  # what MkDocs does with on_page_markdown's result
+    page.render(config, Files([file]))
+    page.content = page.content  # and with on_page_content's
+    assert page.content == body
+    assert page.present_anchor_ids == set()
+    # Neither is held beside the file's text.
+    held = [v for v in vars(page).values() if isinstance(v, str) and body in v]
+    assert held == []
+
+    # A plugin's change is kept, and the content follows the Markdown it changed.
+    page.markdown = "<p>changed</p>\n"
+    page.render(config, Files([file]))
+    assert (page.markdown, page.content) == ("<p>changed</p>\n", "<p>changed</p>")
+    page.content = "<p>other</p>"
+    assert page.content == "<p>other</p>"
+    page.content = "<p>changed</p>"  # back to what the Markdown gives: not held
+    assert page.content == "<p>changed</p>" and "<p>changed</p>" not in vars(page).values()
+
+    # Read again (a new build of the preview): the file's text, not the plugin's change.
+    page.read_source(config)
+    page.render(config, Files([file]))
+    assert page.content == body
