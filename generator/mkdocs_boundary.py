@@ -93,7 +93,7 @@ from mkdocs.utils import get_relative_url as get_relative_url
 from mkdocs.utils.yaml import yaml_load as _yaml_load
 
 from generator import engine
-from generator.model import Known
+from generator.model import Known, Stored
 
 # 1. GeneratedPage ----------------------------------------------------------------------
 
@@ -248,7 +248,9 @@ class PreviewFile(File):
     Outside of it (``kept`` is never set), it is modified, like every generated file.
 
     Its content may be given as :class:`Known` (a hash and a way to render it): it is
-    rendered only if MkDocs reads it, and MkDocs does not read a page it does not build."""
+    rendered only if MkDocs reads it, and MkDocs does not read a page it does not build.
+    A :class:`Stored` content (``paperfeed build``'s pages, already written) is read back
+    from the disk each time, and not kept."""
 
     kept = False
     _text: str | bytes | None = None
@@ -267,6 +269,8 @@ class PreviewFile(File):
     @property
     def _content(self) -> str | bytes | None:  # what File reads its content from
         if self._text is None and self._known is not None:
+            if isinstance(self._known, Stored):
+                return self._known.text()  # on the disk: read back, not kept
             self._text = self._known.make()
         return self._text
 

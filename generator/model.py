@@ -37,6 +37,17 @@ class Known:
     they are handed over."""
 
 
+@dataclass(frozen=True)
+class Stored(Known):
+    """A generated file the writer has already written (:func:`generator.write.stage_tree`):
+    its bytes are on disk and read back when asked, never held in memory. A build hands
+    its pages to MkDocs this way, so the text of 100,000 pages (3 GB) is not in memory
+    while MkDocs reads every page before rendering the first."""
+
+    text: Callable[[], str]
+    """The file's text, read back (the writer keeps the last few it read)."""
+
+
 Content = str | bytes | Iterator[bytes] | Known
 """A generated file: its text (written as UTF-8), its bytes, its bytes a piece at a time
 (``papers.json``: written as it is made, never held whole), or its hash and a way to make

@@ -38,7 +38,7 @@ from generator.mkdocs_boundary import (
     get_relative_url,
     name_search_dialog,
 )
-from generator.model import Known, Paper
+from generator.model import Known, Paper, Stored
 from generator.pipeline import Generated, generate, load_inputs, shown
 from generator.render import GENERATED_ROOTS, Content, SiteSettings
 from generator.render.citation import citation_meta, insert_head
@@ -139,7 +139,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.contents: dict[str, str | bytes | Known] | None = None
         """The generated files of a preview build with the build cache, by path: the pages
         an earlier build rendered from the same inputs as :class:`Known` contents
-        (:mod:`generator.preview` keeps them unread when their hash is the last build's)."""
+        (:mod:`generator.preview` keeps them unread when their hash is the last build's),
+        or those of ``paperfeed build``, already written and read back from the disk
+        (:meth:`read_pages_from`)."""
         self.published: dict[str, Record] = {}
         """The URLs earlier builds published, as read by :meth:`generate_pages`."""
         self.kept_documents = False
@@ -337,6 +339,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         apply_backend(config, self.backend)
         add_head_template(config)
         return config
+
+    def read_pages_from(self, contents: dict[str, Stored]) -> None:
+        """Have MkDocs read the generated files from ``contents``, files the build has
+        already written (:func:`generator.write.stage_tree`), instead of from memory:
+        a page's text is read when MkDocs asks for it and not kept."""
+        self.contents = dict(contents)
 
     def navigation(self) -> list[Any]:
         """Home, topics, tags and archive: four entries, whatever the size of the feed.

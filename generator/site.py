@@ -30,11 +30,13 @@ from generator.pipeline import Generated, updated_published
 from generator.render import Content
 from generator.sitesize import SiteSize
 from generator.write import (
+    Staged,
     WriteStats,
     discard,
     new_sibling,
     recover,
     replace_text,
+    stage_tree,
     swap_in,
     sync_tree,
 )
@@ -250,10 +252,6 @@ def build(
 
 
 def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -> BuildResult:
-    from mkdocs.exceptions import Abort, MkDocsException
-
-    from generator.mkdocs_boundary import build as mkdocs_build
-
     start = time.perf_counter()
     pages_dir = _pages_dir(options)
     if options.markdown_only:  # written as rendered: a large feed is never held in memory
@@ -277,7 +275,34 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         _remember_urls(config, plugin, generated)
         seconds = time.perf_counter() - start
         return BuildResult(generated, written[0], None, 0, seconds, seconds, _from_cache(plugin))
-    config, plugin, generated = prepare(options)
+    # The pages are written (staged beside the Markdown copy) as they are made, and MkDocs
+    # reads them back from the disk: a large feed's pages are never all in memory.
+    staged: list[Staged] = []
+    try:
+        return _build_site(options, progress, start, staged)
+    finally:
+        for pages in staged:
+            pages.discard()  # what was not applied: a failed build leaves the copy as it was
+
+
+def _build_site(
+    options: BuildOptions,
+    progress: Callable[[int, int], None] | None,
+    start: float,
+    staged: list[Staged],
+) -> BuildResult:
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    from generator.mkdocs_boundary import build as mkdocs_build
+
+    pages_dir = _pages_dir(options)
+    try:
+        config, plugin, generated = prepare(
+            options, lambda files: staged.append(stage_tree(files, pages_dir))
+        )
+    except OSError as e:
+        raise BuildFailed(_cannot_write(e)) from None
+    plugin.read_pages_from(staged[0].contents())
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
     try:
@@ -319,7 +344,7 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
         discard(staging)
         raise BuildFailed(_cannot_write(e)) from None
     try:
-        pages = sync_tree(generated.files, pages_dir)
+        pages = staged[0].apply()
     except OSError as e:
         raise BuildFailed(
             f"{_cannot_write(e)}; the new site was published, the previous Markdown copy "

@@ -28,11 +28,12 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 
 from generator.ids import file_digest
 from generator.lock import hold, in_use, release
-from generator.model import Content, Known
+from generator.model import Content, Known, Stored
 from generator.outputs import MARKER as OWNED
 from generator.outputs import MARKER_TEXT
 
@@ -215,7 +216,24 @@ def sync_tree(
       file whose hash matches the previous manifest is not touched at all (same inode
       and mtime), so a small change to a large feed costs little. A crash while the
       difference is applied leaves no manifest: the next build writes everything afresh.
+
+    This is :func:`stage_tree` and :meth:`Staged.apply` at once.
     """
+    staged = stage_tree(files, dest)
+    try:
+        return staged.apply()
+    finally:
+        staged.discard()
+
+
+def stage_tree(files: Mapping[str, Content] | Iterable[tuple[str, Content]], dest: Path) -> Staged:
+    """The first half of :func:`sync_tree`: write the new and changed files to a staging
+    folder beside ``dest`` and leave ``dest`` as it is until :meth:`Staged.apply`.
+
+    Meanwhile :meth:`Staged.contents` reads every file back from where it is (the staging
+    folder or, unchanged, ``dest``): a build writes its pages first and hands them to
+    MkDocs from the disk, so it never holds them all in memory. The caller must call
+    :meth:`Staged.discard` in the end, applied or not (a ``finally``)."""
     recover(dest)
     dest_s = os.fspath(dest)
     previous = _old_manifest(dest)
@@ -267,17 +285,88 @@ def sync_tree(
             changed.append(path)
         _check_files_and_folders(manifest)
         (new / OWNED).write_text(MARKER_TEXT, "utf-8")
-        if not previous:
-            (new / MANIFEST).write_text(_manifest_text(manifest), "utf-8")
-            swap_in(new, dest)
-            return WriteStats(written=len(changed), unchanged=0, removed=0)
-        stale = [*sorted(present - manifest.keys() - {MANIFEST, OWNED}), *others]
-        _apply(new_s, dest_s, changed, stale, _manifest_text(manifest))
-    finally:
+    except BaseException:
         discard(new)
-    return WriteStats(
-        written=len(changed), unchanged=len(manifest) - len(changed), removed=len(stale)
-    )
+        raise
+    stale = [*sorted(present - manifest.keys() - {MANIFEST, OWNED}), *others] if previous else []
+    return Staged(dest, new, manifest, changed, stale, bool(previous))
+
+
+class Staged:
+    """A tree :func:`stage_tree` wrote beside ``dest``, not yet applied."""
+
+    KEPT = 4
+    """How many texts :meth:`text` keeps: MkDocs reads one page's text a few times in a
+    row (its source, its Markdown, its content), then the next page's."""
+
+    def __init__(
+        self,
+        dest: Path,
+        new: Path,
+        manifest: dict[str, str],
+        changed: list[str],
+        stale: list[str],
+        incremental: bool,
+    ) -> None:
+        self.dest, self.new = dest, new
+        self.manifest, self.changed, self.stale = manifest, changed, stale
+        self.incremental = incremental
+        self.applied = False
+        self._changed = frozenset(changed)
+        self._kept: dict[str, str] = {}
+
+    def where(self, path: str) -> str:
+        """Where the bytes of ``path`` are now: the staging folder or ``dest``."""
+        staged = not self.applied and (not self.incremental or path in self._changed)
+        return f"{self.new if staged else self.dest}/{path}"
+
+    def read(self, path: str) -> bytes:
+        with open(self.where(path), "rb") as f:
+            return f.read()
+
+    def text(self, path: str) -> str:
+        """The text of ``path`` (UTF-8), from the last few read or from the disk."""
+        text = self._kept.pop(path, None)
+        if text is None:
+            text = self.read(path).decode("utf-8")
+            if len(self._kept) >= self.KEPT:
+                del self._kept[next(iter(self._kept))]
+        self._kept[path] = text  # the newest last
+        return text
+
+    def contents(self) -> dict[str, Stored]:
+        """Every file by path (sorted), as :class:`Stored` contents read from the disk."""
+        return {
+            path: Stored(digest, partial(self.read, path), partial(self.text, path))
+            for path, digest in sorted(self.manifest.items())
+        }
+
+    def apply(self) -> WriteStats:
+        """Bring ``dest`` to the staged tree (see :func:`sync_tree`)."""
+        assert not self.applied, "a staged tree is applied once"
+        if not self.incremental:
+            (self.new / MANIFEST).write_text(_manifest_text(self.manifest), "utf-8")
+            swap_in(self.new, self.dest)
+            self.applied = True
+            return WriteStats(written=len(self.changed), unchanged=0, removed=0)
+        _apply(
+            os.fspath(self.new),
+            os.fspath(self.dest),
+            self.changed,
+            self.stale,
+            _manifest_text(self.manifest),
+        )
+        self.applied = True
+        return WriteStats(
+            written=len(self.changed),
+            unchanged=len(self.manifest) - len(self.changed),
+            removed=len(self.stale),
+        )
+
+    def discard(self) -> None:
+        """Delete the staging folder (what :meth:`apply` did not move in) and its lock."""
+        self._kept.clear()
+        discard(self.new)
 
 
 def _check_files_and_folders(paths: Iterable[str]) -> None:

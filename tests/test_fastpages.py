@@ -18,6 +18,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
 from mkdocs.utils.meta import get_data
 from project import FIXTURES, REPO, Project, copy_digests, is_paper, make_project, tree_files
 
@@ -250,3 +252,45 @@ def test_a_generated_page_reads_its_body_from_its_file_and_keeps_no_copy(
     page.read_source(config)
     page.render(config, Files([file]))
     assert page.content == body
+
+
+def test_a_build_hands_mkdocs_its_pages_from_the_disk_not_from_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``paperfeed build`` writes the generated files before MkDocs runs and MkDocs reads
+    them back: while it reads every page before rendering the first, no generated file
+    holds its text (3 GB at 100,000 papers). The site and the copy are those of a build."""
+    import generator.mkdocs_boundary as boundary
+    from generator.mkdocs_boundary import PreviewFile
+    from generator.plugin import PaperfeedPlugin
+    from generator.site import BuildOptions, build
+
+    project = make_project(tmp_path / "p")
+    copy_digests(FIXTURES / "digests", project)
+    held: list[str] = []
+    read: list[str] = []
+    real_build, real_on_files = boundary.build, PaperfeedPlugin.on_files
+    seen: list[Files] = []
+
+    def on_files(self: PaperfeedPlugin, files: Files, config: MkDocsConfig) -> Files:
+        seen.append(real_on_files(self, files, config))
+        return seen[-1]
+
+    def watched(config: MkDocsConfig) -> None:
+        real_build(config)  # every page read and rendered: what is held now was held all along
+        generated = [f for f in seen[0] if isinstance(f, PreviewFile)]
+        held.extend(f.src_uri for f in generated if f._text is not None)
+        read.extend(f.src_uri for f in generated if f.page is not None)
+
+    monkeypatch.setattr(PaperfeedPlugin, "on_files", on_files)
+    monkeypatch.setattr(boundary, "build", watched)
+    result = build(BuildOptions(config_file=project.config))
+    assert [p for p in held if p in result.generated.paths] == []
+    assert held == ["assets/paperfeed.css"]  # paperfeed's style sheet: not generated
+    papers = [p for p in read if p.startswith("papers/") and is_paper(p)]
+    assert len(papers) == result.generated.accounting.papers_rendered > 0, read[:5]
+    copy = tree_files(project.pages)
+    for path in papers:
+        page = (project.site / path.removesuffix(".md") / "index.html").read_text("utf-8")
+        title = re.search(r"^title: (.*)$", copy[path].decode(), re.M)
+        assert title and title.group(1).strip('"')[:20] in page, path

@@ -209,3 +209,44 @@ def test_a_path_that_is_also_a_folder_is_refused_before_the_folder_changes(
     assert tree(dest) == {"a/b": b"B", "c.md": b"C"}
     assert {p.name: p.stat().st_mtime_ns for p in dest.rglob("*")} == before
     assert (dest / ".paperfeed-manifest.json").exists()
+
+
+def test_a_staged_tree_is_read_back_from_the_disk_and_applied_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    """``paperfeed build`` writes its pages first and MkDocs reads them back: until the
+    site is in place the copy is as it was, and a discarded tree leaves no trace."""
+    from generator.write import stage_tree
+
+    dest = tmp_path / "pages"
+    sync_tree({"a.md": "A", "b.md": "B", "gone.md": "G"}, dest)
+    inode = (dest / "a.md").stat().st_ino
+
+    more = [(f"e/{i}.md", f"E{i}") for i in range(5)]
+    staged = stage_tree([("a.md", "A"), ("b.md", "B2"), ("c/d.md", "D"), *more], dest)
+    assert tree(dest) == {"a.md": b"A", "b.md": b"B", "gone.md": b"G"}  # untouched
+    contents = staged.contents()
+    assert list(contents)[:3] == ["a.md", "b.md", "c/d.md"] and len(contents) == 8
+    assert [contents[p].text() for p in ("a.md", "b.md", "c/d.md")] == ["A", "B2", "D"]
+    assert contents["b.md"].make() == b"B2"
+    # Read from the disk: a text changed there is what is read once the last few read
+    # (all that is kept in memory) are others.
+    (staged.new / "c" / "d.md").write_text("D!", "utf-8")
+    assert contents["c/d.md"].text() == "D"
+    for path, text in more:
+        assert contents[path].text() == text
+    assert contents["c/d.md"].text() == "D!"
+
+    stats = staged.apply()
+    staged.discard()
+    after = {"a.md": b"A", "b.md": b"B2", "c/d.md": b"D!"} | {p: t.encode() for p, t in more}
+    assert tree(dest) == after
+    assert (stats.written, stats.unchanged, stats.removed) == (7, 1, 1)
+    assert (dest / "a.md").stat().st_ino == inode  # unchanged: not rewritten
+    assert contents["b.md"].text() == "B2" and contents["c/d.md"].make() == b"D!"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages"]
+
+    staged = stage_tree([("a.md", "other")], dest)
+    staged.discard()
+    assert tree(dest) == after
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pages"]
