@@ -60,6 +60,9 @@ class PaperfeedConfig(base.Config):
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
     pagefind_threshold = AtLeast(0, default=500)
+    pagefind_shard_size = AtLeast(0, default=10_000)
+    """Above this many papers, Pagefind indexes them in shards of at most this many (its
+    memory grows with the pages of one index; see :mod:`generator.shards`); 0: one index."""
     page_size = AtLeast(1, default=30)
     """Papers per topic, tag or digest listing page."""
     feed_size = AtLeast(1, default=50)

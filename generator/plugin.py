@@ -566,7 +566,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 )
                 return
             try:
-                run_pagefind(Path(config.site_dir), documents=documents)
+                run_pagefind(
+                    Path(config.site_dir),
+                    documents=documents,
+                    months=self._months(config),
+                    shard_size=self.config.pagefind_shard_size,
+                )
             finally:
                 if isinstance(stand_in, PagefindSearchPlugin):
                     if self.kept_documents:
@@ -574,6 +579,16 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     stand_in.discard_documents()
         if not self.serving:
             self._measure_site(config)
+
+    def _months(self, config: MkDocsConfig) -> dict[str, str]:
+        """The paper pages' search documents (their paths in the site) and the month each
+        paper was first seen: what the Pagefind index is sharded by."""
+        assert self.generated is not None
+        end = "/index.html" if config.use_directory_urls else ".html"
+        return {
+            f"papers/{paper.slug}{end}": paper.first_seen.strftime("%Y-%m")
+            for paper in self.generated.feed.papers
+        }
 
     def _measure_site(self, config: MkDocsConfig) -> None:
         assert self.generated is not None

@@ -31,12 +31,16 @@ when ``/dev/shm`` is there); Pagefind indexes that folder into the site's ``page
 The bundle is byte for byte the one Pagefind makes from the site itself (tested), a third
 faster. The folder is a build's own, deleted once indexed; the live preview keeps one
 from build to build instead, as it keeps its pages (:mod:`generator.preview`).
+
+Above ``pagefind_shard_size`` papers, ``paperfeed build`` has the documents indexed in
+shards, one Pagefind run each, merged by the search box (:mod:`generator.shards`).
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import json
 import os
 import re
 import shutil
@@ -44,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -53,6 +57,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
+from generator import shards
 from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
     SEARCH_PLUGIN_KEY as SEARCH_PLUGIN_KEY,
@@ -303,18 +308,24 @@ def run_pagefind(
     site_dir: Path,
     *,
     documents: Path | None = None,
+    months: Mapping[str, str] | None = None,
+    shard_size: int = 0,
     exclude_selectors: Sequence[str] = EXCLUDE_SELECTORS,
     timeout: float = 600,
 ) -> dict[str, int]:
     """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
 
     With ``documents``, Pagefind reads the search documents there (same relative paths as
-    the site's pages) instead of the site's own HTML.
+    the site's pages) instead of the site's own HTML. With ``months`` too (the paper
+    documents' paths -> the month each paper was first seen) and more papers than
+    ``shard_size``, the index is made in shards of at most that many papers, one after
+    the other (:mod:`generator.shards`). The bundle always lists its shards, if any, in
+    ``paperfeed-shards.json``.
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
     variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
     earlier bundle. Returns ``{"pages": pages indexed, "files": files in the bundle,
-    "bytes": total size of the bundle}``.
+    "bytes": total size of the bundle, "shards": indexes made}``.
     """
     site_dir = Path(site_dir).resolve()
     if not site_dir.is_dir():
@@ -323,10 +334,33 @@ def run_pagefind(
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
         shutil.rmtree(bundle)
-    if documents is None:
-        args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR]
+    sharded = documents is not None and months and 0 < shard_size < len(months)
+    if sharded:
+        assert documents is not None and months is not None
+        pages, names = _run_shards(
+            exe, documents, bundle, months, shard_size, exclude_selectors, timeout
+        )
     else:
-        args = [str(exe), "--site", str(documents), "--output-path", str(bundle)]
+        source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
+        if documents is not None:
+            source = ("--site", str(documents), "--output-path", str(bundle))
+        pages, names = _pagefind(exe, source, exclude_selectors, timeout), []
+    listed = [f"{shards.SHARDS_DIR}/{name}/" for name in names]
+    (bundle / shards.LIST).write_text(json.dumps(listed) + "\n", "utf-8")
+    files = [p for p in bundle.rglob("*") if p.is_file()]
+    return {
+        "pages": pages,
+        "files": len(files),
+        "bytes": sum(p.stat().st_size for p in files),
+        "shards": 1 + len(names),
+    }
+
+
+def _pagefind(
+    exe: Path, source: Sequence[str], exclude_selectors: Sequence[str], timeout: float
+) -> int:
+    """Run Pagefind on ``source`` (its ``--site`` and output options); the pages indexed."""
+    args = [str(exe), *source]
     if exclude_selectors:
         args += ["--exclude-selectors", ", ".join(exclude_selectors)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
@@ -339,9 +373,74 @@ def run_pagefind(
             f"search: pagefind exited with {proc.returncode}:\n{proc.stdout}{proc.stderr}"
         )
     m = re.search(r"Indexed (\d+) pages?", proc.stdout)
-    pages = int(m.group(1)) if m else -1
-    files = [p for p in bundle.rglob("*") if p.is_file()]
-    return {"pages": pages, "files": len(files), "bytes": sum(p.stat().st_size for p in files)}
+    return int(m.group(1)) if m else -1
+
+
+_DATA = re.compile(r"(pagefind-entry\.json|.*\.pf_meta)")
+"""What a shard's bundle keeps besides its folders: Pagefind's ``mergeIndex`` reads its
+entry and metadata, never its scripts, nor its WebAssembly (the primary's runs every index
+of the one language the site is in)."""
+
+
+def _run_shards(
+    exe: Path,
+    documents: Path,
+    bundle: Path,
+    months: Mapping[str, str],
+    size: int,
+    exclude_selectors: Sequence[str],
+    timeout: float,
+) -> tuple[int, list[str]]:
+    """Index ``documents`` in shards (:func:`generator.shards.plan`), the closed ones into
+    ``bundle/shards/<name>`` and the primary into ``bundle``; the pages indexed (words pages
+    not counted) and the closed shards' names."""
+    present = {p.relative_to(documents).as_posix() for p in documents.rglob("*") if p.is_file()}
+    papers = {path: month for path, month in months.items() if path in present}
+    planned = shards.plan(papers, present - papers.keys(), size)
+    lang = None
+    vocabularies: list[set[str]] = []
+    for shard in planned:
+        vocabulary: set[str] = set()
+        for path in shard.documents:
+            text = (documents / path).read_text("utf-8", errors="replace")
+            if lang is None:
+                found = _LANG.search(text)
+                lang = found.group(1) if found else ""
+            vocabulary |= shards.words(text)
+        vocabularies.append(vocabulary)
+    everything = set().union(*vocabularies)
+    pages = 0
+    for shard, vocabulary in zip(planned, vocabularies, strict=True):
+        folder = new_scratch()
+        try:
+            for path in shard.documents:
+                target = folder / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(documents / path, target)
+                except OSError:
+                    shutil.copyfile(documents / path, target)
+            words = folder / shards.WORDS_PAGE
+            if words.exists():  # a hard link to a page's document: never written through
+                raise PagefindError(
+                    f"search: a page of the site is at {shards.WORDS_PAGE}, where the "
+                    "index in shards puts its words page; rename that page, or set "
+                    "pagefind_shard_size: 0"
+                )
+            words.parent.mkdir(parents=True, exist_ok=True)
+            words.write_text(shards.words_page(everything - vocabulary, lang), "utf-8")
+            out = bundle / shards.SHARDS_DIR / shard.name if shard.name else bundle
+            count = _pagefind(
+                exe, ("--site", str(folder), "--output-path", str(out)), exclude_selectors, timeout
+            )
+            pages += count - 1
+        finally:
+            remove_scratch(folder)
+        if shard.name:
+            for entry in out.iterdir():
+                if entry.is_file() and not _DATA.fullmatch(entry.name):
+                    entry.unlink()
+    return pages, [s.name for s in planned if s.name]
 
 
 _BACKGROUND: list[tuple[subprocess.Popen[bytes], Path | None]] = []

@@ -29,13 +29,24 @@ BASE = "paperfeed/"
 """The path of the repository's ``site_url``, where the site is served."""
 
 
-def build_sample(root: Path, *args: str, digests: dict[str, str] | None = None) -> Path:
-    """The repository's project (plus ``digests``) built into ``root/www/paperfeed``;
-    returns ``root/www``."""
+def build_sample(
+    root: Path,
+    *args: str,
+    digests: dict[str, str] | None = None,
+    options: dict[str, int] | None = None,
+) -> Path:
+    """The repository's project (plus ``digests``, and the plugin's ``options`` set in its
+    mkdocs.yml) built into ``root/www/paperfeed``; returns ``root/www``."""
     project = root / "project"
     project.mkdir(parents=True)
     for name in ("mkdocs.yml", "taxonomy.yml"):
         shutil.copy(REPO / name, project / name)
+    if options:
+        config = (project / "mkdocs.yml").read_text("utf-8")
+        anchor = "      pagefind_threshold: 500\n"
+        assert anchor in config
+        settings = "".join(f"      {key}: {value}\n" for key, value in options.items())
+        (project / "mkdocs.yml").write_text(config.replace(anchor, anchor + settings), "utf-8")
     for folder in ("docs", "digests"):
         shutil.copytree(REPO / folder, project / folder)
     for name, text in (digests or {}).items():

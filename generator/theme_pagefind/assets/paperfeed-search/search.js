@@ -34,12 +34,31 @@
   var results = [];
   var shown = 0;
   var generation = 0;
+  /* A large feed's index is in shards (paperfeed-shards.json, beside pagefind.js), merged
+     here. Each shard has a page of the words only the others have, so that it does not
+     answer a word it lacks with another that shares its first letters; those pages are in
+     the paperfeed:words filter, left out of every search. */
+  var searchOptions = {};
+
+  function shardList() {
+    return fetch(new URL("paperfeed-shards.json", bundleUrl).href)
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .catch(function () { return []; });
+  }
 
   function load() {
     if (!pagefind) {
-      pagefind = import(bundleUrl).then(function (pf) {
+      pagefind = Promise.all([import(bundleUrl), shardList()]).then(function (loaded) {
+        var pf = loaded[0];
+        var shards = Array.isArray(loaded[1]) ? loaded[1] : [];
+        if (shards.length) searchOptions = { filters: { not: { paperfeed: "words" } } };
         /* noWorker: Pagefind's shared worker would add a 41 KB script to the first search. */
         return Promise.resolve(pf.options({ excerptLength: 30, noWorker: true }))
+          .then(function () {
+            return Promise.all(shards.map(function (shard) {
+              return pf.mergeIndex(new URL(String(shard), bundleUrl).href);
+            }));
+          })
           .then(function () { return pf.init(); })
           .then(function () { return pf; });
       });
@@ -121,7 +140,7 @@
       return Promise.resolve();
     }
     return load()
-      .then(function (pf) { return pf.search(terms(query)); })
+      .then(function (pf) { return pf.search(terms(query), searchOptions); })
       .then(function (found) {
         if (mine !== generation || !found) return;
         results = found.results;
