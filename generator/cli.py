@@ -106,9 +106,10 @@ def make_parser() -> argparse.ArgumentParser:
     b = sub.add_parser(
         "build",
         help="generate the pages and build the site",
-        description="Read every digest, generate the Markdown pages (a copy goes to "
-        "build/pages/) and build the site with MkDocs in strict mode. The previous site "
-        "is replaced only when the whole build succeeds.",
+        description="Read every digest, generate the Markdown pages (written as they are "
+        "made, beside the Markdown copy in build/pages/, and read back by MkDocs) and build "
+        "the site with MkDocs in strict mode. The previous site and copy are replaced only "
+        "when the whole build succeeds.",
     )
     _common(b, site=True)
     b.add_argument(

@@ -3,13 +3,16 @@ words pages that keep a shard from answering a word it lacks."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.shards import WORDS_FILTER, WORDS_VALUE, plan, words, words_page
+from generator.search import PagefindError, run_pagefind
+from generator.shards import WORDS_FILTER, WORDS_PAGE, WORDS_VALUE, plan, words, words_page
 
 
 def test_months_are_packed_oldest_first_and_the_newest_shard_holds_the_other_pages() -> None:
@@ -70,3 +73,54 @@ def test_a_words_page_is_escaped_and_in_the_filter_search_leaves_out() -> None:
         "<article",
         "<p",
     ]
+
+
+def _documents(root: Path, pages: dict[str, str]) -> Path:
+    for path, text in pages.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(
+            '<!DOCTYPE html><html lang="en"><head><title>t</title></head><body>'
+            f"<article data-pagefind-body><h1>{text}</h1><p>{text}</p></article></body></html>",
+            "utf-8",
+        )
+    return root
+
+
+def test_pagefind_runs_once_a_shard_and_lists_them(tmp_path: Path) -> None:
+    """Three papers of two months in shards of one: two indexes besides the primary, every
+    page counted once (the words pages are not pages of the site), and the documents
+    folder as it was."""
+    pages = {
+        "papers/a/index.html": "Zephyrine kernels",
+        "papers/b/index.html": "Pelagic caches",
+        "papers/c/index.html": "Marmoset routing",
+        "index.html": "Home",
+    }
+    documents = _documents(tmp_path / "documents", pages)
+    before = {p: (documents / p).read_bytes() for p in pages}
+    site = tmp_path / "site"
+    site.mkdir()
+    months = {"papers/a/index.html": "2025-01", "papers/b/index.html": "2025-02"}
+    months["papers/c/index.html"] = "2025-03"
+    stats = run_pagefind(site, documents=documents, months=months, shard_size=1)
+    assert (stats["pages"], stats["shards"]) == (4, 3)
+    listed = json.loads((site / "pagefind" / "paperfeed-shards.json").read_text("utf-8"))
+    assert listed == ["shards/2025-01/", "shards/2025-02/"]
+    assert {p: (documents / p).read_bytes() for p in pages} == before
+    # One index when the papers fit in one shard: the list is empty.
+    stats = run_pagefind(site, documents=documents, months=months, shard_size=3)
+    assert (stats["pages"], stats["shards"]) == (4, 1)
+    assert (site / "pagefind" / "paperfeed-shards.json").read_text("utf-8") == "[]\n"
+    assert not (site / "pagefind" / "shards").exists()
+
+
+def test_a_page_where_the_words_page_goes_is_an_error_not_overwritten(tmp_path: Path) -> None:
+    pages = {"papers/a/index.html": "Zephyrine", "papers/b/index.html": "Pelagic"}
+    pages[WORDS_PAGE] = "A page of the site's own"
+    documents = _documents(tmp_path / "documents", pages)
+    site = tmp_path / "site"
+    site.mkdir()
+    months = {"papers/a/index.html": "2025-01", "papers/b/index.html": "2025-02"}
+    with pytest.raises(PagefindError, match="pagefind_shard_size: 0"):
+        run_pagefind(site, documents=documents, months=months, shard_size=1)
+    assert "A page of the site's own" in (documents / WORDS_PAGE).read_text("utf-8")
