@@ -12,7 +12,8 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   cache the previous generate left (files rewritten: those whose content changed);
   median of --runs up to 10,000 papers, one run above;
 - build: ``paperfeed build --no-cache`` (generate + MkDocs + search index), wall time,
-  median; its peak memory (Pagefind's included);
+  median; its peak memory: the largest process's (the build's or Pagefind's) and that of
+  both at once (the build waits for Pagefind), sampled every 0.1 s;
 - daily build: ``paperfeed build`` with the build cache a previous build left, after one
   more 75-paper digest was added: the whole site (pages, search index, feeds), end to end;
 - peers: the same generated pages built by plain MkDocs + Material, Zensical and Hugo
@@ -39,6 +40,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -151,9 +153,38 @@ def add_digest(project: Path, seed: int) -> Path:
     return path
 
 
-def build(project: Path, cache: bool = False) -> tuple[float, float]:
-    """Wall seconds and peak MB of one ``paperfeed build`` (a separate process), without
-    the build cache unless ``cache``."""
+def _tree_rss_kb(pid: int) -> int:
+    """Resident KB of a process and all its descendants now (Linux ``/proc``; 0 elsewhere)."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            with open(f"/proc/{current}/status", encoding="ascii") as f:
+                total += next((int(x.split()[1]) for x in f if x.startswith("VmRSS:")), 0)
+            with open(f"/proc/{current}/task/{current}/children", encoding="ascii") as f:
+                stack += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class _Sampler(threading.Thread):
+    """The largest :func:`_tree_rss_kb` of a process seen every 0.1 s until it ends: the
+    build process and Pagefind (which it waits for) together."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.done = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.1):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
+
+
+def build(project: Path, cache: bool = False) -> tuple[float, float, float]:
+    """Wall seconds, peak MB of the largest process and peak MB of all of them at once
+    (sampled) of one ``paperfeed build`` (a separate process), without the build cache
+    unless ``cache``."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [
@@ -168,11 +199,15 @@ def build(project: Path, cache: bool = False) -> tuple[float, float]:
         ],
         cwd=ROOT,
     )
+    sampler = _Sampler(proc.pid)
+    sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
     if status != 0:
         raise SystemExit(f"build of {project} failed ({status})")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
 
 
 def daily_build(project: Path, seed: int) -> float:
@@ -261,6 +296,7 @@ def main() -> None:
             row.update(
                 build_s=median([b[0] for b in builds]),
                 build_peak_mb=max(b[1] for b in builds),
+                build_together_mb=max(b[2] for b in builds),
                 **site_stats(site),
                 nav_share=nav_share(site),
                 search_bytes=search_bytes,
@@ -295,6 +331,7 @@ def print_table(rows: list[dict[str, float]]) -> None:
         ("incremental_written", "files rewritten", "{:,.0f}"),
         ("build_s", "full build s", "{:.1f}"),
         ("build_peak_mb", "build peak MB", "{:,.0f}"),
+        ("build_together_mb", "at once MB", "{:,.0f}"),
         ("daily_s", "daily build s", "{:.1f}"),
         ("pages", "HTML pages", "{:,.0f}"),
         ("site_mb", "site MB", "{:,.1f}"),
