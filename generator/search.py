@@ -397,6 +397,9 @@ def _run_shards(
     present = {p.relative_to(documents).as_posix() for p in documents.rglob("*") if p.is_file()}
     papers = {path: month for path, month in months.items() if path in present}
     planned = shards.plan(papers, present - papers.keys(), size)
+    if len(planned) == 1:  # papers left out of search, or all in one month: one index
+        source = ("--site", str(documents), "--output-path", str(bundle))
+        return _pagefind(exe, source, exclude_selectors, timeout), []
     lang = None
     vocabularies: list[set[str]] = []
     for shard in planned:

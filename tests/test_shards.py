@@ -124,3 +124,17 @@ def test_a_page_where_the_words_page_goes_is_an_error_not_overwritten(tmp_path: 
     with pytest.raises(PagefindError, match="pagefind_shard_size: 0"):
         run_pagefind(site, documents=documents, months=months, shard_size=1)
     assert "A page of the site's own" in (documents / WORDS_PAGE).read_text("utf-8")
+
+
+def test_papers_of_one_month_are_one_index_without_a_words_page(tmp_path: Path) -> None:
+    """More papers than a shard holds, but all of one month (months stay whole): one
+    index, as without shards, and no words page to be found by its title."""
+    pages = {"papers/a/index.html": "Zephyrine", "papers/b/index.html": "Pelagic"}
+    documents = _documents(tmp_path / "documents", pages)
+    site = tmp_path / "site"
+    site.mkdir()
+    months = dict.fromkeys(pages, "2025-01")
+    stats = run_pagefind(site, documents=documents, months=months, shard_size=1)
+    assert (stats["pages"], stats["shards"]) == (2, 1)
+    assert (site / "pagefind" / "paperfeed-shards.json").read_text("utf-8") == "[]\n"
+    assert len(list((site / "pagefind" / "fragment").iterdir())) == 2  # the two papers
