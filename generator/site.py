@@ -296,12 +296,14 @@ def _build_site(
     from generator.mkdocs_boundary import build as mkdocs_build
 
     pages_dir = _pages_dir(options)
-    try:
-        config, plugin, generated = prepare(
-            options, lambda files: staged.append(stage_tree(files, pages_dir))
-        )
-    except OSError as e:
-        raise BuildFailed(_cannot_write(e)) from None
+
+    def stage(files: Iterable[tuple[str, Content]]) -> None:
+        try:
+            staged.append(stage_tree(files, pages_dir))
+        except OSError as e:  # a full or read-only disk (an input that cannot be read is
+            raise BuildFailed(_cannot_write(e)) from None  # an error of its own)
+
+    config, plugin, generated = prepare(options, stage)
     plugin.read_pages_from(staged[0].contents())
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
