@@ -344,7 +344,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Have MkDocs read the generated files from ``contents``, files the build has
         already written (:func:`generator.write.stage_tree`), instead of from memory:
         a page's text is read when MkDocs asks for it and not kept."""
-        self.contents = dict(contents)
+        self.contents = dict(contents)  # a dict of the wider type the preview uses
 
     def navigation(self) -> list[Any]:
         """Home, topics, tags and archive: four entries, whatever the size of the feed.
@@ -584,11 +584,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """The paper pages' search documents (their paths in the site) and the month each
         paper was first seen: what the Pagefind index is sharded by."""
         assert self.generated is not None
-        end = "/index.html" if config.use_directory_urls else ".html"
-        return {
-            f"papers/{paper.slug}{end}": paper.first_seen.strftime("%Y-%m")
-            for paper in self.generated.feed.papers
-        }
+        months: dict[str, str] = {}
+        for paper in self.generated.feed.papers:
+            url = page_url(paper_path(paper), config.use_directory_urls)
+            months[url + "index.html" if url.endswith("/") else url] = paper.first_seen.strftime(
+                "%Y-%m"
+            )
+        return months
 
     def _measure_site(self, config: MkDocsConfig) -> None:
         assert self.generated is not None

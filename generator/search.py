@@ -334,12 +334,12 @@ def run_pagefind(
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
         shutil.rmtree(bundle)
-    sharded = documents is not None and months and 0 < shard_size < len(months)
-    if sharded:
-        assert documents is not None and months is not None
-        pages, names = _run_shards(
-            exe, documents, bundle, months, shard_size, exclude_selectors, timeout
-        )
+    planned: list[shards.Shard] = []
+    if documents is not None and months and 0 < shard_size < len(months):
+        planned = _plan(documents, months, shard_size)
+    if len(planned) > 1:  # not when papers left out of search, or of one month, fit in one
+        assert documents is not None
+        pages, names = _run_shards(exe, documents, bundle, planned, exclude_selectors, timeout)
     else:
         source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
         if documents is not None:
@@ -382,24 +382,24 @@ entry and metadata, never its scripts, nor its WebAssembly (the primary's runs e
 of the one language the site is in)."""
 
 
+def _plan(documents: Path, months: Mapping[str, str], size: int) -> list[shards.Shard]:
+    """The shards of the documents in ``documents`` (:func:`generator.shards.plan`)."""
+    present = {p.relative_to(documents).as_posix() for p in documents.rglob("*") if p.is_file()}
+    papers = {path: month for path, month in months.items() if path in present}
+    return shards.plan(papers, present - papers.keys(), size)
+
+
 def _run_shards(
     exe: Path,
     documents: Path,
     bundle: Path,
-    months: Mapping[str, str],
-    size: int,
+    planned: Sequence[shards.Shard],
     exclude_selectors: Sequence[str],
     timeout: float,
 ) -> tuple[int, list[str]]:
-    """Index ``documents`` in shards (:func:`generator.shards.plan`), the closed ones into
+    """Index ``documents`` in the ``planned`` shards, the closed ones into
     ``bundle/shards/<name>`` and the primary into ``bundle``; the pages indexed (words pages
     not counted) and the closed shards' names."""
-    present = {p.relative_to(documents).as_posix() for p in documents.rglob("*") if p.is_file()}
-    papers = {path: month for path, month in months.items() if path in present}
-    planned = shards.plan(papers, present - papers.keys(), size)
-    if len(planned) == 1:  # papers left out of search, or all in one month: one index
-        source = ("--site", str(documents), "--output-path", str(bundle))
-        return _pagefind(exe, source, exclude_selectors, timeout), []
     lang = None
     vocabularies: list[set[str]] = []
     for shard in planned:
