@@ -63,6 +63,12 @@ def test_an_entry_with_authors_and_an_arxiv_id() -> None:
     assert [str(p) for p in parsed.persons["author"]] == ["Vaswani, Ashish", "Shazeer, Noam"]
 
 
+def test_a_name_with_commas_is_one_person() -> None:
+    p = paper("Sparse attention", (",, 0", "Lovelace, Ada, Countess"))
+    [(_, entry)] = parse_string(bibtex(p), "bibtex").entries.items()
+    assert len(entry.persons["author"]) == 2
+
+
 @settings(deadline=None)
 @given(
     st.text(min_size=1, max_size=40).map(clean).filter(bool),  # model text is clean text

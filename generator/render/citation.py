@@ -92,10 +92,11 @@ def bibtex_text(value: str) -> str:
 
 
 def bibtex_name(name: str) -> str:
-    """``Ada Lovelace`` -> ``Lovelace, Ada``; a name holding the word ``and`` is braced
-    whole (BibTeX would split the list there)."""
+    """``Ada Lovelace`` -> ``Lovelace, Ada``; a name holding the word ``and`` or a comma is
+    braced whole (BibTeX would split the list there, or the name at each comma: a name of
+    more than three parts does not parse)."""
     escaped = bibtex_text(name)
-    if re.search(r"(?i)(?:^|\s)and(?:\s|$)", name):
+    if "," in name or re.search(r"(?i)(?:^|\s)and(?:\s|$)", name):
         return "{" + escaped + "}"
     first, _, last = escaped.rpartition(" ")
     return f"{last}, {first}" if first else last
