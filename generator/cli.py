@@ -108,8 +108,10 @@ def make_parser() -> argparse.ArgumentParser:
         help="generate the pages and build the site",
         description="Read every digest, generate the Markdown pages (written as they are "
         "made, beside the Markdown copy in build/pages/, and read back by MkDocs) and build "
-        "the site with MkDocs in strict mode. The previous site and copy are replaced only "
-        "when the whole build succeeds.",
+        "the site with MkDocs in strict mode. With the build cache, only the generated pages "
+        "whose Markdown changed since the last build are rendered; the others are the "
+        "previous site's. The previous site and copy are replaced only when the whole build "
+        "succeeds.",
     )
     _common(b, site=True)
     b.add_argument(
@@ -127,6 +129,13 @@ def make_parser() -> argparse.ArgumentParser:
         help="skip MkDocs: write a complete project into the pages folder instead (mkdocs.yml "
         "without the paperfeed plugin, docs/ with the generated and hand-written pages, the "
         "feeds and papers.json), which `mkdocs build` or `properdocs build` builds there",
+    )
+    b.add_argument(
+        "--rebuild-all",
+        action="store_true",
+        help="render every page (default, with the build cache: only the generated pages "
+        "whose Markdown changed since the last build of this site, unless mkdocs.yml, the "
+        "docs folder, the theme or an installed package changed)",
     )
     b.add_argument(
         "--no-strict", action="store_true", help="do not fail on MkDocs warnings (not advised)"
@@ -355,6 +364,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         search=args.search,
         cache=not args.no_cache,
         strict=not args.no_strict,
+        rebuild_all=args.rebuild_all,
         markdown_only=args.markdown_only,
     )
     progress = _progress_printer() if sys.stderr.isatty() and not args.quiet else None

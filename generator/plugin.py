@@ -9,6 +9,7 @@ never touched and a live preview never triggers itself.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -133,6 +134,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         Markdown changed are rendered again (:mod:`generator.preview`)."""
         self.preview: preview.Plan | None = None
         """What this preview build renders (``on_files``)."""
+        self.keep_site: preview.KeptSite | None = None
+        """Set by ``paperfeed build`` with the build cache: render only the generated pages
+        whose Markdown changed, keeping the others from the previous site
+        (:class:`generator.preview.KeptSite`)."""
         self._site_dir: str | None = None
         self._files: Files | None = None
         """This build's files (``on_files``): which pages it read is known after it."""
@@ -391,7 +396,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             generated.append((file, text))
             if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
                 GeneratedPage(None, file, config)  # becomes file.page
-        if self.incremental:
+        if self.incremental or self.keep_site is not None:
             self._plan_preview(config, files, generated)
         self._files = files
         return files
@@ -402,15 +407,28 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Decide what this preview build renders again (:mod:`generator.preview`)."""
         options = (sorted(self.config.items()), sorted(self.overrides.items()), self.backend)
         why_full = None
-        if self.backend != "pagefind":
+        if self.keep_site is not None and self.keep_site.everything:
+            why_full = "--rebuild-all"
+        elif self.backend != "pagefind":
             why_full = "Material's search indexes the pages rendered"
         elif not self.owns_nav:
             why_full = "mkdocs.yml has its own nav (a page not read again has no title)"
         elif others := sorted(set(config.plugins) - preview.SAFE_PLUGINS):
             why_full = "other plugins may read every page: " + ", ".join(others)
-        self.preview = preview.plan(
-            config.site_dir, preview.surroundings(config, options), generated, why_full is None
-        )
+        if self.keep_site is not None:
+            self.preview = preview.plan_kept(
+                self.keep_site,
+                config.site_dir,
+                preview.surroundings(config, options, by_content=True),
+                generated,
+                why_full is None,
+            )
+            if not self.preview.full:
+                self._read_shared_files(self.keep_site.previous)
+        else:
+            self.preview = preview.plan(
+                config.site_dir, preview.surroundings(config, options), generated, why_full is None
+            )
         self._use_kept_documents(config)
         if self.preview.full:
             if why_full:
@@ -425,14 +443,29 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             "generated files again (the others did not change)"
         )
 
+    def _read_shared_files(self, site_dir: Path) -> None:
+        """Start from the icon sprite and shared script of the site whose pages this
+        build keeps: the kept pages refer to them."""
+        if not self.config.lean_pages:
+            return
+        with contextlib.suppress(OSError):
+            self.icons.read_sprite((site_dir / lean.SPRITE_PATH).read_text("utf-8"))
+        if self.shared is not None:
+            with contextlib.suppress(OSError):
+                self.shared.read_script((site_dir / lean.SHELL_PATH).read_text("utf-8"))
+
     def _use_kept_documents(self, config: MkDocsConfig) -> None:
-        """Have the Pagefind stand-in write into the preview's kept search documents."""
+        """Have the Pagefind stand-in write into the preview's (or the build's) kept
+        search documents."""
         from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
 
         stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
         if self.preview is None or not isinstance(stand_in, PagefindSearchPlugin):
             return
-        folder = preview.documents(config.site_dir, self.preview)
+        if self.keep_site is not None:
+            folder: Path | None = self.keep_site.documents
+        else:
+            folder = preview.documents(config.site_dir, self.preview)
         if folder is not None:
             stand_in.use_documents(folder)
             self.kept_documents = True
@@ -534,7 +567,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.icons.write_sprite(Path(config.site_dir))
         if self.shared is not None:
             self.shared.write_script(Path(config.site_dir))
-        if self.preview is not None:
+        if self.preview is not None and self.incremental:
             preview.done(config.site_dir, self.preview)
         if self.shells is not None:
             log.debug(

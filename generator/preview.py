@@ -1,4 +1,5 @@
-"""The live preview rebuilds only the pages whose Markdown changed.
+"""The live preview, and ``paperfeed build`` with the build cache, render only the pages
+whose Markdown changed (the build keeps the rest from the previous site: :class:`KeptSite`).
 
 MkDocs' ``serve`` empties its site folder and renders every page on every change: at
 10,000 papers, about 12,000 pages each time a digest is added, although most of them come
@@ -31,7 +32,10 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import hashlib
+import importlib.metadata
+import json
 import os
 import re
 import shutil
@@ -68,13 +72,24 @@ _LAST: dict[str, Built] = {}
 every rebuild of a preview."""
 
 
-def surroundings(config: MkDocsConfig, options: object) -> str:
+def surroundings(config: MkDocsConfig, options: object, *, by_content: bool = False) -> str:
     """A hash of what every page's HTML depends on besides its own Markdown (see the
-    module docstring); ``options``: the plugin's options and overrides, the backend."""
+    module docstring); ``options``: the plugin's options and overrides, the backend.
+
+    A file is known by its name, size and mtime, or, ``by_content``, by its bytes: what
+    ``paperfeed build`` compares with a build made in another process, maybe after a
+    fresh checkout (new mtimes). Both include the values of the environment variables
+    the config files read (``!ENV``) and the versions of the installed packages (MkDocs,
+    the theme, the Markdown extensions)."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr(options).encode())
     for path in _config_files(config.config_file_path):
-        h.update(b"\0config\0" + Path(path).read_bytes())
+        text = Path(path).read_bytes()
+        h.update(b"\0config\0" + text)
+        for name in sorted(set(_ENV_NAME.findall(b" ".join(_ENV.findall(text))))):
+            value = os.environ.get(name.decode("ascii"))
+            h.update(b"\0env\0" + name + b"=" + (b"\0" if value is None else os.fsencode(value)))
+    h.update(b"\0packages\0" + _packages().encode())
     places = [config.docs_dir, *config.watch]
     if config.theme.custom_dir:
         places.append(config.theme.custom_dir)
@@ -92,8 +107,28 @@ def surroundings(config: MkDocsConfig, options: object) -> str:
                     st = os.stat(path)
                 except OSError:
                     continue
-                h.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0".encode("utf-8", "replace"))
+                h.update(f"{path}\0{st.st_size}\0".encode("utf-8", "replace"))
+                if not by_content:
+                    h.update(f"{st.st_mtime_ns}\0".encode())
+                    continue
+                try:
+                    h.update(file_digest(Path(path).read_bytes()).encode())
+                except OSError:
+                    continue
     return h.hexdigest()
+
+
+_ENV = re.compile(rb"!ENV\s+(\[[^\]\r\n]*\]|[^\s\]\[,#]+)")
+_ENV_NAME = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@functools.cache
+def _packages() -> str:
+    """The installed distributions and their versions, one a line (once a process)."""
+    found = {
+        f"{d.metadata['Name']}=={d.version}".lower() for d in importlib.metadata.distributions()
+    }
+    return "\n".join(sorted(found))
 
 
 _INHERIT = re.compile(rb"^INHERIT:[ \t]*['\"]?([^'\"\r\n#]+?)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -258,3 +293,143 @@ def _delete(site_dir: str, dest_path: str) -> None:
     """Delete a file of the site and the folders it leaves empty (never ``site_dir``)."""
     with contextlib.suppress(OSError):
         remove_file(site_dir, dest_path)
+
+
+# ``paperfeed build`` with the build cache ------------------------------------------------
+
+RECORD_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class KeptSite:
+    """What ``paperfeed build`` keeps of its last good build, so that the next one renders
+    only the generated pages whose Markdown changed (the rest are hard links to the
+    previous site's files, never written through: MkDocs writes only the files it
+    renders, and the new site is built in a folder of its own, so the previous site is
+    untouched until the new one replaces it):
+
+    - ``record.json``: the build's surroundings (:func:`surroundings`, by content), the
+      site folder it was published to, and each generated file's content hash, path in
+      the site and size there;
+    - ``documents/``: the search documents of every page (:mod:`generator.search`).
+
+    Both live in the build cache (``folder``: a folder of this paperfeed version's). The
+    record is taken out when a build starts and written again only once its site is in
+    place, so a build that fails leaves none, and the next build is full."""
+
+    folder: Path
+    previous: Path
+    """The site folder the build replaces (and reads kept pages from)."""
+    everything: bool = False
+    """Render every page (``--rebuild-all``), and record this build for the next one."""
+
+    @property
+    def record(self) -> Path:
+        return self.folder / "record.json"
+
+    @property
+    def documents(self) -> Path:
+        return self.folder / "documents"
+
+
+def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
+    """The last good build's record, removed from the disk; None when there is none, it
+    does not parse, or it is of another site folder."""
+    try:
+        data = json.loads(kept.record.read_bytes())
+    except (OSError, ValueError):
+        return None
+    finally:
+        with contextlib.suppress(OSError):
+            kept.record.unlink()
+    try:
+        if data["format"] != RECORD_FORMAT or data["site"] != os.fspath(kept.previous):
+            return None
+        pages = {str(src): (str(h), str(dest)) for src, h, dest, _ in data["pages"]}
+        sizes = {str(dest): int(size) for _, _, dest, size in data["pages"]}
+        return Built(str(data["surroundings"]), pages), sizes
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def plan_kept(
+    kept: KeptSite,
+    site_dir: str,
+    surroundings: str,
+    files: list[tuple[PreviewFile, Content]],
+    partial_ok: bool,
+) -> Plan:
+    """Decide what ``paperfeed build`` renders into ``site_dir``, an empty folder: a
+    generated file whose Markdown has the last good build's hash, and whose HTML is in
+    the previous site with the size it had, is kept (hard-linked into ``site_dir``, or
+    copied where links are not possible) and not rendered. The search documents of the
+    pages that are gone are deleted; for a full build, all of them."""
+    last = _take_record(kept)
+    pages = {f.src_uri: (content_hash(content), f.dest_path) for f, content in files}
+    built = Built(surroundings, pages)
+    if (
+        last is None
+        or last[0].surroundings != surroundings
+        or not partial_ok
+        or not kept.documents.is_dir()
+        or not kept.previous.is_dir()
+    ):
+        shutil.rmtree(kept.documents, ignore_errors=True)
+        kept.documents.mkdir(parents=True)
+        return Plan(True, len(files), built)
+    old, sizes = last
+    rendered = 0
+    for f, _ in files:
+        f.kept = old.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0] and _link(
+            kept.previous, site_dir, f.dest_path, sizes.get(f.dest_path, -1)
+        )
+        rendered += f.is_modified()
+    gone = tuple(dest for src_uri, (_, dest) in old.pages.items() if src_uri not in pages)
+    for dest_path in gone:
+        _delete(os.fspath(kept.documents), dest_path)
+    return Plan(False, rendered, built, gone)
+
+
+def _link(previous: Path, site_dir: str, dest_path: str, size: int) -> bool:
+    """Put the previous site's ``dest_path`` into ``site_dir`` (a hard link, else a copy)
+    if it is there with ``size`` bytes; whether it was."""
+    source = previous / dest_path
+    try:
+        if os.stat(source).st_size != size:
+            return False
+    except OSError:
+        return False
+    target = os.path.join(site_dir, dest_path)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        return False
+    return True
+
+
+def save_record(kept: KeptSite, plan: Plan) -> None:
+    """Record a build whose site is now in place at ``kept.previous`` (see
+    :class:`KeptSite`); the files' sizes are read there. Written atomically."""
+    rows = []
+    for src_uri, (digest, dest_path) in sorted(plan.built.pages.items()):
+        try:
+            size = os.stat(kept.previous / dest_path).st_size
+        except OSError:
+            continue  # not in the site (a page left out): rendered again next time
+        rows.append([src_uri, digest, dest_path, size])
+    data = {
+        "format": RECORD_FORMAT,
+        "site": os.fspath(kept.previous),
+        "surroundings": plan.built.surroundings,
+        "pages": rows,
+    }
+    kept.folder.mkdir(parents=True, exist_ok=True)
+    partial = kept.record.with_name(f".{kept.record.name}.{os.getpid()}")
+    partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
+    os.replace(partial, kept.record)

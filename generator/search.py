@@ -210,11 +210,12 @@ _MADE: set[Path] = set()
 """The scratch folders this process made and has not removed (removed at exit)."""
 
 
-def new_scratch() -> Path:
-    """A new scratch folder for search documents (in ``/dev/shm`` when there is one),
+def new_scratch(near: Path | None = None) -> Path:
+    """A new scratch folder for search documents (in ``/dev/shm`` when there is one, or
+    beside ``near``: on its file system, so that its files can be hard-linked in),
     locked by this process (:mod:`generator.lock`) and removed at its exit at the latest,
     Ctrl-C included. Leftovers of processes that were killed are removed first."""
-    scratch = _scratch()
+    scratch = _scratch() if near is None else os.fspath(near.parent)
     _remove_stale(Path(scratch or tempfile.gettempdir()))
     folder = Path(tempfile.mkdtemp(prefix=SCRATCH_PREFIX, dir=scratch))
     hold(folder)
@@ -414,7 +415,7 @@ def _run_shards(
     everything = set().union(*vocabularies)
     pages = 0
     for shard, vocabulary in zip(planned, vocabularies, strict=True):
-        folder = new_scratch()
+        folder = new_scratch(near=documents)
         try:
             for path in shard.documents:
                 target = folder / path

@@ -65,6 +65,9 @@ class BuildOptions:
     cache: bool = True
     """False: neither read nor write the build cache (``--no-cache``)."""
     strict: bool = True
+    rebuild_all: bool = False
+    """True: render every page (``--rebuild-all``); otherwise, with the build cache, only
+    the generated pages whose Markdown changed since the last build of this site."""
     markdown_only: bool = False
     check_only: bool = False
     """``paperfeed check``: nothing is written, but every output is checked as a build would."""
@@ -294,6 +297,8 @@ def _build_site(
     from mkdocs.exceptions import Abort, MkDocsException
 
     from generator.mkdocs_boundary import build as mkdocs_build
+    from generator.mkdocs_boundary import dirty_builds_unannounced
+    from generator.preview import KeptSite, save_record
 
     pages_dir = _pages_dir(options)
 
@@ -314,6 +319,11 @@ def _build_site(
         raise BuildFailed(_cannot_write(e)) from None
     config.site_dir = os.fspath(staging)
     config.strict = options.strict
+    kept = None
+    if plugin.cache is not None:
+        # The pages whose Markdown did not change are the previous site's (hard links).
+        kept = KeptSite(plugin.cache.folder / "site", site_dir, everything=options.rebuild_all)
+    plugin.keep_site = kept
     total = sum(1 for p in generated.paths if p.endswith(".md"))
     done = 0
 
@@ -321,13 +331,16 @@ def _build_site(
         nonlocal done
         done += 1
         if progress is not None:
-            progress(done, total)
+            planned = plugin.preview
+            progress(done, total if planned is None or planned.full else planned.rendered)
 
     plugin.page_tick = tick
     plugin.log_size = False  # reported after the build: a warning must not fail it
     try:
-        with _source_date_epoch(generated):
-            mkdocs_build(config)
+        with _source_date_epoch(generated), dirty_builds_unannounced():
+            # "dirty": MkDocs renders only the files it is told were modified (all of
+            # them, but for the pages kept); the folder it builds in starts empty.
+            mkdocs_build(config, dirty=kept is not None)
     except (Abort, MkDocsException) as e:
         discard(staging)
         raise BuildFailed(str(e)) from e
@@ -345,6 +358,13 @@ def _build_site(
     except OSError as e:
         discard(staging)
         raise BuildFailed(_cannot_write(e)) from None
+    if kept is not None and plugin.preview is not None:
+        try:
+            save_record(kept, plugin.preview)
+        except OSError as e:  # the next build renders every page, nothing worse
+            logging.getLogger(engine.logger_name("plugins.paperfeed")).warning(
+                f"paperfeed: could not record this build for the next one: {e}"
+            )
     try:
         pages = staged[0].apply()
     except OSError as e:

@@ -17,6 +17,7 @@ runs ``python -m generator`` as a subprocess instead.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -228,3 +229,24 @@ def shown(site: Path, rel: str, html: str | None = None) -> str:
     shared = Shared()
     shared.read_script(script.read_text("utf-8"))
     return shared.unshare(html, "../" * rel.count("/"))
+
+
+def assert_same_site(here: dict[str, bytes], there: dict[str, bytes]) -> None:
+    """Two sites (:func:`tree_files`) have every file the same, but the Pagefind index:
+    its pages are the same, numbered in the order the file system lists the search
+    documents (see ``test_search_pagefind.py``)."""
+
+    def outside_the_index(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {
+            k: v for k, v in files.items() if not k.startswith("pagefind/") or k.endswith(".js")
+        }
+
+    def fragments(files: dict[str, bytes]) -> dict[str, bytes]:
+        return {k: v for k, v in files.items() if k.endswith(".pf_fragment")}
+
+    assert outside_the_index(here) == outside_the_index(there)
+    assert fragments(here) == fragments(there)
+    assert len(fragments(here)) > 20
+    for files in (here, there):
+        entry = json.loads(files["pagefind/pagefind-entry.json"])
+        assert entry["languages"]["en"]["page_count"] == len(fragments(here))

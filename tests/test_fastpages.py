@@ -276,8 +276,9 @@ def test_a_build_hands_mkdocs_its_pages_from_the_disk_not_from_memory(
         seen.append(real_on_files(self, files, config))
         return seen[-1]
 
-    def watched(config: MkDocsConfig) -> None:
-        real_build(config)  # every page read and rendered: what is held now was held all along
+    def watched(config: MkDocsConfig, **options: bool) -> None:
+        # Every page read and rendered: what is held now was held all along.
+        real_build(config, **options)
         generated = [f for f in seen[0] if isinstance(f, PreviewFile)]
         held.extend(f.src_uri for f in generated if f._text is not None)
         read.extend(f.src_uri for f in generated if f.page is not None)

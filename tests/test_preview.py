@@ -10,7 +10,6 @@ that).
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from project import FIXTURES, Project, is_paper, make_project, tree_files
+from project import FIXTURES, Project, assert_same_site, is_paper, make_project, tree_files
 
 import generator.render.pages as pages_module
 from generator import preview
@@ -64,26 +63,10 @@ def _mtimes(site: Path) -> dict[str, int]:
 
 
 def _same_as_a_full_build(project: Project, site: Path, tmp_path: Path) -> None:
-    """Every file the same, but the Pagefind index: its pages are the same, and numbered
-    in the order the file system lists them (see ``test_search_pagefind.py``)."""
     full = tmp_path / "full"
     shutil.rmtree(full, ignore_errors=True)
     _build(project, full, incremental=False)
-    here, there = tree_files(site), tree_files(full)
-    assert _outside_the_index(here) == _outside_the_index(there)
-    assert _fragments(here) == _fragments(there)
-    assert len(_fragments(here)) > 20
-    entries = [json.loads(files["pagefind/pagefind-entry.json"]) for files in (here, there)]
-    assert entries[0]["languages"]["en"]["page_count"] == len(_fragments(here))
-    assert entries[1]["languages"]["en"]["page_count"] == len(_fragments(here))
-
-
-def _outside_the_index(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if not k.startswith("pagefind/") or k.endswith(".js")}
-
-
-def _fragments(files: dict[str, bytes]) -> dict[str, bytes]:
-    return {k: v for k, v in files.items() if k.endswith(".pf_fragment")}
+    assert_same_site(tree_files(site), tree_files(full))
 
 
 def test_a_rebuild_renders_only_what_changed_and_equals_a_full_build(

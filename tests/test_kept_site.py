@@ -1,0 +1,192 @@
+"""``paperfeed build`` with the build cache renders only the generated pages whose Markdown
+changed; the others are the previous site's files (hard links), and the site is the one a
+full build makes, byte for byte (:class:`generator.preview.KeptSite`).
+
+A kept page keeps its inode: the new site's file is a link to the previous site's, which
+is how these tests tell a page kept from a page rendered again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from project import FIXTURES, Project, assert_same_site, is_paper, make_project, tree_files
+
+from generator.cli import main
+from generator.errors import BuildFailed
+from generator.site import BuildOptions, BuildResult, build
+
+SECOND = """\
+date: 2025-03-26
+papers:
+  - title: A Second Paper On Reward Models
+    abstract: Reward models for reinforcement learning from human feedback.
+"""
+NEW_PAGE = "papers/a-second-paper-on-reward-models/index.html"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    from generator.search import PagefindMissingError, pagefind_executable
+
+    try:
+        pagefind_executable()
+    except PagefindMissingError:
+        pytest.skip("pagefind is not installed")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741910400")
+    project = make_project(tmp_path / "p")
+    for path in sorted((FIXTURES / "digests").iterdir()):
+        shutil.copy(path, project.digests / path.name)
+    return project
+
+
+def _build(project: Project, site: Path | None = None, **options: object) -> BuildResult:
+    return build(
+        BuildOptions(
+            config_file=project.config,
+            site_dir=site,
+            pages_dir=None if site is None else site.with_name(site.name + "-pages"),
+            search="pagefind",
+            **options,  # type: ignore[arg-type]
+        )
+    )
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+
+
+def _kept(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {path for path, inode in after.items() if before.get(path) == inode}
+
+
+def _full_build(project: Project, tmp_path: Path) -> dict[str, bytes]:
+    """The site a build without the build cache makes (it leaves the record alone)."""
+    other = tmp_path / "full"
+    _build(project, other, cache=False)
+    return tree_files(other)
+
+
+def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
+    project: Project, tmp_path: Path
+) -> None:
+    _build(project)
+    before = _inodes(project.site)
+    papers = {p for p in before if p.startswith("papers/") and is_paper(p)}
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    _build(project)
+    after = _inodes(project.site)
+    kept = _kept(before, after)
+    assert NEW_PAGE in after and NEW_PAGE not in kept
+    assert len(kept & papers) > len(papers) / 2, "unchanged paper pages are not rendered again"
+    assert len(kept) > len(after) / 2
+    # A hand-written page is rendered every time: its links depend on the pages there are.
+    assert "about/index.html" not in kept
+    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+
+    # A digest removed: its papers' pages become redirects (their URLs were published),
+    # the others are kept.
+    (project.digests / "2025-03-26-second.yml").unlink()
+    _build(project)
+    third = _inodes(project.site)
+    assert NEW_PAGE not in _kept(after, third)
+    assert len(_kept(after, third) & papers) > len(papers) / 2
+    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
+    project: Project,
+) -> None:
+    _build(project)
+    files = tree_files(project.site)
+    before = _inodes(project.site)
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    broken = project.write_doc("broken.md", "# Broken\n\n[a link to nowhere](nowhere.md)\n")
+    with pytest.raises(BuildFailed):
+        _build(project)
+    # Kept pages were linked into the failed build's folder, never written through.
+    assert tree_files(project.site) == files
+    assert _inodes(project.site) == before
+
+    broken.unlink()
+    _build(project)
+    assert not _kept(before, _inodes(project.site)), "after a failed build, every page is new"
+
+
+def test_a_kept_page_changed_or_lost_in_the_site_is_rendered_again(
+    project: Project, tmp_path: Path
+) -> None:
+    _build(project)
+    papers = sorted(p for p in _inodes(project.site) if p.startswith("papers/") and is_paper(p))
+    lost, edited = project.site / papers[0], project.site / papers[1]
+    lost.unlink()
+    edited.write_bytes(edited.read_bytes() + b"<!-- edited by hand -->\n")
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    _build(project)
+    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+
+
+def test_what_every_page_depends_on_is_compared_by_content(project: Project) -> None:
+    page = project.write_doc("about.md", "# About\n\nA reading group.\n")
+    _build(project)
+    before = _inodes(project.site)
+
+    page.touch()  # a fresh checkout: new mtimes, the same bytes
+    _build(project)
+    touched = _inodes(project.site)
+    assert len(_kept(before, touched)) > len(before) / 2
+
+    page.write_text("# About\n\nA reading group, weekly.\n", "utf-8")
+    _build(project)
+    assert not _kept(touched, _inodes(project.site)), "a docs page changed: every page again"
+
+
+def test_rebuild_all_renders_every_page_and_no_cache_keeps_nothing(project: Project) -> None:
+    _build(project)
+    before = _inodes(project.site)
+    _build(project, rebuild_all=True)
+    after = _inodes(project.site)
+    assert not _kept(before, after)
+    _build(project)  # --rebuild-all recorded its site: this build keeps its pages
+    assert len(_kept(after, _inodes(project.site))) > len(after) / 2
+
+    before = _inodes(project.site)
+    _build(project, cache=False)
+    assert not _kept(before, _inodes(project.site))
+
+
+def test_pages_are_kept_only_from_the_site_folder_the_record_is_of(
+    project: Project, tmp_path: Path
+) -> None:
+    _build(project)
+    before = _inodes(project.site)
+    other = tmp_path / "other"
+    _build(project, other)
+    assert not set(_inodes(other).values()) & set(before.values())
+    _build(project)  # the record is now the other folder's
+    assert not _kept(before, _inodes(project.site))
+
+
+def test_a_record_that_does_not_parse_means_a_full_build(project: Project) -> None:
+    _build(project)
+    before = _inodes(project.site)
+    (record,) = (project.root / ".cache").rglob("record.json")
+    data = json.loads(record.read_text("utf-8"))
+    assert data["site"] == str(project.site.resolve())
+    assert len(data["pages"]) > 20
+    record.write_text('{"format": 1, "pages": [', "utf-8")
+    _build(project)
+    assert not _kept(before, _inodes(project.site))
+
+
+def test_build_help_names_rebuild_all(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["build", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--rebuild-all render every page" in out
+    assert "only the generated pages whose Markdown changed" in out
