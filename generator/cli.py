@@ -385,12 +385,15 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"warning: {warning}", file=sys.stderr)
         where = f" -> {result.site_dir}" if result.site_dir else ""
         cached = f" ({result.from_cache} from the cache)" if result.from_cache else ""
+        kept = (
+            f" ({result.kept} generated files kept from the previous site)" if result.kept else ""
+        )
         print(
             f"paperfeed: {_count(acc.digests, 'digest')}{cached}, {acc.entries_read} papers read, "
             f"{acc.unique_papers} unique, {acc.papers_rendered} rendered, "
             f"{acc.no_topic} with no topic; {len(result.generated.paths)} generated files "
             f"({result.pages.written} written, {result.pages.unchanged} unchanged, "
-            f"{result.pages.removed} removed), {result.html_pages} HTML pages "
+            f"{result.pages.removed} removed), {result.html_pages} HTML pages{kept} "
             f"in {result.seconds:.1f} s{where}"
         )
         if result.site_size is not None:

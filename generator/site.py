@@ -85,6 +85,9 @@ class BuildResult:
     """Digests read from the build cache instead of parsed (None: no cache)."""
     site_size: SiteSize | None = None
     """The built site's size against the host's limit (None: no site built)."""
+    kept: int = 0
+    """Generated files kept from the previous site, not rendered again (the build cache's
+    :class:`generator.preview.KeptSite`)."""
 
 
 def _overrides(options: BuildOptions) -> dict[str, Any]:
@@ -374,6 +377,7 @@ def _build_site(
             site_published=True,
         ) from None
     _remember_urls(config, plugin, generated)
+    planned = plugin.preview
     return BuildResult(
         generated=generated,
         pages=pages,
@@ -383,6 +387,7 @@ def _build_site(
         generate_seconds=generate_seconds,
         from_cache=_from_cache(plugin),
         site_size=plugin.site_size,
+        kept=0 if planned is None or planned.full else planned.total - planned.rendered,
     )
 
 

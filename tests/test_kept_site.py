@@ -8,6 +8,7 @@ is how these tests tell a page kept from a page rendered again."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -77,10 +78,12 @@ def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
     papers = {p for p in before if p.startswith("papers/") and is_paper(p)}
 
     project.write_digest("2025-03-26-second.yml", SECOND)
-    _build(project)
+    result = _build(project)
     after = _inodes(project.site)
     kept = _kept(before, after)
     assert NEW_PAGE in after and NEW_PAGE not in kept
+    # Every page kept is a generated file kept; some generated files are not pages.
+    assert len(kept) <= result.kept < len(result.generated.paths)
     assert len(kept & papers) > len(papers) / 2, "unchanged paper pages are not rendered again"
     assert len(kept) > len(after) / 2
     # A hand-written page is rendered every time: its links depend on the pages there are.
@@ -182,6 +185,18 @@ def test_a_record_that_does_not_parse_means_a_full_build(project: Project) -> No
     record.write_text('{"format": 1, "pages": [', "utf-8")
     _build(project)
     assert not _kept(before, _inodes(project.site))
+
+
+def test_the_build_says_how_many_files_it_kept(
+    project: Project, capsys: pytest.CaptureFixture[str]
+) -> None:
+    command = ["build", "--config", str(project.config), "--search", "pagefind"]
+    assert main(command) == 0
+    assert "kept from the previous site" not in capsys.readouterr().out
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"HTML pages \(\d+ generated files kept from the previous site\) in", out)
 
 
 def test_build_help_names_rebuild_all(capsys: pytest.CaptureFixture[str]) -> None:
