@@ -455,17 +455,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 self.shared.read_script((site_dir / lean.SHELL_PATH).read_text("utf-8"))
 
     def _use_kept_documents(self, config: MkDocsConfig) -> None:
-        """Have the Pagefind stand-in write into the preview's (or the build's) kept
-        search documents."""
+        """Have the Pagefind stand-in write into the preview's kept search documents."""
         from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
 
         stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
         if self.preview is None or not isinstance(stand_in, PagefindSearchPlugin):
             return
         if self.keep_site is not None:
-            folder: Path | None = self.keep_site.documents
-        else:
-            folder = preview.documents(config.site_dir, self.preview)
+            return  # a build: the kept pages' documents are made from their HTML
+        folder = preview.documents(config.site_dir, self.preview)
         if folder is not None:
             stand_in.use_documents(folder)
             self.kept_documents = True
@@ -562,6 +560,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             f.page is not None and f.page.markdown is None
             for f in self._files.documentation_pages()
         )
+        kept_pages = [
+            f.dest_path
+            for f in (self._files or ())
+            if isinstance(f, preview.PreviewFile) and f.kept and f.dest_path.endswith(".html")
+        ]
         self._files = None
         if self.config.lean_pages:
             self.icons.write_sprite(Path(config.site_dir))
@@ -578,12 +581,21 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             from generator.search import (
                 SEARCH_PLUGIN_KEY,
                 PagefindSearchPlugin,
+                add_documents,
                 index_in_background,
                 run_pagefind,
             )
 
             stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
             documents = None
+            if (
+                isinstance(stand_in, PagefindSearchPlugin)
+                and stand_in.documents is not None
+                and self.keep_site is not None
+            ):
+                # The pages kept from the previous site: their documents from their HTML.
+                add_documents(stand_in.documents, Path(config.site_dir), kept_pages)
+                partial = False
             if isinstance(stand_in, PagefindSearchPlugin) and (self.kept_documents or not partial):
                 # Otherwise, documents of the pages rendered only: Pagefind reads the site.
                 documents = stand_in.documents

@@ -308,14 +308,13 @@ class KeptSite:
     renders, and the new site is built in a folder of its own, so the previous site is
     untouched until the new one replaces it):
 
-    - ``record.json``: the build's surroundings (:func:`surroundings`, by content), the
-      site folder it was published to, and each generated file's content hash, path in
-      the site and size there;
-    - ``documents/``: the search documents of every page (:mod:`generator.search`).
-
-    Both live in the build cache (``folder``: a folder of this paperfeed version's). The
-    record is taken out when a build starts and written again only once its site is in
-    place, so a build that fails leaves none, and the next build is full."""
+    ``record.json``, in the build cache (``folder``: a folder of this paperfeed version's):
+    the build's surroundings (:func:`surroundings`, by content), the site folder it was
+    published to, and each generated file's content hash, path in the site and size
+    there. The record is taken out when a build starts and written again only once its
+    site is in place, so a build that fails leaves none, and the next build is full. The
+    search documents of the kept pages are made from their HTML
+    (:func:`generator.search.add_documents`)."""
 
     folder: Path
     previous: Path
@@ -326,10 +325,6 @@ class KeptSite:
     @property
     def record(self) -> Path:
         return self.folder / "record.json"
-
-    @property
-    def documents(self) -> Path:
-        return self.folder / "documents"
 
 
 def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
@@ -362,8 +357,7 @@ def plan_kept(
     """Decide what ``paperfeed build`` renders into ``site_dir``, an empty folder: a
     generated file whose Markdown has the last good build's hash, and whose HTML is in
     the previous site with the size it had, is kept (hard-linked into ``site_dir``, or
-    copied where links are not possible) and not rendered. The search documents of the
-    pages that are gone are deleted; for a full build, all of them."""
+    copied where links are not possible) and not rendered."""
     last = _take_record(kept)
     pages = {f.src_uri: (content_hash(content), f.dest_path) for f, content in files}
     built = Built(surroundings, pages)
@@ -371,11 +365,8 @@ def plan_kept(
         last is None
         or last[0].surroundings != surroundings
         or not partial_ok
-        or not kept.documents.is_dir()
         or not kept.previous.is_dir()
     ):
-        shutil.rmtree(kept.documents, ignore_errors=True)
-        kept.documents.mkdir(parents=True)
         return Plan(True, len(files), built)
     old, sizes = last
     rendered = 0
@@ -384,10 +375,7 @@ def plan_kept(
             kept.previous, site_dir, f.dest_path, sizes.get(f.dest_path, -1)
         )
         rendered += f.is_modified()
-    gone = tuple(dest for src_uri, (_, dest) in old.pages.items() if src_uri not in pages)
-    for dest_path in gone:
-        _delete(os.fspath(kept.documents), dest_path)
-    return Plan(False, rendered, built, gone)
+    return Plan(False, rendered, built)
 
 
 def _link(previous: Path, site_dir: str, dest_path: str, size: int) -> bool:

@@ -48,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -341,10 +341,17 @@ def run_pagefind(
     if len(planned) > 1:  # not when papers left out of search, or of one month, fit in one
         assert documents is not None
         pages, names = _run_shards(exe, documents, bundle, planned, exclude_selectors, timeout)
+    elif documents is not None:
+        # Pagefind numbers pages in the order the file system lists them: in an order of
+        # their paths, whichever order a build wrote them in (a build that kept pages).
+        ordered = _in_order(documents, sorted(_files_under(documents)))
+        try:
+            source = ("--site", str(ordered), "--output-path", str(bundle))
+            pages, names = _pagefind(exe, source, exclude_selectors, timeout), []
+        finally:
+            remove_scratch(ordered)
     else:
         source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
-        if documents is not None:
-            source = ("--site", str(documents), "--output-path", str(bundle))
         pages, names = _pagefind(exe, source, exclude_selectors, timeout), []
     listed = [f"{shards.SHARDS_DIR}/{name}/" for name in names]
     (bundle / shards.LIST).write_text(json.dumps(listed) + "\n", "utf-8")
@@ -383,9 +390,53 @@ entry and metadata, never its scripts, nor its WebAssembly (the primary's runs e
 of the one language the site is in)."""
 
 
+def _files_under(folder: Path) -> set[str]:
+    """The files under ``folder``, by relative POSIX path."""
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+
+
+def _in_order(documents: Path, paths: Sequence[str]) -> Path:
+    """A new scratch folder with ``paths`` of ``documents`` in it, hard-linked (copied
+    where links fail) in that order."""
+    folder = new_scratch(near=documents)
+    try:
+        made: set[Path] = set()
+        for path in paths:
+            target = folder / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            try:
+                os.link(documents / path, target)
+            except OSError:
+                shutil.copyfile(documents / path, target)
+    except BaseException:
+        remove_scratch(folder)
+        raise
+    return folder
+
+
+def add_documents(documents: Path, site_dir: Path, pages: Iterable[str]) -> None:
+    """Write into ``documents`` the search documents of ``pages`` (paths in
+    ``site_dir``) as their built HTML gives them (:func:`search_document`): those of the
+    pages a build kept from the previous site, which the stand-in did not see. A page
+    whose article the stand-in did not mark (left out of search) has none."""
+    for path in pages:
+        try:
+            page = (site_dir / path).read_text("utf-8", errors="surrogateescape")
+        except OSError:
+            continue
+        document = search_document(page)
+        if document is None:
+            continue
+        target = documents / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(document.encode("utf-8", errors="surrogateescape"))
+
+
 def _plan(documents: Path, months: Mapping[str, str], size: int) -> list[shards.Shard]:
     """The shards of the documents in ``documents`` (:func:`generator.shards.plan`)."""
-    present = {p.relative_to(documents).as_posix() for p in documents.rglob("*") if p.is_file()}
+    present = _files_under(documents)
     papers = {path: month for path, month in months.items() if path in present}
     return shards.plan(papers, present - papers.keys(), size)
 
@@ -415,15 +466,8 @@ def _run_shards(
     everything = set().union(*vocabularies)
     pages = 0
     for shard, vocabulary in zip(planned, vocabularies, strict=True):
-        folder = new_scratch(near=documents)
+        folder = _in_order(documents, shard.documents)
         try:
-            for path in shard.documents:
-                target = folder / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(documents / path, target)
-                except OSError:
-                    shutil.copyfile(documents / path, target)
             words = folder / shards.WORDS_PAGE
             if words.exists():  # a hard link to a page's document: never written through
                 raise PagefindError(

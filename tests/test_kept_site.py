@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from project import FIXTURES, Project, assert_same_site, is_paper, make_project, tree_files
+from project import FIXTURES, Project, is_paper, make_project, tree_files
 
 from generator.cli import main
 from generator.errors import BuildFailed
@@ -88,7 +88,7 @@ def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
     assert len(kept) > len(after) / 2
     # A hand-written page is rendered every time: its links depend on the pages there are.
     assert "about/index.html" not in kept
-    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+    assert tree_files(project.site) == _full_build(project, tmp_path)
 
     # A digest removed: its papers' pages become redirects (their URLs were published),
     # the others are kept.
@@ -97,7 +97,7 @@ def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
     third = _inodes(project.site)
     assert NEW_PAGE not in _kept(after, third)
     assert len(_kept(after, third) & papers) > len(papers) / 2
-    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+    assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
 def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
@@ -131,7 +131,7 @@ def test_a_kept_page_changed_or_lost_in_the_site_is_rendered_again(
 
     project.write_digest("2025-03-26-second.yml", SECOND)
     _build(project)
-    assert_same_site(tree_files(project.site), _full_build(project, tmp_path))
+    assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
 def test_what_every_page_depends_on_is_compared_by_content(project: Project) -> None:
