@@ -106,6 +106,10 @@ def setup_hugo(project: Path, where: Path) -> None:
     shutil.copytree(project / "build" / "pages", content)
     for index in content.rglob("index.md"):
         index.rename(index.with_name("_index.md"))
+    for page in sorted(content.rglob("*.html")):  # redirects of earlier URLs: as they are
+        static = where / "static" / page.relative_to(content)
+        static.parent.mkdir(parents=True, exist_ok=True)
+        page.rename(static)
     layouts = where / "layouts" / "_default"
     layouts.mkdir(parents=True)
     for name in ("single.html", "list.html"):

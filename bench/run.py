@@ -33,6 +33,7 @@ Times are wall-clock seconds on this machine; tests never assert on them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -42,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -153,6 +155,24 @@ def add_digest(project: Path, seed: int) -> Path:
     return path
 
 
+@contextlib.contextmanager
+def added_digest(project: Path, seed: int) -> Iterator[Path]:
+    """:func:`add_digest` while the block runs; then the digest is removed and
+    ``published.txt`` put back as it was (a build records the added papers' URLs there,
+    and every later build would make redirect pages for them)."""
+    published = project / "published.txt"
+    before = published.read_bytes() if published.exists() else None
+    extra = add_digest(project, seed)
+    try:
+        yield extra
+    finally:
+        extra.unlink()
+        if before is None:
+            published.unlink(missing_ok=True)
+        else:
+            published.write_bytes(before)
+
+
 def _tree_rss_kb(pid: int) -> int:
     """Resident KB of a process and all its descendants now (Linux ``/proc``; 0 elsewhere)."""
     total, stack = 0, [pid]
@@ -214,12 +234,9 @@ def daily_build(project: Path, seed: int) -> float:
     """Seconds of ``paperfeed build`` with the build cache after one digest is added (the
     cache is first filled by a build of the feed as it is; the digest is removed after)."""
     build(project, cache=True)
-    extra = add_digest(project, seed)
-    try:
+    with added_digest(project, seed):
         settle()
         return build(project, cache=True)[0]
-    finally:
-        extra.unlink()
 
 
 def settle() -> None:
@@ -268,10 +285,9 @@ def main() -> None:
         peak = max(g["peak_mb"] for g in gens)
         incs = []
         for _ in range(args.runs if n <= 10000 else 1):
-            extra = add_digest(project, args.seed)
-            settle()
-            incs.append(run_child(project, pages, cache))  # the cache of the last build
-            extra.unlink()
+            with added_digest(project, args.seed):
+                settle()
+                incs.append(run_child(project, pages, cache))  # the cache of the last build
             run_child(project, pages, cache)  # back to the base feed
         inc = {
             "total": median([i["total"] for i in incs]),
