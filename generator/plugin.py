@@ -560,9 +560,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             f.page is not None and f.page.markdown is None
             for f in self._files.documentation_pages()
         )
-        kept_pages = [
+        kept_pages = [  # a build's pages kept from the previous site (not the preview's)
             f.dest_path
-            for f in (self._files or ())
+            for f in (self._files if self.keep_site is not None and self._files else ())
             if isinstance(f, preview.PreviewFile) and f.kept and f.dest_path.endswith(".html")
         ]
         self._files = None

@@ -39,6 +39,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,22 +188,35 @@ def plan(
 
     The last build's record is taken out now: should this build fail, the next is full."""
     last = _LAST.pop(site_dir, None)
-    pages = {f.src_uri: (content_hash(content), f.dest_path) for f, content in files}
-    built = Built(surroundings, pages)
+    built = _built(surroundings, files)
     if last is None or last.surroundings != surroundings or not partial_ok:
         if os.path.isdir(site_dir):
             clean_directory(site_dir)
         return Plan(True, len(files), built)
-    rendered = 0
-    for f, _ in files:
-        f.kept = last.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0] and os.path.isfile(
-            f.abs_dest_path
-        )
-        rendered += f.is_modified()
-    gone = tuple(dest for src_uri, (_, dest) in last.pages.items() if src_uri not in pages)
+    rendered = _keep(files, built, last, lambda f: os.path.isfile(f.abs_dest_path))
+    gone = tuple(dest for src_uri, (_, dest) in last.pages.items() if src_uri not in built.pages)
     for dest_path in gone:
         _delete(site_dir, dest_path)
     return Plan(False, rendered, built, gone)
+
+
+def _built(surroundings: str, files: list[tuple[PreviewFile, Content]]) -> Built:
+    return Built(surroundings, {f.src_uri: (content_hash(c), f.dest_path) for f, c in files})
+
+
+def _keep(
+    files: list[tuple[PreviewFile, Content]],
+    built: Built,
+    last: Built,
+    there: Callable[[PreviewFile], bool],
+) -> int:
+    """Set ``kept`` on each file whose Markdown has the hash it had in ``last`` and whose
+    HTML ``there`` finds (or puts) in place; how many files are rendered."""
+    rendered = 0
+    for f, _ in files:
+        f.kept = last.pages.get(f.src_uri, ("",))[0] == built.pages[f.src_uri][0] and there(f)
+        rendered += f.is_modified()
+    return rendered
 
 
 def documents(site_dir: str, plan: Plan) -> Path | None:
@@ -359,8 +373,7 @@ def plan_kept(
     the previous site with the size it had, is kept (hard-linked into ``site_dir``, or
     copied where links are not possible) and not rendered."""
     last = _take_record(kept)
-    pages = {f.src_uri: (content_hash(content), f.dest_path) for f, content in files}
-    built = Built(surroundings, pages)
+    built = _built(surroundings, files)
     if (
         last is None
         or last[0].surroundings != surroundings
@@ -369,12 +382,12 @@ def plan_kept(
     ):
         return Plan(True, len(files), built)
     old, sizes = last
-    rendered = 0
-    for f, _ in files:
-        f.kept = old.pages.get(f.src_uri, ("",))[0] == pages[f.src_uri][0] and _link(
-            kept.previous, site_dir, f.dest_path, sizes.get(f.dest_path, -1)
-        )
-        rendered += f.is_modified()
+    rendered = _keep(
+        files,
+        built,
+        old,
+        lambda f: _link(kept.previous, site_dir, f.dest_path, sizes.get(f.dest_path, -1)),
+    )
     return Plan(False, rendered, built)
 
 

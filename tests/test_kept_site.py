@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from project import FIXTURES, Project, is_paper, make_project, tree_files
+from project import Project, is_paper, tree_files
 
 from generator.cli import main
 from generator.errors import BuildFailed
@@ -29,18 +28,8 @@ NEW_PAGE = "papers/a-second-paper-on-reward-models/index.html"
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    from generator.search import PagefindMissingError, pagefind_executable
-
-    try:
-        pagefind_executable()
-    except PagefindMissingError:
-        pytest.skip("pagefind is not installed")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741910400")
-    project = make_project(tmp_path / "p")
-    for path in sorted((FIXTURES / "digests").iterdir()):
-        shutil.copy(path, project.digests / path.name)
-    return project
+def project(pagefind_project: Project) -> Project:
+    return pagefind_project
 
 
 def _build(project: Project, site: Path | None = None, **options: object) -> BuildResult:

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from project import FIXTURES, Project, assert_same_site, is_paper, make_project, tree_files
+from project import Project, assert_same_site, is_paper, make_project, tree_files
 
 import generator.render.pages as pages_module
 from generator import preview
@@ -32,19 +32,8 @@ papers:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
-    if shutil.which("pagefind") is None:
-        from generator.search import PagefindMissingError, pagefind_executable
-
-        try:
-            pagefind_executable()
-        except PagefindMissingError:
-            pytest.skip("pagefind is not installed")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1741910400")
-    project = make_project(tmp_path / "p")
-    for path in sorted((FIXTURES / "digests").iterdir()):
-        shutil.copy(path, project.digests / path.name)
-    return project
+def project(pagefind_project: Project) -> Project:
+    return pagefind_project
 
 
 def _build(project: Project, site: Path, *, incremental: bool, search: str = "pagefind") -> Any:
