@@ -61,8 +61,13 @@ class PaperfeedConfig(base.Config):
     """Search backend; ``auto`` switches to Pagefind at ``pagefind_threshold`` papers."""
     pagefind_threshold = AtLeast(0, default=500)
     pagefind_shard_size = AtLeast(0, default=10_000)
-    """Above this many papers, Pagefind indexes them in shards of at most this many (its
-    memory grows with the pages of one index; see :mod:`generator.shards`); 0: one index."""
+    """Pagefind indexes the papers of the months before the newest in shards of at most
+    this many (its memory grows with the pages of one index; see :mod:`generator.shards`);
+    0: one index."""
+    pagefind_split_above = AtLeast(0, default=5_000)
+    """Above this many papers (or ``pagefind_shard_size``, if fewer), the newest month's
+    papers are indexed apart from the older months' shards, which a build with the cache
+    keeps as long as their papers do not change."""
     page_size = AtLeast(1, default=30)
     """Papers per topic, tag or digest listing page."""
     feed_size = AtLeast(1, default=50)

@@ -581,20 +581,21 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             from generator.search import (
                 SEARCH_PLUGIN_KEY,
                 PagefindSearchPlugin,
-                add_documents,
                 index_in_background,
                 run_pagefind,
             )
 
             stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
             documents = None
+            unwritten: list[str] = []
             if (
                 isinstance(stand_in, PagefindSearchPlugin)
                 and stand_in.documents is not None
                 and self.keep_site is not None
             ):
-                # The pages kept from the previous site: their documents from their HTML.
-                add_documents(stand_in.documents, Path(config.site_dir), kept_pages)
+                # The pages kept from the previous site: their documents from their HTML,
+                # when Pagefind needs them (not for a closed shard it keeps).
+                unwritten = kept_pages
                 partial = False
             if isinstance(stand_in, PagefindSearchPlugin) and (self.kept_documents or not partial):
                 # Otherwise, documents of the pages rendered only: Pagefind reads the site.
@@ -616,6 +617,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     documents=documents,
                     months=self._months(config),
                     shard_size=self.config.pagefind_shard_size,
+                    split_above=self.config.pagefind_split_above,
+                    reuse=None if self.keep_site is None else self.keep_site.shards,
+                    unwritten=unwritten,
                 )
             finally:
                 if isinstance(stand_in, PagefindSearchPlugin):

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -52,6 +53,7 @@ from generator.mkdocs_boundary import PreviewFile as PreviewFile
 from generator.mkdocs_boundary import always_render as always_render
 from generator.mkdocs_boundary import clean_directory
 from generator.model import Content, Known
+from generator.shards import Reuse
 from generator.write import remove_file
 
 
@@ -311,7 +313,7 @@ def _delete(site_dir: str, dest_path: str) -> None:
 
 # ``paperfeed build`` with the build cache ------------------------------------------------
 
-RECORD_FORMAT = 1
+RECORD_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -328,13 +330,21 @@ class KeptSite:
     there. The record is taken out when a build starts and written again only once its
     site is in place, so a build that fails leaves none, and the next build is full. The
     search documents of the kept pages are made from their HTML
-    (:func:`generator.search.add_documents`)."""
+    (:func:`generator.search.add_documents`). The record also holds the closed shards of
+    the Pagefind index (:class:`generator.shards.Reuse`), so that a shard whose documents
+    did not change is kept too."""
 
     folder: Path
     previous: Path
     """The site folder the build replaces (and reads kept pages from)."""
     everything: bool = False
     """Render every page (``--rebuild-all``), and record this build for the next one."""
+    shards: Reuse = dataclasses.field(init=False)
+    """The search index's closed shards, the previous build's and this one's."""
+
+    def __post_init__(self) -> None:
+        reuse = Reuse(self.previous / "pagefind", self.folder / "shards")
+        object.__setattr__(self, "shards", reuse)
 
     @property
     def record(self) -> Path:
@@ -354,6 +364,8 @@ def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
     try:
         if data["format"] != RECORD_FORMAT or data["site"] != os.fspath(kept.previous):
             return None
+        if not kept.everything:
+            kept.shards.read_json(data.get("shards"))
         pages = {str(src): (str(h), str(dest)) for src, h, dest, _ in data["pages"]}
         sizes = {str(dest): int(size) for _, _, dest, size in data["pages"]}
         return Built(str(data["surroundings"]), pages), sizes
@@ -429,8 +441,10 @@ def save_record(kept: KeptSite, plan: Plan) -> None:
         "site": os.fspath(kept.previous),
         "surroundings": plan.built.surroundings,
         "pages": rows,
+        "shards": kept.shards.to_json(),
     }
     kept.folder.mkdir(parents=True, exist_ok=True)
     partial = kept.record.with_name(f".{kept.record.name}.{os.getpid()}")
     partial.write_text(json.dumps(data, separators=(",", ":")), "utf-8")
     os.replace(partial, kept.record)
+    kept.shards.prune()

@@ -32,14 +32,16 @@ The bundle is byte for byte the one Pagefind makes from the site itself (tested)
 faster. The folder is a build's own, deleted once indexed; the live preview keeps one
 from build to build instead, as it keeps its pages (:mod:`generator.preview`).
 
-Above ``pagefind_shard_size`` papers, ``paperfeed build`` has the documents indexed in
-shards, one Pagefind run each, merged by the search box (:mod:`generator.shards`).
+Above ``pagefind_split_above`` papers (or ``pagefind_shard_size``, if fewer), ``paperfeed
+build`` has the documents indexed in shards, one Pagefind run each, merged by the search
+box, and keeps the older months' shards from build to build (:mod:`generator.shards`).
 """
 
 from __future__ import annotations
 
 import argparse
 import atexit
+import hashlib
 import json
 import os
 import re
@@ -311,17 +313,26 @@ def run_pagefind(
     documents: Path | None = None,
     months: Mapping[str, str] | None = None,
     shard_size: int = 0,
+    split_above: int | None = None,
     exclude_selectors: Sequence[str] = EXCLUDE_SELECTORS,
     timeout: float = 600,
+    reuse: shards.Reuse | None = None,
+    unwritten: Iterable[str] = (),
 ) -> dict[str, int]:
     """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
 
     With ``documents``, Pagefind reads the search documents there (same relative paths as
-    the site's pages) instead of the site's own HTML. With ``months`` too (the paper
+    the site's pages) instead of the site's own HTML; those of the pages ``unwritten``
+    (paths in the site: the pages a build kept from the previous site) are made from
+    their HTML as they are needed (:func:`add_documents`). With ``months`` too (the paper
     documents' paths -> the month each paper was first seen) and more papers than
-    ``shard_size``, the index is made in shards of at most that many papers, one after
-    the other (:mod:`generator.shards`). The bundle always lists its shards, if any, in
-    ``paperfeed-shards.json``.
+    ``split_above`` or ``shard_size`` (``split_above`` is ``shard_size`` unless given),
+    the newest month's papers are indexed apart from the older months', which are in
+    shards of at most ``shard_size`` papers (:mod:`generator.shards`). The bundle always
+    lists its shards, if any, in ``paperfeed-shards.json``. With ``reuse``, a closed shard
+    whose documents did not change is kept from the previous build
+    (:class:`generator.shards.Reuse`); an unwritten page of such a shard needs no
+    document then.
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
     variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
@@ -335,33 +346,67 @@ def run_pagefind(
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
         shutil.rmtree(bundle)
+    if reuse is not None and reuse.previous.resolve() == bundle:
+        reuse = None  # indexed in place: the previous bundle is gone
+    if split_above is None:
+        split_above = shard_size
+    sharded = bool(
+        documents is not None
+        and months
+        and shard_size > 0
+        and len(months) > min(split_above, shard_size)
+    )
+    known = reuse.known() if reuse is not None and sharded else {}
+    pending = _Pending(documents, site_dir, {p for p in unwritten if p in known})
+    if documents is not None:
+        add_documents(documents, site_dir, sorted(set(unwritten) - pending.paths))
     planned: list[shards.Shard] = []
-    if documents is not None and months and 0 < shard_size < len(months):
-        planned = _plan(documents, months, shard_size)
-    if len(planned) > 1:  # not when papers left out of search, or of one month, fit in one
+    listed: list[dict[str, str]]
+    if sharded:
+        assert documents is not None and months is not None
+        planned = _plan(documents, months, shard_size, pending.paths)
+    if len(planned) > 1:  # not when the papers indexed are all of one month
         assert documents is not None
-        pages, names = _run_shards(exe, documents, bundle, planned, exclude_selectors, timeout)
+        pages, listed = _run_shards(
+            exe, documents, bundle, planned, exclude_selectors, timeout, reuse, pending, known
+        )
     elif documents is not None:
+        pending.make(pending.paths)
         # Pagefind numbers pages in the order the file system lists them: in an order of
         # their paths, whichever order a build wrote them in (a build that kept pages).
         ordered = _in_order(documents, sorted(_files_under(documents)))
         try:
             source = ("--site", str(ordered), "--output-path", str(bundle))
-            pages, names = _pagefind(exe, source, exclude_selectors, timeout), []
+            pages, listed = _pagefind(exe, source, exclude_selectors, timeout), []
         finally:
             remove_scratch(ordered)
     else:
         source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
-        pages, names = _pagefind(exe, source, exclude_selectors, timeout), []
-    listed = [f"{shards.SHARDS_DIR}/{name}/" for name in names]
+        pages, listed = _pagefind(exe, source, exclude_selectors, timeout), []
     (bundle / shards.LIST).write_text(json.dumps(listed) + "\n", "utf-8")
-    files = [p for p in bundle.rglob("*") if p.is_file()]
+    files = _sizes_under(bundle)
     return {
         "pages": pages,
         "files": len(files),
-        "bytes": sum(p.stat().st_size for p in files),
-        "shards": 1 + len(names),
+        "bytes": sum(files.values()),
+        "shards": 1 + len(listed),
     }
+
+
+class _Pending:
+    """Pages of the site whose search documents are not made yet: those of a closed
+    shard's papers that a build kept, which the previous build's record hashed. Made
+    (:func:`add_documents`) only if their shard is indexed again."""
+
+    def __init__(self, documents: Path | None, site_dir: Path, paths: set[str]) -> None:
+        self.documents, self.site_dir, self.paths = documents, site_dir, paths
+
+    def make(self, paths: Iterable[str]) -> None:
+        """Make the documents of those of ``paths`` that are pending."""
+        wanted = sorted(p for p in paths if p in self.paths)
+        if wanted and self.documents is not None:
+            add_documents(self.documents, self.site_dir, wanted)
+        self.paths.difference_update(wanted)
 
 
 def _pagefind(
@@ -392,7 +437,23 @@ of the one language the site is in)."""
 
 def _files_under(folder: Path) -> set[str]:
     """The files under ``folder``, by relative POSIX path."""
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return set(_sizes_under(folder))
+
+
+def _sizes_under(folder: Path) -> dict[str, int]:
+    """The files under ``folder``, by relative POSIX path, and their sizes (``os.scandir``:
+    a few times quicker than ``Path.rglob`` over the tens of thousands of a large site)."""
+    found: dict[str, int] = {}
+    stack = [("", os.fspath(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((prefix + entry.name + "/", entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    found[prefix + entry.name] = entry.stat(follow_symlinks=False).st_size
+    return found
 
 
 def _in_order(documents: Path, paths: Sequence[str]) -> Path:
@@ -434,11 +495,24 @@ def add_documents(documents: Path, site_dir: Path, pages: Iterable[str]) -> None
         target.write_bytes(document.encode("utf-8", errors="surrogateescape"))
 
 
-def _plan(documents: Path, months: Mapping[str, str], size: int) -> list[shards.Shard]:
-    """The shards of the documents in ``documents`` (:func:`generator.shards.plan`)."""
-    present = _files_under(documents)
+def _plan(
+    documents: Path, months: Mapping[str, str], size: int, pending: Iterable[str] = ()
+) -> list[shards.Shard]:
+    """The shards of the documents in ``documents`` and those ``pending``
+    (:func:`generator.shards.plan`)."""
+    present = _files_under(documents) | set(pending)
     papers = {path: month for path, month in months.items() if path in present}
     return shards.plan(papers, present - papers.keys(), size)
+
+
+def _salt(exe: Path, exclude_selectors: Sequence[str]) -> bytes:
+    """What a closed shard's bundle depends on besides its documents: the Pagefind binary
+    (its bytes) and the selectors it leaves out."""
+    digest = hashlib.sha256(f"paperfeed-shard 2\0{exclude_selectors!r}\0".encode())
+    with open(exe, "rb") as binary:
+        for block in iter(lambda: binary.read(1 << 20), b""):
+            digest.update(block)
+    return digest.digest()
 
 
 def _run_shards(
@@ -448,47 +522,68 @@ def _run_shards(
     planned: Sequence[shards.Shard],
     exclude_selectors: Sequence[str],
     timeout: float,
-) -> tuple[int, list[str]]:
+    reuse: shards.Reuse | None,
+    pending: _Pending,
+    known: Mapping[str, str],
+) -> tuple[int, list[dict[str, str]]]:
     """Index ``documents`` in the ``planned`` shards, the closed ones into
-    ``bundle/shards/<name>`` and the primary into ``bundle``; the pages indexed (words pages
-    not counted) and the closed shards' names."""
+    ``bundle/shards/<name>`` (or kept from the previous build: ``reuse``) and the primary,
+    with a vocabulary page of each closed shard, into ``bundle``; the pages indexed
+    (vocabulary pages not counted) and what ``paperfeed-shards.json`` lists of the closed
+    shards (:func:`generator.shards.listing`)."""
+    *closed, primary = planned
+    taken = [p for p in primary.documents if p.startswith(shards.WORDS_DIR + "/")]
+    if taken:
+        raise PagefindError(
+            f"search: a page of the site is at {taken[0]}, where the index in shards puts "
+            f"its vocabulary pages; rename that page, or set pagefind_shard_size: 0"
+        )
     lang = None
-    vocabularies: list[set[str]] = []
-    for shard in planned:
-        vocabulary: set[str] = set()
-        for path in shard.documents:
-            text = (documents / path).read_text("utf-8", errors="replace")
-            if lang is None:
-                found = _LANG.search(text)
-                lang = found.group(1) if found else ""
-            vocabulary |= shards.words(text)
-        vocabularies.append(vocabulary)
-    everything = set().union(*vocabularies)
+    for path in primary.documents[:1]:
+        found = _LANG.search((documents / path).read_text("utf-8", errors="replace"))
+        lang = found.group(1) if found else ""
+    salt = _salt(exe, exclude_selectors) if reuse is not None else b""
     pages = 0
-    for shard, vocabulary in zip(planned, vocabularies, strict=True):
-        folder = _in_order(documents, shard.documents)
-        try:
-            words = folder / shards.WORDS_PAGE
-            if words.exists():  # a hard link to a page's document: never written through
-                raise PagefindError(
-                    f"search: a page of the site is at {shards.WORDS_PAGE}, where the "
-                    "index in shards puts its words page; rename that page, or set "
-                    "pagefind_shard_size: 0"
-                )
-            words.parent.mkdir(parents=True, exist_ok=True)
-            words.write_text(shards.words_page(everything - vocabulary, lang), "utf-8")
-            out = bundle / shards.SHARDS_DIR / shard.name if shard.name else bundle
-            count = _pagefind(
-                exe, ("--site", str(folder), "--output-path", str(out)), exclude_selectors, timeout
-            )
-            pages += count - 1
-        finally:
-            remove_scratch(folder)
-        if shard.name:
+    vocabularies: list[tuple[str, set[str]]] = []
+    for shard in closed:
+        out = bundle / shards.SHARDS_DIR / shard.name
+        key, hashes = "", dict[str, str]()
+        if reuse is not None:
+            key, hashes = shards.shard_key(documents, shard, salt, known)
+        kept = reuse.take(shard.name, key, out) if reuse is not None else None
+        if kept is not None:
+            count, vocabulary = kept
+        else:
+            pending.make(shard.documents)
+            vocabulary = set()
+            for path in shard.documents:
+                indexed = shards.indexed_part((documents / path).read_bytes())
+                vocabulary |= shards.words(indexed.decode("utf-8", errors="replace"))
+            folder = _in_order(documents, shard.documents)
+            try:
+                source = ("--site", str(folder), "--output-path", str(out))
+                count = _pagefind(exe, source, exclude_selectors, timeout)
+            finally:
+                remove_scratch(folder)
             for entry in out.iterdir():
                 if entry.is_file() and not _DATA.fullmatch(entry.name):
                     entry.unlink()
-    return pages, [s.name for s in planned if s.name]
+        if reuse is not None:
+            reuse.remember(shard.name, key, count, out, vocabulary, hashes)
+        pages += count
+        vocabularies.append((shard.name, vocabulary))
+    pending.make(primary.documents)
+    folder = _in_order(documents, primary.documents)
+    try:
+        for name, vocabulary in vocabularies:
+            page = folder / shards.vocabulary_path(name)
+            page.parent.mkdir(parents=True, exist_ok=True)
+            page.write_text(shards.vocabulary_page(vocabulary, lang), "utf-8")
+        source = ("--site", str(folder), "--output-path", str(bundle))
+        pages += _pagefind(exe, source, exclude_selectors, timeout) - len(vocabularies)
+    finally:
+        remove_scratch(folder)
+    return pages, shards.listing(bundle, [s.name for s in closed])
 
 
 _BACKGROUND: list[tuple[subprocess.Popen[bytes], Path | None]] = []

@@ -194,3 +194,66 @@ def test_build_help_names_rebuild_all(capsys: pytest.CaptureFixture[str]) -> Non
     out = " ".join(capsys.readouterr().out.split())
     assert "--rebuild-all render every page" in out
     assert "only the generated pages whose Markdown changed" in out
+
+
+JANUARY = """\
+date: 2025-01-20
+papers:
+  - title: Zephyrine Kernels for Sparse Attention
+    abstract: Zephyrine kernels route attention through a handful of learned blocks.
+  - title: Pelagic Caches for Serving Language Models
+    abstract: We keep the keys and values of long prompts in a pelagic cache.
+"""
+FEBRUARY = """\
+date: 2025-02-10
+papers:
+  - title: Marmoset Routing for Mixture-of-Experts Layers
+    abstract: Marmoset routing spreads the tokens of a zero-shot task over experts.
+"""
+
+
+def _shard_inodes(site: Path) -> dict[str, int]:
+    shards = site / "pagefind" / "shards"
+    return {p.relative_to(shards).as_posix(): p.stat().st_ino for p in shards.rglob("*.*")}
+
+
+def test_the_closed_shards_of_the_search_index_are_kept_while_their_papers_are(
+    project: Project, tmp_path: Path
+) -> None:
+    """January's and February's papers are closed shards of the index (the newest month,
+    March, is the primary): a day of March added keeps both shards' files (hard links,
+    vocabularies from the cache) and the site is byte for byte a full build's; an
+    abstract of January changed indexes January again and keeps February;
+    ``--rebuild-all`` indexes both again."""
+    config = project.config.read_text("utf-8")
+    anchor = "      pagefind_threshold: 500\n"
+    assert anchor in config
+    project.config.write_text(
+        config.replace(anchor, anchor + "      pagefind_shard_size: 2\n"), "utf-8"
+    )
+    project.write_digest("2025-01-20-january.yml", JANUARY)
+    project.write_digest("2025-02-10-february.yml", FEBRUARY)
+    _build(project)
+    listed = json.loads((project.site / "pagefind" / "paperfeed-shards.json").read_bytes())
+    assert [s["bundle"] for s in listed] == ["shards/2025-01/", "shards/2025-02/"]
+    before = _shard_inodes(project.site)
+    assert any(p.startswith("2025-01/fragment/") for p in before)
+
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    _build(project)
+    assert _shard_inodes(project.site) == before
+    assert tree_files(project.site) == _full_build(project, tmp_path)
+
+    project.write_digest("2025-01-20-january.yml", JANUARY.replace("handful", "dozen"))
+    _build(project)
+    after = _shard_inodes(project.site)
+    assert {p for p in after if after[p] == before.get(p)} == {
+        p for p in before if p.startswith("2025-02/")
+    }
+    assert tree_files(project.site) == _full_build(project, tmp_path / "again")
+
+    before = after
+    _build(project, rebuild_all=True)
+    after = _shard_inodes(project.site)
+    assert not {p for p in after if after[p] == before.get(p)}
+    assert tree_files(project.site) == _full_build(project, tmp_path / "once-more")

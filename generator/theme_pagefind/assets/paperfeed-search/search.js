@@ -34,11 +34,14 @@
   var results = [];
   var shown = 0;
   var generation = 0;
-  /* A large feed's index is in shards (paperfeed-shards.json, beside pagefind.js), merged
-     here. Each shard has a page of the words only the others have, so that it does not
-     answer a word it lacks with another that shares its first letters; those pages are in
-     the paperfeed:words filter, left out of every search. */
-  var searchOptions = {};
+  /* A large feed's index is in shards (paperfeed-shards.json, beside pagefind.js: each
+     closed shard's bundle, and the id of its vocabulary page in the primary index),
+     merged here, each closed shard's pages in the filter paperfeed:<shard>. The
+     vocabulary pages (filter paperfeed:words) give the primary every word of the site. A
+     search first asks which of them hold the query, then leaves out the shards whose did
+     not: such a shard would answer a word it lacks with another that shares its first
+     letters. */
+  var shardsListed = [];
 
   function shardList() {
     return fetch(new URL("paperfeed-shards.json", bundleUrl).href)
@@ -50,13 +53,16 @@
     if (!pagefind) {
       pagefind = Promise.all([import(bundleUrl), shardList()]).then(function (loaded) {
         var pf = loaded[0];
-        var shards = Array.isArray(loaded[1]) ? loaded[1] : [];
-        if (shards.length) searchOptions = { filters: { not: { paperfeed: "words" } } };
+        shardsListed = (Array.isArray(loaded[1]) ? loaded[1] : []).filter(function (shard) {
+          return shard && typeof shard.bundle === "string" && typeof shard.words === "string";
+        });
         /* noWorker: Pagefind's shared worker would add a 41 KB script to the first search. */
         return Promise.resolve(pf.options({ excerptLength: 30, noWorker: true }))
           .then(function () {
-            return Promise.all(shards.map(function (shard) {
-              return pf.mergeIndex(new URL(String(shard), bundleUrl).href);
+            return Promise.all(shardsListed.map(function (shard) {
+              return pf.mergeIndex(new URL(shard.bundle, bundleUrl).href, {
+                mergeFilter: { paperfeed: shard.bundle }
+              });
             }));
           })
           .then(function () { return pf.init(); })
@@ -68,6 +74,19 @@
       });
     }
     return pagefind;
+  }
+
+  /* The query's results; over shards, only from those whose vocabulary has the query. */
+  function shardSearch(pf, query) {
+    if (!shardsListed.length) return pf.search(query);
+    return pf.search(query, { filters: { paperfeed: "words" } }).then(function (vocabularies) {
+      if (!vocabularies) return null;
+      var holding = {};
+      vocabularies.results.forEach(function (r) { holding[r.id] = true; });
+      var left = shardsListed.filter(function (shard) { return !holding[shard.words]; })
+        .map(function (shard) { return shard.bundle; });
+      return pf.search(query, { filters: { paperfeed: { none: ["words"].concat(left) } } });
+    });
   }
 
   function setOpen(open) {
@@ -140,7 +159,7 @@
       return Promise.resolve();
     }
     return load()
-      .then(function (pf) { return pf.search(terms(query), searchOptions); })
+      .then(function (pf) { return shardSearch(pf, terms(query)); })
       .then(function (found) {
         if (mine !== generation || !found) return;
         results = found.results;
