@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -410,22 +410,38 @@ class _Pending:
 
 
 def _pagefind(
-    exe: Path, source: Sequence[str], exclude_selectors: Sequence[str], timeout: float
+    exe: Path,
+    source: Sequence[str],
+    exclude_selectors: Sequence[str],
+    timeout: float,
+    meanwhile: Callable[[], None] | None = None,
 ) -> int:
-    """Run Pagefind on ``source`` (its ``--site`` and output options); the pages indexed."""
+    """Run Pagefind on ``source`` (its ``--site`` and output options), and ``meanwhile``
+    while it runs (on the other core); the pages indexed."""
     args = [str(exe), *source]
     if exclude_selectors:
         args += ["--exclude-selectors", ", ".join(exclude_selectors)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
     with tempfile.TemporaryDirectory(prefix="pagefind-") as cwd:
-        proc = subprocess.run(
-            args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+        proc = subprocess.Popen(
+            args,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except BaseException:
+            stop_process(proc, timeout=1)
+            raise
     if proc.returncode != 0:
-        raise PagefindError(
-            f"search: pagefind exited with {proc.returncode}:\n{proc.stdout}{proc.stderr}"
-        )
-    m = re.search(r"Indexed (\d+) pages?", proc.stdout)
+        raise PagefindError(f"search: pagefind exited with {proc.returncode}:\n{stdout}{stderr}")
+    m = re.search(r"Indexed (\d+) pages?", stdout)
     return int(m.group(1)) if m else -1
 
 
@@ -556,13 +572,16 @@ def _run_shards(
         else:
             pending.make(shard.documents)
             vocabulary = set()
-            for path in shard.documents:
-                indexed = shards.indexed_part((documents / path).read_bytes())
-                vocabulary |= shards.words(indexed.decode("utf-8", errors="replace"))
+
+            def read_vocabulary(shard: shards.Shard = shard, into: set[str] = vocabulary) -> None:
+                for path in shard.documents:
+                    indexed = shards.indexed_part((documents / path).read_bytes())
+                    into |= shards.words(indexed.decode("utf-8", errors="replace"))
+
             folder = _in_order(documents, shard.documents)
             try:
                 source = ("--site", str(folder), "--output-path", str(out))
-                count = _pagefind(exe, source, exclude_selectors, timeout)
+                count = _pagefind(exe, source, exclude_selectors, timeout, read_vocabulary)
             finally:
                 remove_scratch(folder)
             for entry in out.iterdir():

@@ -99,7 +99,6 @@ def plan(months: Mapping[str, str], others: Iterable[str], size: int) -> list[Sh
 
 
 _TAG = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"\S+")
 
 
 def words(document: str) -> set[str]:
@@ -107,9 +106,9 @@ def words(document: str) -> set[str]:
     tags taken out and, as well, with its tags read as spaces (Pagefind joins the text of
     inline elements and separates that of blocks). A word too many (only where a tag
     splits a word) makes search read a shard for a word it lacks."""
-    found: set[str] = set()
-    for text in (_TAG.sub("", document), _TAG.sub(" ", document)):
-        found.update(_WORD.findall(html.unescape(text).lower()))
+    pieces = _TAG.split(document)
+    found = set(html.unescape("".join(pieces)).lower().split())
+    found.update(html.unescape(" ".join(pieces)).lower().split())
     return found
 
 
