@@ -353,7 +353,12 @@ def _build_site(
     except BaseException:
         discard(staging)
         raise
-    html_pages = sum(1 for _ in staging.rglob("*.html"))
+    measured = plugin.site_size
+    html_pages = (
+        measured.html_pages
+        if measured is not None
+        else sum(1 for _ in staging.rglob("*.html"))  # the plugin measured nothing
+    )
     try:
         mark(staging)
         # A large previous site is deleted in the background: the new one is already live.

@@ -26,6 +26,8 @@ class SiteSize:
     bytes: int
     papers: int
     limit_mb: int
+    html_pages: int = 0
+    """HTML files in the site."""
 
     @property
     def per_paper_kb(self) -> float | None:
@@ -65,7 +67,13 @@ class SiteSize:
 
 def folder_bytes(folder: Path) -> int:
     """Total size of the files under ``folder`` (symbolic links not followed)."""
-    total = 0
+    return _walk(folder)[0]
+
+
+def _walk(folder: Path) -> tuple[int, int]:
+    """Total size of the files under ``folder`` (symbolic links not followed), and how
+    many are HTML files."""
+    total = html = 0
     stack = [os.fspath(folder)]
     while stack:
         with os.scandir(stack.pop()) as entries:
@@ -74,8 +82,10 @@ def folder_bytes(folder: Path) -> int:
                     stack.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     total += entry.stat(follow_symlinks=False).st_size
-    return total
+                    html += entry.name.endswith(".html")
+    return total, html
 
 
 def measure(site_dir: Path, papers: int, limit_mb: int = DEFAULT_LIMIT_MB) -> SiteSize:
-    return SiteSize(folder_bytes(site_dir), papers, limit_mb)
+    total, html = _walk(site_dir)
+    return SiteSize(total, papers, limit_mb, html)

@@ -11,7 +11,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from project import REPO, make_project, run_cli
 
-from generator.sitesize import SiteSize, folder_bytes
+from generator.sitesize import SiteSize, folder_bytes, measure
 
 SAMPLE = REPO / "digests" / "2025-03-14-hf-papers.txt"
 
@@ -111,3 +111,12 @@ def test_a_limit_below_one_megabyte_is_a_configuration_error(
     root = _project(tmp_path, 0)
     assert run_cli(["build", "--config", str(root / "mkdocs.yml")]) == 1
     assert "size_limit_mb must be at least 1 (MB) but is 0" in capsys.readouterr().err
+
+
+def test_a_measure_counts_the_html_files(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("<p>x</p>", "utf-8")
+    (tmp_path / "404.html").write_text("<p>y</p>", "utf-8")
+    (tmp_path / "feed.xml").write_text("<feed/>", "utf-8")
+    size = measure(tmp_path, 2)
+    assert (size.bytes, size.html_pages) == (8 + 8 + 7, 2)
