@@ -554,6 +554,7 @@ def _run_shards(
             f"search: a page of the site is at {taken[0]}, where the index in shards puts "
             f"its vocabulary pages; rename that page, or set pagefind_shard_size: 0"
         )
+    pending.make(primary.documents)  # none, unless the shards were planned otherwise
     lang = None
     for path in primary.documents[:1]:
         found = _LANG.search((documents / path).read_text("utf-8", errors="replace"))
@@ -591,7 +592,6 @@ def _run_shards(
             reuse.remember(shard.name, key, count, out, vocabulary, hashes)
         pages += count
         vocabularies.append((shard.name, vocabulary))
-    pending.make(primary.documents)
     folder = _in_order(documents, primary.documents)
     try:
         for name, vocabulary in vocabularies:

@@ -48,6 +48,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.write import check_relpath
+
 WORDS_FILTER = "paperfeed"
 WORDS_VALUE = "words"
 """The Pagefind filter (``paperfeed:words``) of the vocabulary pages, excluded by
@@ -152,6 +154,10 @@ def listing(bundle: Path, names: Sequence[str]) -> list[dict[str, str]]:
 
 
 _URL = re.compile(rb'^pagefind_dcd\{"url":"([^"]*)"')
+_MONTH = re.compile(r"\d{4}-\d{2}")
+"""A closed shard's name."""
+_KEY = re.compile(r"[0-9a-f]{64}")
+"""A closed shard's key (:func:`shard_key`), the name of its vocabulary's file."""
 
 
 _BLOCKS = (b"ol", b"ul", b"div", b"nav", b"table", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6")
@@ -343,19 +349,27 @@ class Reuse:
 
     def read_json(self, data: object) -> None:
         """The previous build's shards, from what :meth:`to_json` wrote (nothing kept if
-        it does not parse)."""
+        it does not parse, or names a file outside a shard's folder)."""
         self.before = {}
         try:
-            assert isinstance(data, dict)
+            if not isinstance(data, dict):
+                raise TypeError("not a mapping")
             for name, (key, pages, files, documents) in data.items():
-                assert isinstance(documents, dict)
+                if not (
+                    isinstance(documents, dict)
+                    and _MONTH.fullmatch(str(name))
+                    and _KEY.fullmatch(str(key))
+                ):
+                    raise ValueError(f"not a shard: {name!r}")
+                for path, _ in files:
+                    check_relpath(str(path))  # never a file outside the shard's folder
                 self.before[str(name)] = Recorded(
                     str(key),
                     int(pages),
                     tuple((str(p), int(s)) for p, s in files),
                     {str(p): str(h) for p, h in documents.items()},
                 )
-        except (AssertionError, TypeError, ValueError):
+        except (TypeError, ValueError):
             self.before = {}
 
     def prune(self) -> None:

@@ -275,3 +275,23 @@ def test_the_index_is_split_above_split_above_papers(tmp_path: Path) -> None:
     split = run_pagefind(site, documents=documents, months=MONTHS, shard_size=10, split_above=3)
     assert (one["shards"], split["shards"]) == (1, 2)  # January and February; March
     assert one["pages"] == split["pages"] == 4
+
+
+def test_a_record_naming_a_file_outside_a_shard_keeps_nothing(tmp_path: Path) -> None:
+    """The record is read from the build cache: a shard's file, name or key that would
+    lead out of its folder is not followed (nothing is kept, every shard is indexed)."""
+    key = "0" * 64
+    good = {"2025-01": [key, 1, [["pagefind-entry.json", 10]], {}]}
+    reuse = Reuse(tmp_path / "previous", tmp_path / "vocabularies")
+    reuse.read_json(good)
+    assert list(reuse.before) == ["2025-01"]
+    for bad in (
+        {"2025-01": [key, 1, [["../../secret", 10]], {}]},
+        {"2025-01": [key, 1, [["/etc/passwd", 10]], {}]},
+        {"../2025-01": [key, 1, [["pagefind-entry.json", 10]], {}]},
+        {"2025-01": ["../../secret", 1, [["pagefind-entry.json", 10]], {}]},
+        {"2025-01": [key, 1, [["pagefind-entry.json", 10]]]},
+        ["2025-01"],
+    ):
+        reuse.read_json(bad)
+        assert reuse.before == {}, bad
