@@ -172,6 +172,8 @@ _ENDS_A_PARAGRAPH = re.compile(
     re.IGNORECASE,
 )
 """A start tag that ends an open ``<p>`` (HTML's parsing rules)."""
+_ID = re.compile(rb"<[^>]*\sid=")
+"""An element with an id: Pagefind lists it among the page's anchors, left out or not."""
 
 
 def _end(document: bytes, found: re.Match[bytes]) -> int | None:
@@ -195,14 +197,20 @@ def _end(document: bytes, found: re.Match[bytes]) -> int | None:
 def indexed_part(document: bytes) -> bytes:
     """A search document without its elements marked ``data-search-exclude``, which
     Pagefind leaves out (``--exclude-selectors``): a paper's related papers and topics
-    may change from day to day, the index does not. An element whose end is not certain
-    is left in (a change there then counts as a change of the document).
+    may change from day to day, the index does not; nor does an element's coming or going
+    (its blank lines go with it). An element whose end is not certain, or that holds an
+    element with an id (Pagefind lists those among the page's anchors, left out or not),
+    is left in: a change there counts as a change of the document.
 
     >>> indexed_part(b'<p>a</p><ol data-search-exclude><li><ol><li>x</ol></ol><p>b</p>')
     b'<p>a</p><p>b</p>'
-    >>> indexed_part(b'<h2 id="cite" data-search-exclude>Cite</h2><p data-search-exclude>'
+    >>> indexed_part(b'<h2 data-search-exclude>Cite</h2><p data-search-exclude>'
     ...              b'<a href="../t/">Topic</a></p><p>b</p>')
     b'<p>b</p>'
+    >>> indexed_part(b'<h2 id="cite" data-search-exclude>Cite</h2><p>b</p>')
+    b'<h2 id="cite" data-search-exclude>Cite</h2><p>b</p>'
+    >>> indexed_part(b'<p>a</p>\\n\\n<ol data-search-exclude><li>x</li></ol>\\n\\n</article>')
+    b'<p>a</p>\\n\\n</article>'
     >>> indexed_part(b'<p>a</p><div data-search-exclude><div>never closed</div>')
     b'<p>a</p><div data-search-exclude><div>never closed</div>'
     >>> indexed_part(b'<p data-search-exclude>a<div>b</div></p>')
@@ -214,9 +222,10 @@ def indexed_part(document: bytes) -> bytes:
         if found.start() < at:
             continue  # inside an element already left out
         end = _end(document, found)
-        if end is not None:
+        if end is not None and not _ID.search(document, found.start(), end):
             kept.append(document[at : found.start()])
-            at = end
+            # and the blank lines after it, which are there only when the element is
+            at = len(document) - len(document[end:].lstrip())
     kept.append(document[at:])
     return b"".join(kept)
 

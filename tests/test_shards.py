@@ -183,6 +183,12 @@ def test_the_indexed_part_leaves_out_only_blocks_whose_end_is_certain() -> None:
     assert indexed_part(page.replace(b"Abstract", b"Other")) != indexed_part(page)
     unclosed = b"<p>a</p><ul data-search-exclude><li>b</li>"
     assert indexed_part(unclosed) == unclosed
+    # A block in a paragraph ends it (so the end tag counted would not): left in.
+    ended = b"<p data-search-exclude>a<ul><li>b</li></ul></p>"
+    assert indexed_part(ended) == ended
+    # An element with an id is one of Pagefind's anchors, left out or not: left in.
+    heading = b'<h2 id="related-papers" data-search-exclude>Related papers</h2>'
+    assert indexed_part(heading) == heading
 
 
 def _paper(title: str, related: str) -> str:
@@ -295,3 +301,17 @@ def test_a_record_naming_a_file_outside_a_shard_keeps_nothing(tmp_path: Path) ->
     ):
         reuse.read_json(bad)
         assert reuse.before == {}, bad
+
+
+def test_a_shard_whose_excluded_heading_came_is_indexed_again(tmp_path: Path) -> None:
+    """A paper's first related paper brings a "Related papers" heading: left out of the
+    index, but Pagefind lists its id among the page's anchors, so the shard is indexed
+    again and the bundle is the one a build without the record makes."""
+    pages = {p: _paper(p.split("/")[1] * 3, "x") for p in MONTHS}
+    first, _ = _build(tmp_path, "first", pages, None)
+    heading = '<h2 id="related-papers" data-search-exclude>Related papers</h2>'
+    pages["papers/c/index.html"] = "ccc</p>" + heading + _paper("", "a")[4:]
+    second, reuse = _build(tmp_path, "second", pages, first)
+    assert reuse.kept == ["2025-01"]
+    fresh, _ = _build(tmp_path, "fresh", pages, None)
+    assert _bundle(second) == _bundle(fresh)
