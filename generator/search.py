@@ -589,7 +589,9 @@ def _run_shards(
                 if entry.is_file() and not _DATA.fullmatch(entry.name):
                     entry.unlink()
         if reuse is not None:
-            reuse.remember(shard.name, key, count, out, vocabulary, hashes)
+            # A kept shard's files are the ones recorded (they were checked, not listed).
+            files = dict(reuse.before[shard.name].files) if kept else _sizes_under(out)
+            reuse.remember(shard.name, key, count, files, vocabulary, hashes)
         pages += count
         vocabularies.append((shard.name, vocabulary))
     folder = _in_order(documents, primary.documents)

@@ -145,8 +145,9 @@ def listing(bundle: Path, names: Sequence[str]) -> list[dict[str, str]]:
     for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
         head = zlib.decompressobj(wbits=31).decompress(fragment.read_bytes(), 512)
         found = _URL.search(head)
-        if found and found.group(1).decode("utf-8", "replace") in wanted:
-            ids[wanted[found.group(1).decode("utf-8", "replace")]] = fragment.stem
+        url = found.group(1).decode("utf-8", "replace") if found else ""
+        if url in wanted:
+            ids[wanted[url]] = fragment.stem
     missing = [name for name in names if name not in ids]
     if missing:
         raise ValueError(f"no vocabulary page of the shards {', '.join(missing)} in {bundle}")
@@ -325,24 +326,14 @@ class Reuse:
         name: str,
         key: str,
         pages: int,
-        out: Path,
+        files: Mapping[str, int],
         vocabulary: set[str],
         documents: Mapping[str, str],
     ) -> None:
-        """Record this build's bundle of the shard ``name`` (in ``out``, made from
-        ``documents``: path -> hash) and keep its vocabulary for the next build."""
-        old = self.before.get(name)
-        if name in self.kept and old is not None:
-            files = old.files
-        else:
-            files = tuple(
-                sorted(
-                    (p.relative_to(out).as_posix(), p.stat().st_size)
-                    for p in out.rglob("*")
-                    if p.is_file()
-                )
-            )
-        self.now[name] = Recorded(key, pages, files, dict(documents))
+        """Record this build's bundle of the shard ``name`` (``files``: its paths in the
+        shard's folder and their sizes, made from ``documents``: path -> hash) and keep
+        its vocabulary for the next build."""
+        self.now[name] = Recorded(key, pages, tuple(sorted(files.items())), dict(documents))
         target = self.vocabulary_file(key)
         if not target.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
