@@ -33,52 +33,108 @@ def to_data(value: object) -> Any:
     raise TypeError(f"cannot keep a {type(value).__name__} in the cache")
 
 
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
 def from_data(hint: Any, data: Any) -> Any:
     """The value of type ``hint`` that :func:`to_data` made ``data`` from; ValueError when
     ``data`` is not such a value."""
+    return _decoder(hint)(data)
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(hint: Any) -> Decoder:
+    """The function that reads a value of type ``hint`` (what :func:`from_data` does),
+    worked out once per type: the type hints are not looked at again for every value."""
     origin = typing.get_origin(hint)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        if not isinstance(data, dict):
-            raise ValueError(f"{hint.__name__}: expected an object")
-        names = {f.name for f in dataclasses.fields(hint)}
-        if set(data) != names:
-            raise ValueError(f"{hint.__name__}: fields {sorted(set(data) ^ names)}")
-        hints = _hints(hint)
-        return hint(**{name: from_data(hints[name], data[name]) for name in names})
+        return _dataclass_decoder(hint)
     if origin in (typing.Union, types.UnionType):
         args = typing.get_args(hint)
-        if data is None and type(None) in args:
-            return None
-        for arg in args:
-            if arg is not type(None):
+        optional = type(None) in args
+        choices = [_decoder(arg) for arg in args if arg is not type(None)]
+
+        def union(data: Any) -> Any:
+            if data is None and optional:
+                return None
+            for choice in choices:
                 try:
-                    return from_data(arg, data)
+                    return choice(data)
                 except ValueError:
                     continue
-        raise ValueError(f"no type of {hint} fits")
+            raise ValueError(f"no type of {hint} fits")
+
+        return union
     if origin in (tuple, list):
         args = typing.get_args(hint)
-        if not isinstance(data, list) or not args:
-            raise ValueError(f"expected a list for {hint}")
+        if not args:
+            return _refuse(f"expected a list for {hint}")
         if origin is tuple and (len(args) != 2 or args[1] is not Ellipsis):
-            raise ValueError(f"unsupported {hint}")
-        items = [from_data(args[0], item) for item in data]
-        return tuple(items) if origin is tuple else items
+            unsupported = _refuse(f"unsupported {hint}")
+
+            def odd_tuple(data: Any) -> Any:
+                if not isinstance(data, list):
+                    raise ValueError(f"expected a list for {hint}")
+                return unsupported(data)
+
+            return odd_tuple
+        item = _decoder(args[0])
+        as_tuple = origin is tuple
+
+        def sequence(data: Any) -> Any:
+            if not isinstance(data, list):
+                raise ValueError(f"expected a list for {hint}")
+            items = [item(value) for value in data]
+            return tuple(items) if as_tuple else items
+
+        return sequence
     if origin is typing.Literal:
-        if data not in typing.get_args(hint):
-            raise ValueError(f"{data!r} is not one of {typing.get_args(hint)}")
-        return data
+        allowed = typing.get_args(hint)
+
+        def literal(data: Any) -> Any:
+            if data not in allowed:
+                raise ValueError(f"{data!r} is not one of {allowed}")
+            return data
+
+        return literal
     if hint is dt.date:
-        if not isinstance(data, str):
-            raise ValueError("expected a date")
-        return dt.date.fromisoformat(data)
-    if hint in (str, bool) or (hint is int and not isinstance(data, bool)):
-        if not isinstance(data, hint):
-            raise ValueError(f"expected {hint.__name__}, got {type(data).__name__}")
-        return data
-    raise ValueError(f"unsupported type {hint}")
+
+        def date(data: Any) -> Any:
+            if not isinstance(data, str):
+                raise ValueError("expected a date")
+            return dt.date.fromisoformat(data)
+
+        return date
+    if hint in (str, bool, int):
+
+        def plain(data: Any) -> Any:
+            if hint is int and isinstance(data, bool):
+                raise ValueError(f"unsupported type {hint}")
+            if not isinstance(data, hint):
+                raise ValueError(f"expected {hint.__name__}, got {type(data).__name__}")
+            return data
+
+        return plain
+    return _refuse(f"unsupported type {hint}")
+
+
+def _dataclass_decoder(cls: type) -> Decoder:
+    names = frozenset(f.name for f in dataclasses.fields(cls))
+    hints = typing.get_type_hints(cls)
+    fields = [(name, _decoder(hints[name])) for name in names]
+
+    def dataclass(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError(f"{cls.__name__}: expected an object")
+        if data.keys() != names:
+            raise ValueError(f"{cls.__name__}: fields {sorted(set(data) ^ names)}")
+        return cls(**{name: read(data[name]) for name, read in fields})
+
+    return dataclass
+
+
+def _refuse(message: str) -> Decoder:
+    def refuse(data: Any) -> Any:
+        raise ValueError(message)
+
+    return refuse
