@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files, InclusionLevel
 
@@ -468,9 +468,17 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             stand_in.use_documents(folder)
             self.kept_documents = True
 
+    def stop_linking(self) -> None:
+        """The build failed: stop linking the kept pages into its site folder (before the
+        folder is deleted)."""
+        if self.preview is not None and self.preview.linking is not None:
+            linking, self.preview.linking = self.preview.linking, None
+            linking.cancel()
+
     def on_build_error(self, error: Exception) -> None:
         if not self.config.enabled:
             return
+        self.stop_linking()
         if self.incremental and self._site_dir is not None:
             preview.forget(self._site_dir)  # what it wrote is not a good build's
 
@@ -554,6 +562,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        if self.preview is not None and self.preview.linking is not None:
+            linking, self.preview.linking = self.preview.linking, None
+            try:
+                linking.finish()  # the kept pages are in place: the site may be read
+            except OSError as e:
+                # Abort: the message is the build's error as it is (a PluginError is logged
+                # and replaced by "Aborted with a BuildError!").
+                raise Abort(f"paperfeed: {e}; the next build renders every page") from None
         # A page MkDocs did not read (a partial preview build, plain ``mkdocs serve --dirty``,
         # a draft left out) has no search document: Pagefind reads the site's pages then.
         partial = self._files is not None and any(

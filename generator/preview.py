@@ -40,6 +40,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,6 +177,8 @@ class Plan:
     built: Built
     gone: tuple[str, ...] = ()
     """Paths in the site folder of the generated pages that are gone (deleted)."""
+    linking: Linking | None = None
+    """The kept pages being linked into the site folder (``paperfeed build``)."""
 
     @property
     def total(self) -> int:
@@ -382,8 +386,10 @@ def plan_kept(
 ) -> Plan:
     """Decide what ``paperfeed build`` renders into ``site_dir``, an empty folder: a
     generated file whose Markdown has the last good build's hash, and whose HTML is in
-    the previous site with the size it had, is kept (hard-linked into ``site_dir``, or
-    copied where links are not possible) and not rendered."""
+    the previous site with the size it had, is kept and not rendered. The kept files are
+    hard-linked into ``site_dir`` (copied where links are not possible) by a child
+    process while MkDocs renders the others (:class:`Linking`): they are in place once
+    :meth:`Plan.linking`'s :meth:`~Linking.finish` returns."""
     last = _take_record(kept)
     built = _built(surroundings, files)
     if (
@@ -394,36 +400,79 @@ def plan_kept(
     ):
         return Plan(True, len(files), built)
     old, sizes = last
-    rendered = _keep(
-        files,
-        built,
-        old,
-        lambda f: _link(kept.previous, site_dir, f.dest_path, sizes.get(f.dest_path, -1)),
-    )
-    return Plan(False, rendered, built)
+    keeping: list[str] = []
 
-
-def _link(previous: Path, site_dir: str, dest_path: str, size: int) -> bool:
-    """Put the previous site's ``dest_path`` into ``site_dir`` (a hard link, else a copy)
-    if it is there with ``size`` bytes; whether it was."""
-    source = previous / dest_path
-    try:
-        if os.stat(source).st_size != size:
+    def there(f: PreviewFile) -> bool:
+        if not _has_size(kept.previous / f.dest_path, sizes.get(f.dest_path, -1)):
             return False
-    except OSError:
-        return False
-    target = os.path.join(site_dir, dest_path)
+        keeping.append(f.dest_path)
+        return True
+
+    rendered = _keep(files, built, old, there)
+    linking = Linking.start(kept.previous, site_dir, keeping) if keeping else None
+    return Plan(False, rendered, built, linking=linking)
+
+
+def _has_size(path: Path, size: int) -> bool:
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        return os.stat(path).st_size == size
     except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(target)
         return False
-    return True
+
+
+@dataclass
+class Linking:
+    """The child process (:mod:`generator.linkfiles`) that hard-links the kept pages of
+    the previous site into the new one, on the machine's other core while MkDocs
+    renders the pages that changed. Nothing reads the new site before :meth:`finish`;
+    a build that fails calls :meth:`cancel` before it deletes the new site's folder.
+
+    A target that exists is never written through (the child refuses it), and MkDocs
+    writes only the pages it renders, none of which is kept."""
+
+    process: subprocess.Popen[bytes]
+    count: int
+
+    @classmethod
+    def start(cls, previous: Path, site_dir: str, paths: list[str]) -> Linking:
+        import tempfile
+
+        from generator import linkfiles
+
+        with tempfile.TemporaryFile() as listing:  # the child's standard input
+            listing.write(os.fsencode("\0".join([os.fspath(previous), site_dir, *paths])))
+            listing.seek(0)
+            process = subprocess.Popen(
+                [sys.executable, "-I", "-S", linkfiles.__file__],
+                stdin=listing,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        return cls(process, len(paths))
+
+    def finish(self) -> None:
+        """Wait for the kept pages to be in place; OSError naming the first that is not."""
+        out, err = self.process.communicate()
+        if self.process.returncode != 0:
+            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+            raise OSError(
+                f"could not keep the {self.count} unchanged pages from the previous site "
+                f"(the process linking them exited with {self.process.returncode}: {last[0]})"
+            )
+        fields = os.fsdecode(out).split("\0")
+        failed = list(zip(fields[0::2], fields[1::2], strict=False))
+        if failed:
+            path, why = failed[0]
+            raise OSError(
+                f"could not keep {len(failed)} of the {self.count} unchanged pages from the "
+                f"previous site, the first {path}: {why}"
+            )
+
+    def cancel(self) -> None:
+        """Stop the child (the build failed) and wait for it."""
+        if self.process.returncode is None:
+            self.process.kill()
+        self.process.communicate()
 
 
 def save_record(kept: KeptSite, plan: Plan) -> None:

@@ -345,12 +345,15 @@ def _build_site(
             # them, but for the pages kept); the folder it builds in starts empty.
             mkdocs_build(config, dirty=kept is not None)
     except (Abort, MkDocsException) as e:
+        plugin.stop_linking()
         discard(staging)
         raise BuildFailed(str(e)) from e
     except OSError as e:  # a full or read-only disk
+        plugin.stop_linking()
         discard(staging)
         raise BuildFailed(_cannot_write(e)) from None
     except BaseException:
+        plugin.stop_linking()
         discard(staging)
         raise
     measured = plugin.site_size

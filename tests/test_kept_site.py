@@ -10,12 +10,15 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from project import Project, is_paper, tree_files
 
+from generator import linkfiles, preview
 from generator.cli import main
 from generator.errors import BuildFailed
+from generator.plugin import PaperfeedPlugin
 from generator.site import BuildOptions, BuildResult, build
 
 SECOND = """\
@@ -107,6 +110,111 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
     broken.unlink()
     _build(project)
     assert not _kept(before, _inodes(project.site)), "after a failed build, every page is new"
+
+
+def _linking_with(monkeypatch: pytest.MonkeyPatch, extra: str) -> list[preview.Linking]:
+    """Have each build's child linking process also link ``extra``; the Linking objects."""
+    started: list[preview.Linking] = []
+    start = preview.Linking.start.__func__  # type: ignore[attr-defined]
+
+    def with_extra(cls: type, previous: Path, site_dir: str, paths: list[str]) -> Any:
+        started.append(start(cls, previous, site_dir, [*paths, extra]))
+        return started[-1]
+
+    monkeypatch.setattr(preview.Linking, "start", classmethod(with_extra))
+    return started
+
+
+def _leftovers(project: Project) -> list[str]:
+    return sorted(p.name for p in project.site.parent.iterdir() if ".new-" in p.name)
+
+
+def test_a_kept_page_that_cannot_be_linked_fails_the_build_by_name(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept pages are linked by a child process while MkDocs renders the others: one
+    it cannot put in place fails the build, naming it, before anything reads the new
+    site; the previous site is as it was and the next build renders every page."""
+    _build(project)
+    files, before = tree_files(project.site), _inodes(project.site)
+    started = _linking_with(monkeypatch, "papers/not-in-the-previous-site/index.html")
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    with pytest.raises(BuildFailed, match=r"could not keep 1 of the \d+ unchanged pages") as e:
+        _build(project)
+    assert "papers/not-in-the-previous-site/index.html: No such file" in str(e.value)
+    assert "the next build renders every page" in str(e.value)
+    assert len(started) == 1 and started[0].process.returncode == 0
+    assert tree_files(project.site) == files and _inodes(project.site) == before
+    assert _leftovers(project) == []
+
+    monkeypatch.undo()
+    _build(project)
+    assert not _kept(before, _inodes(project.site)), "after a failed build, every page is new"
+
+
+def test_a_build_that_fails_while_pages_are_linked_stops_the_linking_first(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that fails to render (here: an error raised while MkDocs renders the new
+    paper) stops the child process before the new site's folder is deleted: no folder is
+    left beside the site, and no link is made after it is gone."""
+    _build(project)
+    files = tree_files(project.site)
+    started = _linking_with(monkeypatch, "index.html")
+    render = PaperfeedPlugin.on_page_markdown
+
+    def failing(self: PaperfeedPlugin, markdown: str, **kwargs: Any) -> str:
+        if kwargs["page"].file.dest_path == NEW_PAGE:
+            raise RuntimeError("a page that does not render")
+        return render(self, markdown, **kwargs)
+
+    monkeypatch.setattr(PaperfeedPlugin, "on_page_markdown", failing)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    with pytest.raises(RuntimeError, match="a page that does not render"):
+        _build(project)
+    assert len(started) == 1 and started[0].process.returncode is not None
+    assert _leftovers(project) == []
+    assert tree_files(project.site) == files
+
+
+def test_the_linking_process_links_makes_folders_and_never_writes_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, target = tmp_path / "previous", tmp_path / "new"
+    for path in ("index.html", "papers/a/index.html", "papers/b/index.html"):
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_text(f"<p>{path}</p>", "utf-8")
+    (target / "papers" / "b").mkdir(parents=True)
+    (target / "papers" / "b" / "index.html").write_text("rendered", "utf-8")
+
+    linking = preview.Linking.start(
+        source, str(target), ["index.html", "papers/a/index.html", "papers/b/index.html"]
+    )
+    with pytest.raises(
+        OSError, match=r"could not keep 1 of the 3 .*papers/b/index.html: File exists"
+    ):
+        linking.finish()
+    for path in ("index.html", "papers/a/index.html"):
+        assert (target / path).stat().st_ino == (source / path).stat().st_ino
+    assert (target / "papers/b/index.html").read_text("utf-8") == "rendered"
+    assert (source / "papers/b/index.html").read_text("utf-8") == "<p>papers/b/index.html</p>"
+
+    # Where a hard link is not possible (another file system), a copy.
+    def no_links(src: str, dst: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(linkfiles.os, "link", no_links)
+    copied = tmp_path / "copied"
+    assert linkfiles.link_files(str(source), str(copied), ["papers/a/index.html"]) == []
+    assert (copied / "papers/a/index.html").read_bytes() == (
+        source / "papers/a/index.html"
+    ).read_bytes()
+    assert (copied / "papers/a/index.html").stat().st_ino != (
+        source / "papers/a/index.html"
+    ).stat().st_ino
+    assert linkfiles.link_files(str(source), str(copied), ["papers/a/index.html"]) == [
+        ("papers/a/index.html", "File exists")
+    ]
 
 
 def test_a_kept_page_changed_or_lost_in_the_site_is_rendered_again(
