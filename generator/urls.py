@@ -98,10 +98,14 @@ def _safe(url: str) -> bool:
     parts = url.rstrip("/").split("/")
     return (
         not url.startswith("/")
-        and "\\" not in url
+        and url.isprintable()
+        and _UNSAFE_CHAR.search(url) is None
         and all(part not in ("", ".", "..") for part in parts)
-        and all(c.isprintable() and c not in "\"'<>?#%" for c in url)
     )
+
+
+_UNSAFE_CHAR = re.compile(r"[\\\"'<>?#%]")
+"""A character a redirect page's URL may not hold: a backslash, a quote, ``<>?#%``."""
 
 
 def load_published(path: Path, source: str | None = None) -> dict[str, Record]:

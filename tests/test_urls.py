@@ -116,6 +116,20 @@ def test_the_file_is_sorted_and_read_back() -> None:
     assert sorted(parse_published(text, "published.txt").values()) == sorted(records)
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["/papers/x/", "papers/../x/", "papers//x/", "./x/", "papers/a\\b/", "papers/a\x00b/"]
+    + [f"papers/a{c}b/" for c in "\"'<>?#%"]
+    + ["papers/a\u200bb/", "papers/a\tb/"],
+)
+def test_a_url_whose_redirect_page_could_leave_the_site_is_refused(url: str) -> None:
+    text = f"# header\npapers/ok/\tpage\tp\n{url}\tpage\tp\n"
+    with pytest.raises(InputError) as info:
+        parse_published(text, "published.txt")
+    assert [p.line for p in info.value.problems] == [3]
+    assert parse_published("# header\npapers/\u00e9t\u00e9/\tpage\tp\n", "p.txt")
+
+
 def test_a_bad_line_is_an_error_with_its_line() -> None:
     text = "# header\npapers/x/\tpaper\tx\n../../etc/\tpage\tp\npapers/y/\tpaper\ty\td\tthree\n"
     with pytest.raises(InputError) as info:
