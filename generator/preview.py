@@ -45,6 +45,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import jinja2
 import jinja2.bccache
@@ -426,12 +427,15 @@ class Linking:
     the previous site into the new one, on the machine's other core while MkDocs
     renders the pages that changed. Nothing reads the new site before :meth:`finish`;
     a build that fails calls :meth:`cancel` before it deletes the new site's folder.
+    Where no process can be started, the pages are linked at once, in this one.
 
-    A target that exists is never written through (the child refuses it), and MkDocs
-    writes only the pages it renders, none of which is kept."""
+    A target that exists is never written through (it is refused), and MkDocs writes
+    only the pages it renders, none of which is kept."""
 
-    process: subprocess.Popen[bytes]
+    process: subprocess.Popen[bytes] | None
     count: int
+    failed: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    """The paths that could not be linked, and why (once known)."""
 
     @classmethod
     def start(cls, previous: Path, site_dir: str, paths: list[str]) -> Linking:
@@ -442,37 +446,50 @@ class Linking:
         with tempfile.TemporaryFile() as listing:  # the child's standard input
             listing.write(os.fsencode("\0".join([os.fspath(previous), site_dir, *paths])))
             listing.seek(0)
-            process = subprocess.Popen(
-                [sys.executable, "-I", "-S", linkfiles.__file__],
-                stdin=listing,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
+            try:
+                process = _start_linking(linkfiles.__file__, listing)
+            except OSError:  # no interpreter to start (an embedded Python): here, now
+                failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
+                return cls(None, len(paths), failed)
         return cls(process, len(paths))
 
     def finish(self) -> None:
         """Wait for the kept pages to be in place; OSError naming the first that is not."""
-        out, err = self.process.communicate()
-        if self.process.returncode != 0:
-            last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        if self.process is not None:
+            out, err = self.process.communicate()
+            if self.process.returncode != 0:
+                last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+                raise OSError(
+                    f"could not keep the {self.count} unchanged pages from the previous site "
+                    f"(the process linking them exited with {self.process.returncode}: "
+                    f"{last[0]})"
+                )
+            fields = os.fsdecode(out).split("\0")
+            self.failed = list(zip(fields[0::2], fields[1::2], strict=False))
+        if self.failed:
+            path, why = self.failed[0]
             raise OSError(
-                f"could not keep the {self.count} unchanged pages from the previous site "
-                f"(the process linking them exited with {self.process.returncode}: {last[0]})"
-            )
-        fields = os.fsdecode(out).split("\0")
-        failed = list(zip(fields[0::2], fields[1::2], strict=False))
-        if failed:
-            path, why = failed[0]
-            raise OSError(
-                f"could not keep {len(failed)} of the {self.count} unchanged pages from the "
-                f"previous site, the first {path}: {why}"
+                f"could not keep {len(self.failed)} of the {self.count} unchanged pages from "
+                f"the previous site, the first {path}: {why}"
             )
 
     def cancel(self) -> None:
         """Stop the child (the build failed) and wait for it."""
+        if self.process is None:
+            return
         if self.process.returncode is None:
             self.process.kill()
         self.process.communicate()
+
+
+def _start_linking(script: str, listing: BinaryIO) -> subprocess.Popen[bytes]:
+    """Run ``script`` (:mod:`generator.linkfiles`) in a child process reading ``listing``."""
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", script],
+        stdin=listing,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def save_record(kept: KeptSite, plan: Plan) -> None:

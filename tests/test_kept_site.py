@@ -177,6 +177,22 @@ def test_a_build_that_fails_while_pages_are_linked_stops_the_linking_first(
     assert tree_files(project.site) == files
 
 
+def test_where_no_process_can_be_started_the_kept_pages_are_linked_at_once(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _build(project)
+    before = _inodes(project.site)
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(preview, "_start_linking", no_processes)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    result = _build(project)
+    kept = _kept(before, _inodes(project.site))
+    assert len(kept) > len(before) / 2 and len(kept) <= result.kept
+
+
 def test_the_linking_process_links_makes_folders_and_never_writes_through(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
