@@ -333,10 +333,12 @@ def _rule_topics(
     return tuple(dict.fromkeys(chosen))
 
 
-def _with_examples(paper: Paper, found: tuple[str, ...], taxonomy: Taxonomy) -> tuple[str, ...]:
+def _with_examples(
+    paper: Paper, found: tuple[str, ...], taxonomy: Taxonomy, compiled: _Compiled
+) -> tuple[str, ...]:
     """``found`` with the topics the taxonomy names ``paper`` an example of after the
     digest's own, still at most ``max_topics`` unless those two alone are more."""
-    examples = _examples_of(paper, _compile(taxonomy))
+    examples = _examples_of(paper, compiled)
     if not examples:
         return found
     first = list(dict.fromkeys([*paper.extra_topics, *examples]))
@@ -346,8 +348,12 @@ def _with_examples(paper: Paper, found: tuple[str, ...], taxonomy: Taxonomy) -> 
 
 def with_parents(topics: Iterable[str], taxonomy: Taxonomy) -> tuple[str, ...]:
     """``topics`` followed by their parents (and theirs), each once."""
+    return _with_parents(topics, _compile(taxonomy))
+
+
+def _with_parents(topics: Iterable[str], compiled: _Compiled) -> tuple[str, ...]:
+    """:func:`with_parents` with the taxonomy compiled (looking it up hashes all of it)."""
     chosen = list(topics)
-    compiled = _compile(taxonomy)
     chosen += [a for slug in chosen for a in compiled.ancestors.get(slug, ())]
     return tuple(dict.fromkeys(chosen))
 
@@ -483,8 +489,9 @@ def classify_topics(papers: Iterable[Paper], taxonomy: Taxonomy) -> dict[str, tu
     """
     papers = list(papers)
     found = _classify(papers, taxonomy, topics=True, tags=False)[0]
+    compiled = _compile(taxonomy)
     return {
-        p.id: with_parents(_with_examples(p, found[p.id], taxonomy), taxonomy)
+        p.id: _with_parents(_with_examples(p, found[p.id], taxonomy, compiled), compiled)
         or (taxonomy.catch_all,)
         for p in papers
     }
@@ -556,16 +563,17 @@ def topics_and_tags(
     if problems:
         raise InputError(problems)
     decided, tags = _rules(feed.papers, taxonomy, memo)
+    compiled = _compile(taxonomy)  # once: looking it up hashes the whole taxonomy
     if any(t.examples for t in taxonomy.topics):
-        decided = {p.id: _with_examples(p, decided[p.id], taxonomy) for p in feed.papers}
+        decided = {p.id: _with_examples(p, decided[p.id], taxonomy, compiled) for p in feed.papers}
     nearest: dict[str, tuple[str, float]] = {}
     if any(not t for t in decided.values()):
         if vectors is None:
             vectors = term_vectors(feed.papers)
         nearest = nearest_topics(feed.papers, decided, taxonomy, vectors)
     topics = {
-        paper_id: with_parents(
-            found or ((nearest[paper_id][0],) if paper_id in nearest else ()), taxonomy
+        paper_id: _with_parents(
+            found or ((nearest[paper_id][0],) if paper_id in nearest else ()), compiled
         )
         or (taxonomy.catch_all,)
         for paper_id, found in decided.items()
