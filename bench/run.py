@@ -235,14 +235,22 @@ def daily_build(project: Path, seed: int) -> float:
     cache is first filled by a build of the feed as it is; the digest is removed after)."""
     build(project, cache=True)
     with added_digest(project, seed):
-        settle()
+        settle(project)
         return build(project, cache=True)[0]
 
 
-def settle() -> None:
+def settle(project: Path | None = None) -> None:
     """Let the disk catch up before a timed run: what earlier runs wrote (hundreds of MB)
     is flushed and their deleted trees trimmed, as it is long before a curator's next
-    build. Without it a run pays for the one before (seconds on this disk)."""
+    build. Without it a run pays for the one before (seconds on this disk). With
+    ``project``, first wait (up to 5 minutes) for the previous site a build replaced to be
+    deleted: a large one is deleted by a detached process (``.site.trash-*``), which
+    would otherwise still be unlinking 25,000 files while the timed build runs."""
+    deadline = time.monotonic() + 300
+    while project is not None and any(project.glob(".*.trash-*")):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     os.sync()
     time.sleep(2)
 
@@ -306,7 +314,10 @@ def main() -> None:
         }
         if n <= args.build_max:
             runs = args.build_runs if n <= 2000 else 1
-            builds = [build(project) for _ in range(runs)]
+            builds = []
+            for _ in range(runs):
+                settle(project)
+                builds.append(build(project))
             site = project / "site"
             search_bytes, search_s = first_search(site, use_browser=not args.no_browser)
             row.update(
@@ -322,6 +333,7 @@ def main() -> None:
                 row["search_s"] = search_s
             if n <= args.peers_max:
                 for tool in (t for t in args.peers.split(",") if t):
+                    settle(project)  # paperfeed's previous site deleted, not meanwhile
                     try:
                         seconds = peers.run_peer(tool, project)[0]
                     except RuntimeError as e:
