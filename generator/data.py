@@ -42,10 +42,24 @@ def from_data(hint: Any, data: Any) -> Any:
 Decoder = typing.Callable[[Any], Any]
 
 
-@functools.cache
 def _decoder(hint: Any) -> Decoder:
     """The function that reads a value of type ``hint`` (what :func:`from_data` does),
-    worked out once per type: the type hints are not looked at again for every value."""
+    worked out once per type: the type hints are not looked at again for every value.
+
+    Kept by the hint and its spelling: ``date | str`` equals ``str | date``, but each
+    tries its types in its own order. A hint that cannot be hashed is worked out anew."""
+    try:
+        return _kept_decoder(hint, repr(hint))
+    except TypeError:
+        return _make_decoder(hint)
+
+
+@functools.cache
+def _kept_decoder(hint: Any, spelling: str) -> Decoder:
+    return _make_decoder(hint)
+
+
+def _make_decoder(hint: Any) -> Decoder:
     origin = typing.get_origin(hint)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _dataclass_decoder(hint)
@@ -119,15 +133,19 @@ def _decoder(hint: Any) -> Decoder:
 
 
 def _dataclass_decoder(cls: type) -> Decoder:
+    """Its fields' decoders are worked out when it first reads an object (a dataclass
+    may hold itself, or name a type defined later)."""
     names = frozenset(f.name for f in dataclasses.fields(cls))
-    hints = typing.get_type_hints(cls)
-    fields = [(name, _decoder(hints[name])) for name in names]
+    fields: list[tuple[str, Decoder]] = []
 
     def dataclass(data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError(f"{cls.__name__}: expected an object")
         if data.keys() != names:
             raise ValueError(f"{cls.__name__}: fields {sorted(set(data) ^ names)}")
+        if not fields:
+            hints = typing.get_type_hints(cls)
+            fields.extend((name, _decoder(hints[name])) for name in names)
         return cls(**{name: read(data[name]) for name, read in fields})
 
     return dataclass

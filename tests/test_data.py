@@ -84,3 +84,24 @@ def test_a_hint_it_cannot_read_is_refused_with_any_data() -> None:
             from_data(hint, [])
     with pytest.raises(ValueError, match="expected a list"):
         from_data(tuple[str, int], "ab")
+
+
+def test_a_union_tries_its_types_in_its_own_order_whichever_was_read_first() -> None:
+    # ``str | dt.date`` equals ``dt.date | str``: each still has its own order.
+    assert from_data(str | dt.date, "2024-01-02") == "2024-01-02"
+    assert from_data(dt.date | str, "2024-01-02") == dt.date(2024, 1, 2)
+    assert from_data(list[int] | tuple[int, ...], [1]) == [1]
+    assert from_data(tuple[int, ...] | list[int], [1]) == (1,)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Node:
+    name: str
+    children: tuple[_Node, ...] = ()
+
+
+def test_a_dataclass_that_holds_itself_is_read() -> None:
+    tree = _Node("a", (_Node("b"), _Node("c", (_Node("d"),))))
+    assert from_data(_Node, to_data(tree)) == tree
+    with pytest.raises(ValueError, match="expected str, got int"):
+        from_data(_Node, {"name": "a", "children": [{"name": 1, "children": []}]})
