@@ -248,8 +248,9 @@ def settle(project: Path | None = None) -> None:
     would otherwise still be unlinking 25,000 files while the timed build runs."""
     deadline = time.monotonic() + 300
     while project is not None and any(project.glob(".*.trash-*")):
-        if time.monotonic() > deadline:
-            break
+        if time.monotonic() > deadline:  # a cleanup that was killed: the next build's
+            print(f"{project}: a previous site is still being deleted", file=sys.stderr)
+            break  # recover() deletes what is left
         time.sleep(0.2)
     os.sync()
     time.sleep(2)

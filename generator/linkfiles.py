@@ -42,8 +42,12 @@ def link_files(source: str, target: str, paths: list[str]) -> list[tuple[str, st
                 os.link(os.path.join(source, path), to)
             except FileExistsError:
                 raise
-            except OSError:  # another file system, or no hard links there
-                _copy(os.path.join(source, path), to)
+            except OSError as e:  # another file system, or no hard links there
+                try:
+                    _copy(os.path.join(source, path), to)
+                except OSError as copying:
+                    why = f"{e.strerror or e}, and copying: {copying.strerror or copying}"
+                    failed.append((path, why))
         except OSError as e:
             failed.append((path, e.strerror or str(e)))
     return failed

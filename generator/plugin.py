@@ -472,8 +472,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """The build failed: stop linking the kept pages into its site folder (before the
         folder is deleted)."""
         if self.preview is not None and self.preview.linking is not None:
-            linking, self.preview.linking = self.preview.linking, None
-            linking.cancel()
+            self.preview.linking.cancel()  # nothing if it was waited for already
 
     def on_build_error(self, error: Exception) -> None:
         if not self.config.enabled:
@@ -563,9 +562,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if not self.config.enabled:
             return
         if self.preview is not None and self.preview.linking is not None:
-            linking, self.preview.linking = self.preview.linking, None
             try:
-                linking.finish()  # the kept pages are in place: the site may be read
+                self.preview.linking.finish()  # the kept pages are in place: the site may be read
             except OSError as e:
                 # Abort: the message is the build's error as it is (a PluginError is logged
                 # and replaced by "Aborted with a BuildError!").

@@ -433,9 +433,12 @@ class Linking:
     only the pages it renders, none of which is kept."""
 
     process: subprocess.Popen[bytes] | None
+    previous: Path
     count: int
     failed: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     """The paths that could not be linked, and why (once known)."""
+    done: bool = False
+    """Whether the child has been waited for."""
 
     @classmethod
     def start(cls, previous: Path, site_dir: str, paths: list[str]) -> Linking:
@@ -443,20 +446,30 @@ class Linking:
 
         from generator import linkfiles
 
-        with tempfile.TemporaryFile() as listing:  # the child's standard input
-            listing.write(os.fsencode("\0".join([os.fspath(previous), site_dir, *paths])))
-            listing.seek(0)
-            try:
-                process = _start_linking(linkfiles.__file__, listing)
-            except OSError:  # no interpreter to start (an embedded Python): here, now
-                failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
-                return cls(None, len(paths), failed)
-        return cls(process, len(paths))
+        script = linkfiles.__file__
+        frozen = getattr(sys, "frozen", False)  # sys.executable is the application
+        if sys.executable and not frozen and script and os.path.isfile(script):
+            with tempfile.TemporaryFile() as listing:  # the child's standard input
+                listing.write(os.fsencode("\0".join([os.fspath(previous), site_dir, *paths])))
+                listing.seek(0)
+                try:
+                    return cls(_start_linking(script, listing), previous, len(paths))
+                except OSError:
+                    pass
+        # No interpreter to start, or no file to give it (an embedded or zipped Python):
+        # here, now.
+        failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
+        return cls(None, previous, len(paths), failed, done=True)
 
     def finish(self) -> None:
         """Wait for the kept pages to be in place; OSError naming the first that is not."""
-        if self.process is not None:
-            out, err = self.process.communicate()
+        if self.process is not None and not self.done:
+            try:
+                out, err = self.process.communicate()
+            except BaseException:  # interrupted: the child must not outlive the build
+                self.cancel()
+                raise
+            self.done = True
             if self.process.returncode != 0:
                 last = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
                 raise OSError(
@@ -470,13 +483,14 @@ class Linking:
             path, why = self.failed[0]
             raise OSError(
                 f"could not keep {len(self.failed)} of the {self.count} unchanged pages from "
-                f"the previous site, the first {path}: {why}"
+                f"the previous site ({self.previous}), the first {path}: {why}"
             )
 
     def cancel(self) -> None:
         """Stop the child (the build failed) and wait for it."""
-        if self.process is None:
+        if self.process is None or self.done:
             return
+        self.done = True
         if self.process.returncode is None:
             self.process.kill()
         self.process.communicate()

@@ -229,7 +229,7 @@ def test_the_linking_process_links_makes_folders_and_never_writes_through(
         source / "papers/a/index.html"
     ).stat().st_ino
     assert linkfiles.link_files(str(source), str(copied), ["papers/a/index.html"]) == [
-        ("papers/a/index.html", "File exists")
+        ("papers/a/index.html", "Invalid cross-device link, and copying: File exists")
     ]
 
 
@@ -381,3 +381,50 @@ def test_the_closed_shards_of_the_search_index_are_kept_while_their_papers_are(
     after = _shard_inodes(project.site)
     assert not {p for p in after if after[p] == before.get(p)}
     assert tree_files(project.site) == _full_build(project, tmp_path / "once-more")
+
+
+def test_an_interrupted_wait_for_the_linking_process_stops_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "previous"
+    paths = [f"papers/p{n}/index.html" for n in range(200)]
+    for path in paths:
+        (source / path).parent.mkdir(parents=True)
+        (source / path).write_text(path, "utf-8")
+    linking = preview.Linking.start(source, str(tmp_path / "new"), paths)
+    assert linking.process is not None
+    wait = linking.process.communicate
+    calls: list[int] = []
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return wait(*args, **kwargs)
+
+    monkeypatch.setattr(linking.process, "communicate", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        linking.finish()
+    assert linking.done and linking.process.returncode is not None  # waited for
+    linking.cancel()  # and again: nothing
+    assert len(calls) == 2
+
+
+def test_a_page_neither_linked_nor_copied_says_both_whys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "previous").mkdir()
+    (tmp_path / "previous" / "index.html").write_text("home", "utf-8")
+
+    def no_links(src: str, dst: str) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    def no_space(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(linkfiles.os, "link", no_links)
+    monkeypatch.setattr(linkfiles, "_copy", no_space)
+    failed = linkfiles.link_files(str(tmp_path / "previous"), str(tmp_path / "new"), ["index.html"])
+    assert failed == [
+        ("index.html", "Invalid cross-device link, and copying: No space left on device")
+    ]
