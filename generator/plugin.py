@@ -470,14 +470,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
 
     def stop_linking(self) -> None:
         """The build failed: stop linking the kept pages into its site folder (before the
-        folder is deleted)."""
+        folder is deleted: ``paperfeed build`` calls this whatever stopped the build)."""
         if self.preview is not None and self.preview.linking is not None:
             self.preview.linking.cancel()  # nothing if it was waited for already
 
     def on_build_error(self, error: Exception) -> None:
         if not self.config.enabled:
             return
-        self.stop_linking()
         if self.incremental and self._site_dir is not None:
             preview.forget(self._site_dir)  # what it wrote is not a good build's
 

@@ -60,6 +60,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator import shards
+from generator.linkfiles import link_files
 from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
     SEARCH_PLUGIN_KEY as SEARCH_PLUGIN_KEY,
@@ -474,19 +475,13 @@ def _sizes_under(folder: Path) -> dict[str, int]:
 
 def _in_order(documents: Path, paths: Sequence[str]) -> Path:
     """A new scratch folder with ``paths`` of ``documents`` in it, hard-linked (copied
-    where links fail) in that order."""
+    where links fail) in that order (:func:`generator.linkfiles.link_files`)."""
     folder = new_scratch(near=documents)
     try:
-        made: set[Path] = set()
-        for path in paths:
-            target = folder / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            try:
-                os.link(documents / path, target)
-            except OSError:
-                shutil.copyfile(documents / path, target)
+        failed = link_files(os.fspath(documents), os.fspath(folder), list(paths))
+        if failed:
+            path, why = failed[0]
+            raise OSError(f"search: could not put {path} where Pagefind reads it: {why}")
     except BaseException:
         remove_scratch(folder)
         raise

@@ -344,17 +344,13 @@ def _build_site(
             # "dirty": MkDocs renders only the files it is told were modified (all of
             # them, but for the pages kept); the folder it builds in starts empty.
             mkdocs_build(config, dirty=kept is not None)
-    except (Abort, MkDocsException) as e:
-        plugin.stop_linking()
+    except BaseException as e:
+        plugin.stop_linking()  # the kept pages' links: before their folder is deleted
         discard(staging)
-        raise BuildFailed(str(e)) from e
-    except OSError as e:  # a full or read-only disk
-        plugin.stop_linking()
-        discard(staging)
-        raise BuildFailed(_cannot_write(e)) from None
-    except BaseException:
-        plugin.stop_linking()
-        discard(staging)
+        if isinstance(e, Abort | MkDocsException):
+            raise BuildFailed(str(e)) from e
+        if isinstance(e, OSError):  # a full or read-only disk
+            raise BuildFailed(_cannot_write(e)) from None
         raise
     measured = plugin.site_size
     html_pages = (
