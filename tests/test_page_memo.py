@@ -164,6 +164,28 @@ def test_a_new_digest_renders_only_the_pages_it_changes(
     assert "2025-03-25" in cosmos  # its new appearance reached its page
 
 
+def test_a_new_digest_leaves_the_full_parts_of_growing_listings_alone(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list of every paper and the month's list grow at the top: a new digest changes
+    their first page and the part it overlaps, not the full parts below (their titles,
+    descriptions, pagers and papers do not say how long the list is)."""
+    renders = Renders(monkeypatch)
+    write(project)
+    first = renders.paths[:]
+    renders.take()
+    (project / "digests" / "2025-03-25-new.yml").write_text(NEW_DIGEST, "utf-8")
+    write(project)
+    again = renders.paths[:]
+    for listing in ("All papers", "March 2025"):
+        parts = [t for t in first if t.startswith(f'title: "{listing}')]
+        assert len(parts) > 8, parts  # page size 7: many full parts
+        redone = [t for t in again if t.startswith(f'title: "{listing}')]
+        # The first page, the newest numbered part, and a new part if it overflowed.
+        assert 1 <= len(redone) <= 3, redone
+    check(project)
+
+
 @pytest.mark.parametrize(
     "change",
     [

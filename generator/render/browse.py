@@ -179,8 +179,12 @@ def papers_index(ctx: Context) -> Pages:
     ]
     split = parts_of(papers, ctx.settings.page_size)
     nav = partial(_pager, ctx, where, len(split) - 1)
-    about = f"All {plural(len(papers), 'paper')} of {ctx.settings.site_name}, newest first"
-    yield from listing(ctx, where, "All papers", intro, split, nav, description=about)
+    site = ctx.settings.site_name
+    about = f"All {plural(len(papers), 'paper')} of {site}, newest first"
+    later = f"All papers of {site}, newest first"  # no count: full parts stay as they are
+    yield from listing(
+        ctx, where, "All papers", intro, split, nav, description=about, part_description=later
+    )
 
 
 def archive_pages(ctx: Context) -> Pages:
@@ -287,7 +291,15 @@ def period_pages(ctx: Context) -> Pages:
             about = f"The {plural(len(papers), 'paper')} of {title_of(slug)}"
             # Teasers only: the digest and topic pages carry the abstracts (smaller site).
             yield from listing(
-                ctx, where, title_of(slug), intro, split, nav, abstracts=False, description=about
+                ctx,
+                where,
+                title_of(slug),
+                intro,
+                split,
+                nav,
+                abstracts=False,
+                description=about,
+                part_description=f"Papers of {title_of(slug)}",
             )
 
 

@@ -149,12 +149,18 @@ def listing(
     abstracts: bool = True,
     part_title: Callable[[int], str] | None = None,
     description: str = "",
+    part_description: str | None = None,
     feed: str = "",
 ) -> Iterator[tuple[str, Content]]:
     """The pages of one listing. ``title`` is plain text; ``intro`` (HTML blocks) opens
     the first page; ``nav(part)`` is the pager of a part; ``part_title(part)`` the title
     of a later part (default: "<title>, part N"); ``description`` (plain text) the meta
-    description of its pages; ``feed`` the path of the listing's Atom feed, if any."""
+    description of its first page and ``part_description`` that of the later parts
+    (default: the same); ``feed`` the path of the listing's Atom feed, if any.
+
+    A later part of a growing listing must not say what grows (the number of papers):
+    its full parts would change, and be rendered and written again, every day."""
+    later = description if part_description is None else part_description
     for part, chunk in split:
         path = where.path(part)
         name = title if part == 0 else (part_title or _part_title(title))(part)
@@ -163,7 +169,7 @@ def listing(
             head += intro
         meta = front_matter(
             name,
-            description=description,
+            description=description if part == 0 else later,
             feed=ctx.link(path, feed) if feed else "",
             searched=part == 0,
         )
