@@ -422,6 +422,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 preview.surroundings(config, options, by_content=True),
                 generated,
                 why_full is None,
+                self._search_documents(config),
             )
             if not self.preview.full:
                 self._read_shared_files(self.keep_site.previous)
@@ -453,6 +454,15 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if self.shared is not None:
             with contextlib.suppress(OSError):
                 self.shared.read_script((site_dir / lean.SHELL_PATH).read_text("utf-8"))
+
+    def _search_documents(self, config: MkDocsConfig) -> Path | None:
+        """The folder the Pagefind stand-in writes this build's search documents into."""
+        from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
+
+        stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
+        if self.backend != "pagefind" or not isinstance(stand_in, PagefindSearchPlugin):
+            return None
+        return stand_in.documents
 
     def _use_kept_documents(self, config: MkDocsConfig) -> None:
         """Have the Pagefind stand-in write into the preview's kept search documents."""
@@ -607,8 +617,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 and self.keep_site is not None
             ):
                 # The pages kept from the previous site: their documents from their HTML,
-                # when Pagefind needs them (not for a closed shard it keeps).
-                unwritten = kept_pages
+                # when Pagefind needs them (not for a closed shard it keeps), but those the
+                # process that linked them wrote already.
+                linking = self.preview.linking if self.preview is not None else None
+                made = linking.documented if linking is not None else frozenset()
+                unwritten = [p for p in kept_pages if p not in made]
                 partial = False
             if isinstance(stand_in, PagefindSearchPlugin) and (self.kept_documents or not partial):
                 # Otherwise, documents of the pages rendered only: Pagefind reads the site.

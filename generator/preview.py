@@ -334,10 +334,11 @@ class KeptSite:
     published to, and each generated file's content hash, path in the site and size
     there. The record is taken out when a build starts and written again only once its
     site is in place, so a build that fails leaves none, and the next build is full. The
-    search documents of the kept pages are made from their HTML
-    (:func:`generator.search.add_documents`). The record also holds the closed shards of
-    the Pagefind index (:class:`generator.shards.Reuse`), so that a shard whose documents
-    did not change is kept too."""
+    search documents of the kept pages are made from their HTML, by the process that
+    links them (:class:`Linking`), or by :func:`generator.search.add_documents` for a
+    closed shard's pages when that shard is indexed again. The record also holds the
+    closed shards of the Pagefind index (:class:`generator.shards.Reuse`), so that a shard
+    whose documents did not change is kept too."""
 
     folder: Path
     previous: Path
@@ -384,13 +385,17 @@ def plan_kept(
     surroundings: str,
     files: list[tuple[PreviewFile, Content]],
     partial_ok: bool,
+    documents: Path | None = None,
 ) -> Plan:
     """Decide what ``paperfeed build`` renders into ``site_dir``, an empty folder: a
     generated file whose Markdown has the last good build's hash, and whose HTML is in
     the previous site with the size it had, is kept and not rendered. The kept files are
     hard-linked into ``site_dir`` (copied where links are not possible) by a child
     process while MkDocs renders the others (:class:`Linking`): they are in place once
-    :meth:`Plan.linking`'s :meth:`~Linking.finish` returns."""
+    :meth:`Plan.linking`'s :meth:`~Linking.finish` returns. With ``documents`` (the
+    Pagefind stand-in's folder), the same process writes there the search documents of
+    the kept pages but those of the previous build's closed shards
+    (:attr:`Linking.documented`)."""
     last = _take_record(kept)
     built = _built(surroundings, files)
     if (
@@ -410,7 +415,17 @@ def plan_kept(
         return True
 
     rendered = _keep(files, built, old, there)
-    linking = Linking.start(kept.previous, site_dir, keeping) if keeping else None
+    linking = None
+    if keeping:
+        # Their search documents too, but for a closed shard's pages: made only if that
+        # shard is indexed again (generator.search.run_pagefind).
+        closed = kept.shards.known()
+        documented = (
+            [p for p in keeping if p.endswith(".html") and p not in closed]
+            if documents is not None
+            else []
+        )
+        linking = Linking.start(kept.previous, site_dir, keeping, documents, documented)
     return Plan(False, rendered, built, linking=linking)
 
 
@@ -435,31 +450,50 @@ class Linking:
     process: subprocess.Popen[bytes] | None
     previous: Path
     count: int
+    documented: frozenset[str] = frozenset()
+    """The kept pages whose search documents it writes (those it can: not a page without
+    an article to index)."""
     failed: list[tuple[str, str]] = dataclasses.field(default_factory=list)
-    """The paths that could not be linked, and why (once known)."""
+    """The paths that could not be linked (or their documents written), and why (once
+    known)."""
     done: bool = False
     """Whether the child has been waited for."""
 
     @classmethod
-    def start(cls, previous: Path, site_dir: str, paths: list[str]) -> Linking:
+    def start(
+        cls,
+        previous: Path,
+        site_dir: str,
+        paths: list[str],
+        documents: Path | None = None,
+        documented: list[str] | None = None,
+    ) -> Linking:
+        """Link ``paths`` from ``previous`` into ``site_dir``, and write the search
+        documents of ``documented`` (some of ``paths``) into ``documents``."""
         import tempfile
 
         from generator import linkfiles
 
+        wanted = documented if documents is not None and documented else []
+        folder = os.fspath(documents) if wanted and documents is not None else ""
         script = linkfiles.__file__
         frozen = getattr(sys, "frozen", False)  # sys.executable is the application
         if sys.executable and not frozen and script and os.path.isfile(script):
             with tempfile.TemporaryFile() as listing:  # the child's standard input
-                listing.write(os.fsencode("\0".join([os.fspath(previous), site_dir, *paths])))
+                fields = [os.fspath(previous), site_dir, folder, *paths, "", *wanted]
+                listing.write(os.fsencode("\0".join(fields)))
                 listing.seek(0)
                 try:
-                    return cls(_start_linking(script, listing), previous, len(paths))
+                    process = _start_linking(script, listing)
+                    return cls(process, previous, len(paths), frozenset(wanted))
                 except OSError:
                     pass
         # No interpreter to start, or no file to give it (an embedded or zipped Python):
         # here, now.
         failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
-        return cls(None, previous, len(paths), failed, done=True)
+        if folder:
+            failed += linkfiles.make_documents(os.fspath(previous), folder, wanted)
+        return cls(None, previous, len(paths), frozenset(wanted), failed, done=True)
 
     def finish(self) -> None:
         """Wait for the kept pages to be in place; OSError naming the first that is not."""

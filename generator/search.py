@@ -60,7 +60,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator import shards
-from generator.linkfiles import link_files
+from generator.linkfiles import HTML_LANG, link_files, make_documents, search_document
 from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
     SEARCH_PLUGIN_KEY as SEARCH_PLUGIN_KEY,
@@ -179,30 +179,6 @@ class PagefindSearchPlugin(BasePlugin[_PagefindSearchConfig]):
             else:  # an earlier build's document of this page, if any, goes
                 target.unlink(missing_ok=True)
         return output
-
-
-_LANG = re.compile(r"<html\b[^>]*?\slang=\"([^\"]*)\"")
-_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
-
-
-def search_document(page_html: str) -> str | None:
-    """What Pagefind reads of a built page: its language, its title and its
-    ``data-pagefind-body`` article (``None`` when it has none)."""
-    start = page_html.find("<article data-pagefind-body")
-    end = page_html.rfind("</article>")
-    if start < 0 or end < start:
-        return None
-    lang = _LANG.search(page_html, 0, start)
-    title = _TITLE.search(page_html, 0, start)
-    return (
-        "<!DOCTYPE html>\n"
-        + (f'<html lang="{lang.group(1)}">' if lang else "<html>")
-        + '<head><meta charset="utf-8">'
-        + (f"<title>{title.group(1)}</title>" if title else "")
-        + "</head><body>"
-        + page_html[start : end + len("</article>")]
-        + "</body></html>\n"
-    )
 
 
 SCRATCH_PREFIX = "paperfeed-search-"
@@ -493,17 +469,10 @@ def add_documents(documents: Path, site_dir: Path, pages: Iterable[str]) -> None
     ``site_dir``) as their built HTML gives them (:func:`search_document`): those of the
     pages a build kept from the previous site, which the stand-in did not see. A page
     whose article the stand-in did not mark (left out of search) has none."""
-    for path in pages:
-        try:
-            page = (site_dir / path).read_text("utf-8", errors="surrogateescape")
-        except OSError:
-            continue
-        document = search_document(page)
-        if document is None:
-            continue
-        target = documents / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(document.encode("utf-8", errors="surrogateescape"))
+    failed = make_documents(os.fspath(site_dir), os.fspath(documents), list(pages))
+    if failed:
+        path, why = failed[0]
+        raise OSError(f"search: could not write the search document of {path}: {why}")
 
 
 def _plan(
@@ -552,7 +521,7 @@ def _run_shards(
     pending.make(primary.documents)  # none, unless the shards were planned otherwise
     lang = None
     for path in primary.documents[:1]:
-        found = _LANG.search((documents / path).read_text("utf-8", errors="replace"))
+        found = HTML_LANG.search((documents / path).read_text("utf-8", errors="replace"))
         lang = found.group(1) if found else ""
     salt = _salt(exe, exclude_selectors) if reuse is not None else b""
     pages = 0

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from project import Project, is_paper, tree_files
 
-from generator import linkfiles, preview
+from generator import linkfiles, preview, search
 from generator.cli import main
 from generator.errors import BuildFailed
 from generator.plugin import PaperfeedPlugin
@@ -117,8 +117,8 @@ def _linking_with(monkeypatch: pytest.MonkeyPatch, extra: str) -> list[preview.L
     started: list[preview.Linking] = []
     start = preview.Linking.start.__func__  # type: ignore[attr-defined]
 
-    def with_extra(cls: type, previous: Path, site_dir: str, paths: list[str]) -> Any:
-        started.append(start(cls, previous, site_dir, [*paths, extra]))
+    def with_extra(cls: type, previous: Path, site_dir: str, paths: list[str], *more: Any) -> Any:
+        started.append(start(cls, previous, site_dir, [*paths, extra], *more))
         return started[-1]
 
     monkeypatch.setattr(preview.Linking, "start", classmethod(with_extra))
@@ -231,6 +231,83 @@ def test_the_linking_process_links_makes_folders_and_never_writes_through(
     assert linkfiles.link_files(str(source), str(copied), ["papers/a/index.html"]) == [
         ("papers/a/index.html", "Invalid cross-device link, and copying: File exists")
     ]
+
+
+@pytest.mark.parametrize("child", [True, False])
+def test_the_linking_process_writes_the_search_documents_it_is_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> None:
+    """The kept pages' search documents are made where they are linked (in the child
+    process, or in the build's own where none can be started), as the stand-in makes a
+    rendered page's: only for the pages asked for, none for a page without an article to
+    index; a document that cannot be written is named."""
+    source, target, documents = tmp_path / "previous", tmp_path / "new", tmp_path / "docs"
+    documents.mkdir()
+    indexed = (
+        '<html lang="fr"><head><title>Un &amp; deux</title></head><body>'
+        "<article data-pagefind-body>\r\n<p>caf\u00e9 \udcff</p></article></body></html>"
+    )
+    pages = {
+        "papers/a/index.html": indexed,
+        "papers/b/index.html": indexed.replace("deux", "trois"),
+        "tags/x/index.html": "<html><body><article><p>left out</p></article></body></html>",
+    }
+    for path, html in pages.items():
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_bytes(html.encode("utf-8", errors="surrogateescape"))
+    if not child:
+        monkeypatch.setattr(preview, "_start_linking", lambda *a: _raise(PermissionError()))
+    asked = ["papers/a/index.html", "tags/x/index.html"]
+    linking = preview.Linking.start(source, str(target), sorted(pages), documents, asked)
+    assert (linking.process is not None) is child
+    linking.finish()
+    assert linking.documented == frozenset(asked)
+    made = {p.relative_to(documents).as_posix(): p.read_bytes() for p in documents.rglob("*.*")}
+    expected = search.search_document(pages["papers/a/index.html"])
+    assert expected is not None and "\r\n<p>caf" in expected
+    assert made == {"papers/a/index.html": expected.encode("utf-8", errors="surrogateescape")}
+    assert b"<title>Un &amp; deux</title>" in made["papers/a/index.html"]
+    for path in pages:
+        assert (target / path).stat().st_ino == (source / path).stat().st_ino
+
+    (tmp_path / "blocked").write_text("a file where a folder should be", "utf-8")
+    again = preview.Linking.start(
+        source, str(tmp_path / "new2"), sorted(pages), tmp_path / "blocked", asked
+    )
+    with pytest.raises(
+        OSError, match=r"could not keep 1 of the 3 .*papers/a/index.html: its search document"
+    ):
+        again.finish()
+
+
+def _raise(error: BaseException) -> Any:
+    raise error
+
+
+def test_a_daily_build_makes_no_kept_pages_search_document_in_its_own_process(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept pages' search documents are written by the process that links them, on
+    the other core while MkDocs renders: none by the build's process after rendering; the
+    search index is a full build's all the same."""
+    _build(project)
+    started: list[preview.Linking] = []
+    start = preview.Linking.start.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        preview.Linking,
+        "start",
+        classmethod(lambda cls, *a: started.append(start(cls, *a)) or started[-1]),
+    )
+    made: list[str] = []
+    make = search.make_documents
+    monkeypatch.setattr(
+        search, "make_documents", lambda s, d, paths: made.extend(paths) or make(s, d, paths)
+    )
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    result = _build(project)
+    assert len(started) == 1 and len(started[0].documented) > result.kept / 2
+    assert made == []
+    assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
 def test_a_kept_page_changed_or_lost_in_the_site_is_rendered_again(
