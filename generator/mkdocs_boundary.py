@@ -79,7 +79,9 @@ import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any, BinaryIO
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as build
 from mkdocs.commands.serve import serve as serve
@@ -214,6 +216,15 @@ class GeneratedPage(Page):
         markdown = self.markdown if self._rendered else None
         return None if markdown is None else markdown.strip()
 
+    def _set_canonical_url(self, base: str | None) -> None:
+        """MkDocs's (``urljoin`` and ``urlsplit``, for each of tens of thousands of pages),
+        made by joining strings where that is exactly what they give."""
+        joined = _canonical(base, self.url) if base else None
+        if joined is None:
+            super()._set_canonical_url(base)
+        else:
+            self.canonical_url, self.abs_url = joined
+
     def read_source(self, config: MkDocsConfig) -> None:
         parsed = None
         if not config.plugins.events["page_read_source"]:  # no plugin supplies the source
@@ -238,6 +249,41 @@ class GeneratedPage(Page):
         self._title_from_render = None
         self.present_anchor_ids = set(_ID.findall(self.content or ""))
         self.links_to_anchors = {}
+
+
+_PLAIN_URL = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*)?")
+"""A relative URL that ``urljoin`` appends to a base ending in ``/`` as it is: path
+segments of unreserved characters, none of them ``.`` or ``..`` (none starts with a dot)."""
+_PLAIN_PATH = re.compile(r"/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/)*")
+
+
+def _canonical(base: str, url: str) -> tuple[str, str] | None:
+    """``Page._set_canonical_url``'s canonical and absolute URLs of ``url`` on the site
+    ``base``; None where joining the strings might not be what ``urljoin`` does."""
+    prefix = _base(base)
+    if prefix is None or not _PLAIN_URL.fullmatch(url):
+        return None
+    return prefix[0] + url, prefix[1] + url
+
+
+@lru_cache(maxsize=8)
+def _base(base: str) -> tuple[str, str] | None:
+    """The site URL with its ``/`` and its path, if it is plain (an ``http(s)`` URL with a
+    host, no query, fragment or dot segment in its path)."""
+    if not base.endswith("/"):
+        base += "/"
+    parts = urlsplit(base)
+    plain = (
+        parts.scheme in ("http", "https")
+        and base.startswith(parts.scheme + "://")  # urljoin writes the scheme in lower case
+        and parts.netloc
+        and not parts.query
+        and not parts.fragment
+        and "#" not in base
+        and "?" not in base
+        and _PLAIN_PATH.fullmatch(parts.path)
+    )
+    return (base, parts.path) if plain else None
 
 
 # 2, 3. Files of the preview ---------------------------------------------------------------

@@ -48,6 +48,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.linkfiles import link_files
 from generator.write import check_relpath
 
 WORDS_FILTER = "paperfeed"
@@ -299,17 +300,13 @@ class Reuse:
         try:
             vocabulary = set(self.vocabulary_file(key).read_text("utf-8").split("\n"))
             vocabulary.discard("")
-            source = self.previous / SHARDS_DIR / name
+            source = os.path.join(self.previous, SHARDS_DIR, name)
             for path, size in old.files:
-                if os.stat(source / path).st_size != size:
-                    raise OSError(f"{source / path} changed")
-            for path, _ in old.files:
-                target = out / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(source / path, target)
-                except OSError:
-                    shutil.copy2(source / path, target)
+                if os.stat(os.path.join(source, path)).st_size != size:
+                    raise OSError(f"{os.path.join(source, path)} changed")
+            failed = link_files(source, os.fspath(out), [path for path, _ in old.files])
+            if failed:
+                raise OSError(f"{failed[0][0]}: {failed[0][1]}")
         except (OSError, UnicodeDecodeError):
             shutil.rmtree(out, ignore_errors=True)
             return None

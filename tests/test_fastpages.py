@@ -13,6 +13,7 @@ import logging
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
@@ -295,3 +296,57 @@ def test_a_build_hands_mkdocs_its_pages_from_the_disk_not_from_memory(
         page = (project.site / path.removesuffix(".md") / "index.html").read_text("utf-8")
         title = re.search(r"^title: (.*)$", copy[path].decode(), re.M)
         assert title and title.group(1).strip('"')[:20] in page, path
+
+
+_URL_PARTS = st.sampled_from(
+    ["a", "papers", "x-1", "p.html", ".", "..", ".h", "%20", "a:b", "?q", "#f", "", "~u"]
+)
+_BASES = st.sampled_from(
+    [
+        "https://example.org/feed/",
+        "https://example.org/feed",
+        "https://example.org",
+        "HTTPS://example.org/",
+        "http://Ex.org:8080/a/b/",
+        "https://example.org/a/./b/",
+        "https://example.org/a/../",
+        "https://example.org/?q=1",
+        "https://example.org/#top",
+        "ftp://example.org/",
+        "//example.org/",
+        "example.org/",
+        "",
+    ]
+)
+
+
+@given(_BASES, st.lists(_URL_PARTS, max_size=4), st.booleans())
+def test_a_generated_pages_canonical_url_is_mkdocs_own(
+    base: str, parts: list[str], trailing: bool
+) -> None:
+    """GeneratedPage joins the strings where that is what ``urljoin`` gives, and asks
+    MkDocs otherwise: the same canonical and absolute URLs either way."""
+    from mkdocs.structure.pages import Page
+
+    from generator.mkdocs_boundary import GeneratedPage
+
+    url = "/".join(parts) + ("/" if trailing and parts else "")
+
+    file = SimpleNamespace(url=url)  # all _set_canonical_url reads of a page
+    ours, theirs = GeneratedPage.__new__(GeneratedPage), Page.__new__(Page)
+    ours.file = theirs.file = file  # type: ignore[assignment]
+    ours._set_canonical_url(base)
+    theirs._set_canonical_url(base)
+    assert vars(ours) == vars(theirs)
+
+
+def test_the_canonical_url_of_a_plain_page_is_joined_not_parsed() -> None:
+    from generator.mkdocs_boundary import _canonical
+
+    assert _canonical("https://example.org/feed", "papers/x/") == (
+        "https://example.org/feed/papers/x/",
+        "/feed/papers/x/",
+    )
+    assert _canonical("https://example.org/", "") == ("https://example.org/", "/")
+    assert _canonical("https://example.org/", "../x/") is None
+    assert _canonical("HTTPS://example.org/", "x/") is None
