@@ -407,9 +407,10 @@ def plan_kept(
         return Plan(True, len(files), built)
     old, sizes = last
     keeping: list[str] = []
+    previous = os.fspath(kept.previous)
 
     def there(f: PreviewFile) -> bool:
-        if not _has_size(kept.previous / f.dest_path, sizes.get(f.dest_path, -1)):
+        if not _has_size(os.path.join(previous, f.dest_path), sizes.get(f.dest_path, -1)):
             return False
         keeping.append(f.dest_path)
         return True
@@ -429,7 +430,7 @@ def plan_kept(
     return Plan(False, rendered, built, linking=linking)
 
 
-def _has_size(path: Path, size: int) -> bool:
+def _has_size(path: str, size: int) -> bool:
     try:
         return os.stat(path).st_size == size
     except OSError:
@@ -544,9 +545,10 @@ def save_record(kept: KeptSite, plan: Plan) -> None:
     """Record a build whose site is now in place at ``kept.previous`` (see
     :class:`KeptSite`); the files' sizes are read there. Written atomically."""
     rows = []
+    site = os.fspath(kept.previous)  # strings: a Path a file costs more than its stat
     for src_uri, (digest, dest_path) in sorted(plan.built.pages.items()):
         try:
-            size = os.stat(kept.previous / dest_path).st_size
+            size = os.stat(os.path.join(site, dest_path)).st_size
         except OSError:
             continue  # not in the site (a page left out): rendered again next time
         rows.append([src_uri, digest, dest_path, size])
