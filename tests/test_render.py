@@ -17,6 +17,7 @@ from project import make_project
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Entry, Taxonomy, Topic
 from generator.render import SiteSettings, feeds, iter_site, render_site
+from generator.render.browse import plural
 from generator.render.common import listing_path, page_url, rel
 from generator.render.listing import Where, pager, parts_of
 
@@ -177,3 +178,11 @@ def test_papers_json_comes_in_pieces_that_make_the_same_bytes(
     assert len(parts) > 5
     assert all(len(part) < 1000 + 4000 for part in parts)
     assert b"".join(parts) == whole
+
+
+def test_counts_read_as_english_with_thousands_separated() -> None:
+    assert plural(1, "paper") == "1 paper"
+    assert plural(0, "paper") == "0 papers"
+    assert plural(75, "digest") == "75 digests"
+    assert plural(10075, "paper") == "10,075 papers"
+    assert plural(1234567, "paper") == "1,234,567 papers"

@@ -50,7 +50,9 @@ MONTHS = [
 
 
 def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    """``1 paper``, ``75 papers``, ``10,075 papers`` (thousands separated, as the site's
+    English text reads)."""
+    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def digest_title(digest: Digest) -> str:
