@@ -67,16 +67,21 @@ def make_documents(source: str, documents: str, paths: list[str]) -> list[tuple[
         if document is None:
             continue
         to = os.path.join(documents, path)
-        folder = os.path.dirname(to)
         try:
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+            _make_folder_of(to, made)
             with open(to, "wb") as out:
                 out.write(document.encode("utf-8", errors="surrogateescape"))
         except OSError as e:
             failed.append((path, f"its search document: {e.strerror or e}"))
     return failed
+
+
+def _make_folder_of(path: str, made: set[str]) -> None:
+    """Make the folder ``path`` goes in, unless it is one of ``made`` (then add it)."""
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
 
 
 def _copy(source: str, target: str) -> None:
@@ -92,11 +97,8 @@ def link_files(source: str, target: str, paths: list[str]) -> list[tuple[str, st
     made: set[str] = set()
     for path in paths:
         to = os.path.join(target, path)
-        folder = os.path.dirname(to)
         try:
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
+            _make_folder_of(to, made)
             try:
                 os.link(os.path.join(source, path), to)
             except FileExistsError:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -47,6 +47,9 @@ from generator.render.common import page_url, paper_path
 from generator.templates import Templates, default_templates
 from generator.urls import FILE_NAME as PUBLISHED_FILE
 from generator.urls import Record, load_published
+
+if TYPE_CHECKING:
+    from generator.search import PagefindSearchPlugin
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
 
@@ -455,21 +458,23 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             with contextlib.suppress(OSError):
                 self.shared.read_script((site_dir / lean.SHELL_PATH).read_text("utf-8"))
 
-    def _search_documents(self, config: MkDocsConfig) -> Path | None:
-        """The folder the Pagefind stand-in writes this build's search documents into."""
+    def _stand_in(self, config: MkDocsConfig) -> PagefindSearchPlugin | None:
+        """The Pagefind stand-in of MkDocs's search plugin, which writes the search
+        documents of the pages rendered (None with another search)."""
         from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
 
         stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
-        if self.backend != "pagefind" or not isinstance(stand_in, PagefindSearchPlugin):
-            return None
-        return stand_in.documents
+        return stand_in if isinstance(stand_in, PagefindSearchPlugin) else None
+
+    def _search_documents(self, config: MkDocsConfig) -> Path | None:
+        """The folder the Pagefind stand-in writes this build's search documents into."""
+        stand_in = self._stand_in(config)
+        return stand_in.documents if stand_in is not None and self.backend == "pagefind" else None
 
     def _use_kept_documents(self, config: MkDocsConfig) -> None:
         """Have the Pagefind stand-in write into the preview's kept search documents."""
-        from generator.search import SEARCH_PLUGIN_KEY, PagefindSearchPlugin
-
-        stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
-        if self.preview is None or not isinstance(stand_in, PagefindSearchPlugin):
+        stand_in = self._stand_in(config)
+        if self.preview is None or stand_in is None:
             return
         if self.keep_site is not None:
             return  # a build: the kept pages' documents are made from their HTML
@@ -601,21 +606,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 f"{self.shells.rendered} rendered by the theme template"
             )
         if self.backend == "pagefind":
-            from generator.search import (
-                SEARCH_PLUGIN_KEY,
-                PagefindSearchPlugin,
-                index_in_background,
-                run_pagefind,
-            )
+            from generator.search import index_in_background, run_pagefind
 
-            stand_in = config.plugins.get(SEARCH_PLUGIN_KEY)
+            stand_in = self._stand_in(config)
             documents = None
             unwritten: list[str] = []
-            if (
-                isinstance(stand_in, PagefindSearchPlugin)
-                and stand_in.documents is not None
-                and self.keep_site is not None
-            ):
+            keeping = self.keep_site is not None
+            if stand_in is not None and stand_in.documents is not None and keeping:
                 # The pages kept from the previous site: their documents from their HTML,
                 # when Pagefind needs them (not for a closed shard it keeps), but those the
                 # process that linked them wrote already.
@@ -623,11 +620,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 made = linking.documented if linking is not None else frozenset()
                 unwritten = [p for p in kept_pages if p not in made]
                 partial = False
-            if isinstance(stand_in, PagefindSearchPlugin) and (self.kept_documents or not partial):
+            if stand_in is not None and (self.kept_documents or not partial):
                 # Otherwise, documents of the pages rendered only: Pagefind reads the site.
                 documents = stand_in.documents
             if self.serving:
-                if isinstance(stand_in, PagefindSearchPlugin) and documents is not None:
+                if stand_in is not None and documents is not None:
                     stand_in.documents = None  # the indexer (or the preview) owns them now
                 index_in_background(
                     Path(config.site_dir), documents, keep_documents=self.kept_documents
@@ -648,7 +645,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     unwritten=unwritten,
                 )
             finally:
-                if isinstance(stand_in, PagefindSearchPlugin):
+                if stand_in is not None:
                     if self.kept_documents:
                         stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()

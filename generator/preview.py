@@ -420,12 +420,10 @@ def plan_kept(
     if keeping:
         # Their search documents too, but for a closed shard's pages: made only if that
         # shard is indexed again (generator.search.run_pagefind).
-        closed = kept.shards.known()
-        documented = (
-            [p for p in keeping if p.endswith(".html") and p not in closed]
-            if documents is not None
-            else []
-        )
+        documented = []
+        if documents is not None:
+            closed = kept.shards.known()
+            documented = [p for p in keeping if p.endswith(".html") and p not in closed]
         linking = Linking.start(kept.previous, site_dir, keeping, documents, documented)
     return Plan(False, rendered, built, linking=linking)
 
@@ -475,8 +473,8 @@ class Linking:
 
         from generator import linkfiles
 
-        wanted = documented if documents is not None and documented else []
-        folder = os.fspath(documents) if wanted and documents is not None else ""
+        wanted = (documented or []) if documents is not None else []
+        folder = os.fspath(documents) if documents is not None and wanted else ""
         script = linkfiles.__file__
         frozen = getattr(sys, "frozen", False)  # sys.executable is the application
         if sys.executable and not frozen and script and os.path.isfile(script):
