@@ -17,7 +17,7 @@ from project import make_project
 from generator.feed import build_feed
 from generator.model import Classification, Digest, Entry, Taxonomy, Topic
 from generator.render import SiteSettings, feeds, iter_site, render_site
-from generator.render.browse import plural
+from generator.render.browse import number, plural
 from generator.render.common import listing_path, page_url, rel
 from generator.render.listing import Where, pager, parts_of
 
@@ -186,3 +186,4 @@ def test_counts_read_as_english_with_thousands_separated() -> None:
     assert plural(75, "digest") == "75 digests"
     assert plural(10075, "paper") == "10,075 papers"
     assert plural(1234567, "paper") == "1,234,567 papers"
+    assert number(4320) == "4,320" and number(62) == "62"  # the topics' and tags' counts

@@ -49,10 +49,14 @@ MONTHS = [
 """English month names (not the locale's: output does not depend on the machine)."""
 
 
+def number(n: int) -> str:
+    """``75``, ``10,075``: a count as the site's English text reads it."""
+    return f"{n:,}"
+
+
 def plural(n: int, word: str) -> str:
-    """``1 paper``, ``75 papers``, ``10,075 papers`` (thousands separated, as the site's
-    English text reads)."""
-    return f"{n} {word}" if n == 1 else f"{n:,} {word}s"
+    """``1 paper``, ``75 papers``, ``10,075 papers`` (:func:`number`)."""
+    return f"{n} {word}" if n == 1 else f"{number(n)} {word}s"
 
 
 def digest_title(digest: Digest) -> str:
@@ -127,7 +131,9 @@ def home_page(ctx: Context) -> Pages:
     ]
     tops = [t for t in ctx.taxonomy.topics if t.parent is None and members.get(t.slug)]
     counted = DOT.join(
-        _COUNTED.format(topic_links(ctx, ctx.up(page), [t.slug]), len(members.get(t.slug, [])))
+        _COUNTED.format(
+            topic_links(ctx, ctx.up(page), [t.slug]), number(len(members.get(t.slug, [])))
+        )
         for t in tops
     )
     blocks.append(

@@ -13,7 +13,14 @@ from typing import Any
 
 from generator.escape import HTML, NO_HTML, external_link, text, verbatim
 from generator.model import Content, Paper, Topic
-from generator.render.browse import H1, archive_pages, home_page, papers_index, plural
+from generator.render.browse import (
+    H1,
+    archive_pages,
+    home_page,
+    number,
+    papers_index,
+    plural,
+)
 from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
 from generator.render.common import (
     DOT,
@@ -119,7 +126,7 @@ def topics_index(ctx: Context) -> Pages:
             url = ctx.link(page, listing_path("topics", topic.slug))
             name = ctx.topic_html[topic.slug]
             desc = _DESCRIBED.format(topic.description) if topic.description else NO_HTML
-            items.append(_TOPIC_ITEM.format(url, name, count, desc, tree(topic.slug)))
+            items.append(_TOPIC_ITEM.format(url, name, number(count), desc, tree(topic.slug)))
         return _TOPIC_TREE.format(LINES.join(items)) if items else NO_HTML
 
     # Kept out of search in a <div>: Material's search index forgets that an element is
@@ -168,7 +175,7 @@ def tags_index(ctx: Context) -> Pages:
         blocks.append(_NO_TAGS)
     else:
         rows = [
-            _TAG_ROW.format(tag_links(ctx, ctx.up(page), [slug]), len(papers))
+            _TAG_ROW.format(tag_links(ctx, ctx.up(page), [slug]), number(len(papers)))
             for slug, papers in sorted(members.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ]
         blocks.append(_TAG_TABLE.format(LINES.join(rows)))
