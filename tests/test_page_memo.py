@@ -18,14 +18,17 @@ from pathlib import Path
 import pytest
 from project import FIXTURES, REPO, taxonomy_source, tree_files
 
+import generator.related as related_module
 import generator.render.feeds as feeds_module
 import generator.render.pages as pages_module
 from generator.cache import BuildCache
+from generator.feed import build_feed
 from generator.ids import file_digest
 from generator.model import Known, Paper
 from generator.outputs import MARKER as OWNED
 from generator.outputs import MARKER_TEXT
 from generator.pipeline import generate, load_inputs
+from generator.related import related_papers
 from generator.render import SiteSettings, iter_site
 from generator.render.common import _SOURCES
 from generator.render.listing import ListingPart
@@ -328,3 +331,63 @@ def test_bad_lines_in_the_memo_file_are_ignored(project: Path) -> None:
     write(project)
     check(project)
     assert all(len(line) == 97 for line in memo_file.read_text("ascii").splitlines())
+
+
+APRIL_DIGEST = """\
+date: 2025-04-01
+papers:
+  - title: Low-Rank Adapters for Fine-Tuning Code Language Models
+    abstract: We fine-tune a large language model for code with low-rank adapters.
+  - title: Routing Tokens in Sparse Mixture-of-Experts Language Models
+    abstract: A learned router sends each token to a few experts of a sparse language model.
+"""
+
+
+def related_of(project: Path) -> dict[str, tuple[str, ...]]:
+    digests, _, _ = load_inputs(project / "digests", project / "taxonomy.yml")
+    return related_papers(build_feed(digests).papers)
+
+
+def a_new_day(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[set[str], set[str], set[str]]:
+    """A build of the feed with an April digest, then one with a second April digest:
+    the ids of the paper pages the second renders, of its new papers and of the papers
+    whose related papers it changes."""
+    digests = project / "digests"
+    (digests / "2025-04-01-april.yml").write_text(APRIL_DIGEST, "utf-8")
+    write(project)
+    before = related_of(project)
+    (digests / "2025-04-02-new.yml").write_text(NEW_DIGEST.replace("03-25", "04-02"), "utf-8")
+    rendered: set[str] = set()
+    render = pages_module.paper_page
+
+    def counted(ctx: pages_module.Context, paper: Paper) -> str:
+        rendered.add(paper.id)
+        return render(ctx, paper)
+
+    monkeypatch.setattr(pages_module, "paper_page", counted)
+    write(project)
+    monkeypatch.setattr(pages_module, "paper_page", render)
+    after = related_of(project)
+    return rendered, after.keys() - before.keys(), {p for p in before if after[p] != before[p]}
+
+
+def test_a_new_day_renders_the_paper_pages_it_relates_to_only(
+    project: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The term weights settle on the months before the newest (generator.related): a new
+    digest renders the pages of its papers, of the paper it has again and of the papers
+    whose related papers it changes, which are fewer than when every paper's weights
+    move with each day."""
+    unsettled = tmp_path_factory.mktemp("unsettled") / "project"
+    shutil.copytree(project, unsettled)
+    rendered, new, changed = a_new_day(project, monkeypatch)
+    assert len(new) == 1 and changed
+    assert rendered == new | changed | {"2502.17410"}  # COSMOS: seen again
+    check(project)
+
+    monkeypatch.setattr(related_module, "settled_rows", lambda papers: None)
+    moving, new, changed = a_new_day(unsettled, monkeypatch)
+    assert moving == new | changed | {"2502.17410"}
+    assert len(moving) >= len(rendered) + 5, (len(moving), len(rendered))

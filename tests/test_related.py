@@ -15,7 +15,7 @@ from sample_papers import sample_papers
 
 from generator.feed import build_feed
 from generator.model import Appearance, Digest, Entry, Paper
-from generator.related import _select, _top, related_papers, stem
+from generator.related import _select, _top, related_papers, settled_rows, stem, term_vectors
 
 DAY = dt.date(2025, 3, 14)
 
@@ -185,3 +185,42 @@ def test_top_k_selections_match_a_full_sort() -> None:
             best = sorted(np.flatnonzero(valid[r]), key=lambda c: (-rows[r, c], c))[:k]
             expected[r, : len(best)] = best
         assert (_top(rows, valid, k) == expected).all()
+
+
+def on(day: dt.date, p: Paper) -> Paper:
+    return dataclasses.replace(p, appearances=(Appearance(day, "d", 1),))
+
+
+def test_the_weights_settle_on_the_months_before_the_newest() -> None:
+    """The term weights are counted over the papers first seen before the newest paper's
+    month, once they are half the feed: a new day's papers move no older paper's weights,
+    only the vectors of papers whose words were in no other paper before."""
+    march, april = dt.date(2025, 3, 14), dt.date(2025, 4, 2)
+    papers = sample_papers()
+    older = [on(march, p) for p in papers[:30]]
+    newer = [on(april, p) for p in papers[30:40]]
+    assert settled_rows([*older, *newer]).tolist() == [True] * 30 + [False] * 10
+    assert settled_rows(older) is None  # one month: all of them
+    assert settled_rows([*older[:4], *newer]) is None  # less than half settled
+    assert settled_rows([]) is None
+
+    before = term_vectors([*older, *newer])
+    # A new April paper with the text of another April paper: its words are all in the
+    # feed, some of them (those only that paper had) in a second paper now.
+    twin = dataclasses.replace(newer[0], id="zz-twin", slug="zz-twin")
+    after = term_vectors([*older, *newer, twin])
+    assert after.ids == [*before.ids, "zz-twin"]
+    moved = [
+        i
+        for i in before.ids
+        if after.vector(after.ids.index(i)) != before.vector(before.ids.index(i))
+    ]
+    assert moved == [newer[0].id]
+    # Counted over every paper, the weights of most papers move.
+    everything = [on(march, p) for p in (*older, *newer)]
+    whole = term_vectors([*everything, on(march, twin)])
+    unsettled = term_vectors(everything)
+    assert (
+        sum(whole.vector(r) != unsettled.vector(r) for r in range(len(unsettled.ids)))
+        > len(unsettled.ids) // 2
+    )
