@@ -35,6 +35,7 @@ from generator.fastpages import Shells
 from generator.mkdocs_boundary import (
     BARE_TEMPLATE,
     GeneratedPage,
+    NavPage,
     Page,
     get_relative_url,
     name_search_dialog,
@@ -379,7 +380,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if self.owns_nav:
             for f in files.documentation_pages():
                 f.inclusion = InclusionLevel.NOT_IN_NAV
-        in_nav = {"index.md", "topics/index.md", "tags/index.md", "archive/index.md"}
+        in_nav = {path: title for entry in self.navigation() for title, path in entry.items()}
         css = (
             resources.files("generator")
             .joinpath("theme")
@@ -397,8 +398,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             file = preview.PreviewFile.of(config, path, text, inclusion=inclusion)
             files.append(file)
             generated.append((file, text))
-            if self.config.fast_pages and inclusion is InclusionLevel.NOT_IN_NAV:
+            if not self.config.fast_pages:
+                continue
+            if inclusion is InclusionLevel.NOT_IN_NAV:
                 GeneratedPage(None, file, config)  # becomes file.page
+            elif path in in_nav and self.owns_nav:  # (mkdocs.yml's own nav: MkDocs's pages)
+                NavPage(in_nav[path], file, config)  # titled as in the navigation
         if self.incremental or self.keep_site is not None:
             self._plan_preview(config, files, generated)
         self._files = files
@@ -526,14 +531,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_page_context(self, context: Any, page: Page, **kwargs: Any) -> Any:
         if not self.config.enabled:
             return context
-        self._context = context if isinstance(page, GeneratedPage) else None
+        self._context = context if isinstance(page, GeneratedPage) and page.stamped else None
         return context
 
     @event_priority(100)  # first: other plugins see the whole page
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
         if not self.config.enabled:
             return output
-        if isinstance(page, GeneratedPage) and self.shells is not None:
+        if isinstance(page, GeneratedPage) and page.stamped and self.shells is not None:
             assert self._context is not None
             output = self.shells.render(page, self._context)
         elif self.config.lean_pages:

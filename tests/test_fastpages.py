@@ -158,6 +158,31 @@ class _Links(HTMLParser):
                 self.links.append(value)
 
 
+def test_python_markdown_converts_the_hand_written_pages_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generated pages are HTML already: with ``fast_pages`` none goes through
+    Python-Markdown, the navigation's four (home, topics, tags, archive) included, which
+    the theme renders whole (the test above: the same bytes as through Markdown)."""
+    import markdown
+
+    converted: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def counted(self: markdown.Markdown, source: str) -> str:
+        converted.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", counted)
+    project = _project(tmp_path, _config(fast=True))
+    (project.docs / "about.md").write_text("# About\n\nA *hand-written* page.\n", "utf-8")
+    assert project.build() == 0
+    assert converted == ["# About\n\nA *hand-written* page.\n"]
+    for url, title in (("", "Home"), ("topics/", "Topics"), ("archive/", "Archive")):
+        active = re.search(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*<', project.page(url))
+        assert active and active.group(1) == title, url  # the navigation's title, active
+
+
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_every_link_of_the_built_site_lands_on_a_file_of_it(
     tmp_path: Path, directory_urls: bool
