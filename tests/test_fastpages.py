@@ -179,8 +179,32 @@ def test_python_markdown_converts_the_hand_written_pages_only(
     assert project.build() == 0
     assert converted == ["# About\n\nA *hand-written* page.\n"]
     for url, title in (("", "Home"), ("topics/", "Topics"), ("archive/", "Archive")):
-        active = re.search(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*<', project.page(url))
-        assert active and active.group(1) == title, url  # the navigation's title, active
+        assert _active_tab(project.page(url)) == title, url  # the navigation's title
+
+
+def test_a_nav_of_its_own_names_the_generated_pages_it_lists(tmp_path: Path) -> None:
+    """With ``nav:`` in mkdocs.yml, MkDocs makes the pages it lists, with its titles."""
+    nav = (
+        "Start: index.md",
+        "Subjects: topics/index.md",
+        "about.md",
+        "tags/index.md",
+        "archive/index.md",
+    )
+    config = _config(fast=True) + "\nnav:\n" + "".join(f"  - {item}\n" for item in nav)
+    project = _project(tmp_path, config)
+    assert project.build() == 0
+    for url, title in (("", "Start"), ("topics/", "Subjects")):
+        assert _active_tab(project.page(url)) == title, url
+
+
+_ACTIVE_TAB = re.compile(r'md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*<')
+
+
+def _active_tab(html: str) -> str | None:
+    """The label of the navigation tab a page shows active."""
+    found = _ACTIVE_TAB.search(html)
+    return found.group(1) if found else None
 
 
 @pytest.mark.parametrize("directory_urls", [True, False])
