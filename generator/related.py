@@ -240,12 +240,13 @@ def term_vectors(papers: Sequence[Paper], memo: TermMemo | None = None) -> Vecto
         empty = np.zeros((0, INDEXED_TERMS))
         return Vectors(ids, empty.astype(np.int64), empty)
     by_id = {p.id: p for p in papers}
+    ordered = [by_id[i] for i in ids]
     known = memo.load() if memo else None
-    counts = count_terms([by_id[i] for i in ids], known, keyed=memo is not None)
+    counts = count_terms(ordered, known, keyed=memo is not None)
     if memo is not None and counts is not known:
         memo.keep(counts)
     del known  # its arrays are as large as the counts'
-    terms, weights = _vectors(counts, settled_rows([by_id[i] for i in ids]))
+    terms, weights = _vectors(counts, settled_rows(ordered))
     return Vectors(ids, terms, weights)
 
 

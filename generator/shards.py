@@ -302,8 +302,8 @@ class Reuse:
             vocabulary.discard("")
             source = os.path.join(self.previous, SHARDS_DIR, name)
             for path, size in old.files:
-                if os.stat(os.path.join(source, path)).st_size != size:
-                    raise OSError(f"{os.path.join(source, path)} changed")
+                if os.stat(at := os.path.join(source, path)).st_size != size:
+                    raise OSError(f"{at} changed")
             failed = link_files(source, os.fspath(out), [path for path, _ in old.files])
             if failed:
                 raise OSError(f"{failed[0][0]}: {failed[0][1]}")
