@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
-from project import make_project
+from project import REPO, make_project, run_cli
 
 from generator.errors import InputError
 from generator.urls import Record, parse_published, published_text, redirect_page
@@ -162,3 +163,17 @@ def test_the_file_cannot_be_inside_an_output_or_input_folder(
     err = capsys.readouterr().err
     assert "holds the published-URLs file" in err and "urls.txt" in err
     assert not project.site.exists()
+
+
+def test_the_repository_ships_the_published_file_its_own_feed_builds(tmp_path: Path) -> None:
+    """A clean checkout's build leaves the working tree as it was: ``published.txt`` is
+    the one building the default feed writes (the site workflow commits it back after a
+    build that publishes new URLs; the repository itself must not lag behind)."""
+    for name in ("mkdocs.yml", "taxonomy.yml", "published.txt"):
+        shutil.copyfile(REPO / name, tmp_path / name)
+    for name in ("digests", "docs"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    assert run_cli(["build", "--config", str(tmp_path / "mkdocs.yml"), "--quiet"]) == 0
+    shipped = (REPO / "published.txt").read_text("utf-8")
+    built = (tmp_path / "published.txt").read_text("utf-8")
+    assert built == shipped, "commit the published.txt that `paperfeed build` writes"
