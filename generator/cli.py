@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from generator import __version__, engine
 from generator.errors import BuildFailed, InputError, UsageError
@@ -588,6 +589,17 @@ COMMANDS = {
     "enrich": cmd_enrich,
     "report": cmd_report,
 }
+
+
+def run() -> NoReturn:
+    """The ``paperfeed`` command (and ``python -m generator``): :func:`main`, then exit
+    without the cycle collection Python runs over every object left when it stops (half
+    a second after a build of 10,000 papers; the process's memory goes back to the
+    system all the same). What a command writes is closed and in place before
+    :func:`main` returns."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

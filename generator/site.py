@@ -10,6 +10,7 @@ pages updated. A failure at any step leaves the previous output as it was.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import shutil
@@ -285,7 +286,8 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     # reads them back from the disk: a large feed's pages are never all in memory.
     staged: list[Staged] = []
     try:
-        return _build_site(options, progress, start, staged)
+        with _freezing() as freeze:
+            return _build_site(options, progress, start, staged, freeze)
     finally:
         for pages in staged:
             pages.discard()  # what was not applied: a failed build leaves the copy as it was
@@ -296,6 +298,7 @@ def _build_site(
     progress: Callable[[int, int], None] | None,
     start: float,
     staged: list[Staged],
+    freeze: Callable[[], None],
 ) -> BuildResult:
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -312,6 +315,7 @@ def _build_site(
             raise BuildFailed(_cannot_write(e)) from None  # an error of its own)
 
     config, plugin, generated = prepare(options, stage)
+    freeze()  # the feed, its classes, the cache's records: alive until the build ends
     plugin.read_pages_from(staged[0].contents())
     generate_seconds = time.perf_counter() - start
     site_dir = Path(options.site_dir or config.site_dir).resolve()
@@ -393,6 +397,27 @@ def _build_site(
         site_size=plugin.site_size,
         kept=0 if planned is None or planned.full else planned.total - planned.rendered,
     )
+
+
+@contextmanager
+def _freezing() -> Iterator[Callable[[], None]]:
+    """A ``freeze()`` that leaves the objects alive when it is called out of the cycle
+    collections that follow, until the block ends (:func:`gc.freeze`). After generating,
+    the feed, its classes and the build cache's records are millions of objects that live
+    until the build ends: every collection MkDocs's objects set off would walk all of them
+    again (0.3 s of a daily build of 10,000 papers). Nothing is frozen in a process that
+    froze objects of its own (the block would thaw them)."""
+    if gc.get_freeze_count():
+        yield _nothing
+        return
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _nothing() -> None:
+    return None
 
 
 def _cannot_write(error: OSError) -> str:

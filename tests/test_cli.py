@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from project import is_paper, make_project
 
+from generator import cli
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,3 +127,50 @@ def test_a_size_below_1_is_a_configuration_error(
         f"must be at least 1, got {value}\n"
     ) in err
     assert not project.site.exists()
+
+
+def test_the_command_exits_with_mains_code_after_freezing_the_heap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``paperfeed`` (``run``) exits with what ``main`` returns, with the objects left
+    frozen so that Python's last cycle collection does not walk them all."""
+    calls: list[str] = []
+    monkeypatch.setattr(cli, "main", lambda: calls.append("main") or 3)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    with pytest.raises(SystemExit) as exited:
+        cli.run()
+    assert exited.value.code == 3
+    assert calls == ["main", "freeze"]
+
+
+@pytest.mark.parametrize("frozen_before", [False, True])
+def test_a_build_freezes_what_it_generated_while_mkdocs_builds_and_thaws_it_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, frozen_before: bool
+) -> None:
+    """While MkDocs builds, the generated feed is out of the cycle collector's passes; after
+    the build, nothing the build froze stays frozen, and a process that froze objects of
+    its own finds them as they were."""
+    from generator import mkdocs_boundary
+
+    project = make_project(tmp_path / "p", {"2025-03-14.txt": SAMPLE.read_text("utf-8")})
+    seen: list[int] = []
+    real = mkdocs_boundary.build
+
+    def build(*args: Any, **kwargs: Any) -> None:
+        seen.append(gc.get_freeze_count())
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(mkdocs_boundary, "build", build)
+    if frozen_before:
+        gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        assert project.build() == 0
+        after = gc.get_freeze_count()
+    finally:
+        gc.unfreeze()
+    assert len(seen) == 1
+    if frozen_before:  # (a frozen object freed meanwhile leaves the count)
+        assert before > 10_000 and seen[0] <= before and after <= before
+    else:
+        assert before == 0 and after == 0 and seen[0] > 10_000
