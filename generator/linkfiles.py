@@ -4,19 +4,21 @@ and make the search documents of some of them.
 ``paperfeed build`` with the build cache runs this file as a child process
 (:class:`generator.preview.Linking`), so that the folders and links of the pages it keeps
 from the previous site are made on the machine's other core while MkDocs renders the
-pages that changed (at 10,000 papers: about 11,000 links and as many new folders, a second
-of system calls), and with them the search documents Pagefind reads of the kept pages it
-indexes again (:func:`search_document`; about a second more at 10,000 papers). It imports
-nothing of paperfeed's and nothing outside the standard library, so it starts in a few
-milliseconds (``python -I -S``).
+pages that changed and Pagefind indexes (at 10,000 papers: about 11,000 links and as many
+new folders, a second of system calls), and before them the search documents Pagefind
+reads of the kept pages it indexes again (:func:`search_document`; about a second more at
+10,000 papers). It imports nothing of paperfeed's and nothing outside the standard
+library, so it starts in a few milliseconds (``python -I -S``).
 
 It reads from its standard input, separated by NUL bytes: the source folder, the target
 folder, the search documents' folder (empty: none), each file's path relative to the
 source and the target (``/``-separated), an empty field, then the paths (of those) whose
 search documents it writes into the documents' folder. A file is never written through:
-a target that exists already is an error, not replaced. It writes to its standard output,
-NUL-separated, each path it could not put in place (or whose document it could not write)
-followed by why, and exits 0.
+a target that exists already is an error, not replaced. It writes the search documents
+first (from the source folder), then the links. To its standard output, NUL-separated: each
+path whose document it could not write followed by why, an empty field once the documents
+are written (the parent may start indexing them while the links are made), then each path
+it could not put in place followed by why; it exits 0.
 """
 
 from __future__ import annotations
@@ -114,13 +116,19 @@ def link_files(source: str, target: str, paths: list[str]) -> list[tuple[str, st
     return failed
 
 
+def _report(failed: list[tuple[str, str]]) -> bytes:
+    return os.fsencode("".join(f"{p}\0{why}\0" for p, why in failed))
+
+
 def main() -> int:
     source, target, documents, *fields = os.fsdecode(sys.stdin.buffer.read()).split("\0")
     end = fields.index("") if "" in fields else len(fields)
-    failed = link_files(source, target, fields[:end])
+    out = sys.stdout.buffer
     if documents:
-        failed += make_documents(source, documents, [p for p in fields[end + 1 :] if p])
-    sys.stdout.buffer.write(os.fsencode("".join(f"{p}\0{why}\0" for p, why in failed)))
+        out.write(_report(make_documents(source, documents, [p for p in fields[end + 1 :] if p])))
+    out.write(b"\0")  # the documents are written
+    out.flush()
+    out.write(_report(link_files(source, target, fields[:end])))
     return 0
 
 

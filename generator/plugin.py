@@ -580,13 +580,16 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
-        if self.preview is not None and self.preview.linking is not None:
-            try:
-                self.preview.linking.finish()  # the kept pages are in place: the site may be read
-            except OSError as e:
-                # Abort: the message is the build's error as it is (a PluginError is logged
-                # and replaced by "Aborted with a BuildError!").
-                raise Abort(f"paperfeed: {e}; the next build renders every page") from None
+        linking = self.preview.linking if self.preview is not None else None
+
+        def site_ready() -> None:  # before the site is read: the kept pages are in place
+            if linking is not None:
+                _keeping(linking.finish)
+
+        if linking is not None:
+            # The process keeping the previous site's pages writes their search documents
+            # first: Pagefind indexes them while it links the pages.
+            _keeping(linking.documents_written)
         # A page MkDocs did not read (a partial preview build, plain ``mkdocs serve --dirty``,
         # a draft left out) has no search document: Pagefind reads the site's pages then.
         partial = self._files is not None and any(
@@ -621,7 +624,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 # The pages kept from the previous site: their documents from their HTML,
                 # when Pagefind needs them (not for a closed shard it keeps), but those the
                 # process that linked them wrote already.
-                linking = self.preview.linking if self.preview is not None else None
                 made = linking.documented if linking is not None else frozenset()
                 unwritten = [p for p in kept_pages if p not in made]
                 partial = False
@@ -629,6 +631,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 # Otherwise, documents of the pages rendered only: Pagefind reads the site.
                 documents = stand_in.documents
             if self.serving:
+                site_ready()
                 if stand_in is not None and documents is not None:
                     stand_in.documents = None  # the indexer (or the preview) owns them now
                 index_in_background(
@@ -648,12 +651,14 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     split_above=self.config.pagefind_split_above,
                     reuse=None if self.keep_site is None else self.keep_site.shards,
                     unwritten=unwritten,
+                    site_ready=site_ready,
                 )
             finally:
                 if stand_in is not None:
                     if self.kept_documents:
                         stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()
+        site_ready()
         if not self.serving:
             self._measure_site(config)
 
@@ -679,6 +684,17 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             warning = self.site_size.warning()
             if warning:
                 log.warning(f"paperfeed: {warning}")
+
+
+def _keeping(step: Callable[[], None]) -> None:
+    """``step`` of the process keeping the previous site's pages
+    (:class:`generator.preview.Linking`): its OSError is the build's error."""
+    try:
+        step()
+    except OSError as e:
+        # Abort: the message is the build's error as it is (a PluginError is logged and
+        # replaced by "Aborted with a BuildError!").
+        raise Abort(f"paperfeed: {e}; the next build renders every page") from None
 
 
 def _collect(into: dict[str, str | bytes | Known], files: Iterable[tuple[str, Content]]) -> None:

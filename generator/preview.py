@@ -457,6 +457,8 @@ class Linking:
     known)."""
     done: bool = False
     """Whether the child has been waited for."""
+    _read: bytes = b""
+    """What :meth:`documents_written` read of the child's output."""
 
     @classmethod
     def start(
@@ -494,6 +496,25 @@ class Linking:
             failed += linkfiles.make_documents(os.fspath(previous), folder, wanted)
         return cls(None, previous, len(paths), frozenset(wanted), failed, done=True)
 
+    def documents_written(self) -> None:
+        """Wait for the search documents of :attr:`documented` to be written (the child
+        writes them before it links the pages: Pagefind may read them while it links);
+        OSError if the child stopped before (:meth:`finish`'s). A document that could not
+        be written is named by :meth:`finish`."""
+        if self.process is None or self.done:
+            return
+        assert self.process.stdout is not None
+        try:
+            while not _documents_end(self._read):
+                chunk = os.read(self.process.stdout.fileno(), 1 << 16)
+                if not chunk:
+                    self.finish()  # it stopped: why
+                    return
+                self._read += chunk
+        except BaseException:  # interrupted: the child must not outlive the build
+            self.cancel()
+            raise
+
     def finish(self) -> None:
         """Wait for the kept pages to be in place; OSError naming the first that is not."""
         if self.process is not None and not self.done:
@@ -510,8 +531,7 @@ class Linking:
                     f"(the process linking them exited with {self.process.returncode}: "
                     f"{last[0]})"
                 )
-            fields = os.fsdecode(out).split("\0")
-            self.failed = list(zip(fields[0::2], fields[1::2], strict=False))
+            self.failed = _failures(self._read + out)
         if self.failed:
             path, why = self.failed[0]
             raise OSError(
@@ -527,6 +547,28 @@ class Linking:
         if self.process.returncode is None:
             self.process.kill()
         self.process.communicate()
+
+
+def _failures(output: bytes) -> list[tuple[str, str]]:
+    """The paths the child (:mod:`generator.linkfiles`) could not put in place or
+    document, and why: NUL-separated pairs, with one empty field between the documents'
+    and the links'."""
+    fields = os.fsdecode(output).split("\0")[:-1]  # (what follows the last NUL: nothing)
+    failed, at = [], 0
+    while at < len(fields):
+        if not fields[at]:  # where a path would be: the end of the documents' part
+            at += 1
+            continue
+        failed.append((fields[at], fields[at + 1] if at + 1 < len(fields) else ""))
+        at += 2
+    return failed
+
+
+def _documents_end(output: bytes) -> bool:
+    """Whether ``output``, the start of the child's, has the field that ends the part of
+    the search documents (an empty one where a path would be)."""
+    fields = output.split(b"\0")[:-1]  # the whole fields
+    return any(not field for field in fields[0::2])
 
 
 def _start_linking(script: str, listing: BinaryIO) -> subprocess.Popen[bytes]:

@@ -295,6 +295,7 @@ def run_pagefind(
     timeout: float = 600,
     reuse: shards.Reuse | None = None,
     unwritten: Iterable[str] = (),
+    site_ready: Callable[[], None] = lambda: None,
 ) -> dict[str, int]:
     """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
 
@@ -309,7 +310,9 @@ def run_pagefind(
     lists its shards, if any, in ``paperfeed-shards.json``. With ``reuse``, a closed shard
     whose documents did not change is kept from the previous build
     (:class:`generator.shards.Reuse`); an unwritten page of such a shard needs no
-    document then.
+    document then. ``site_ready`` is called before the site's pages are first read (a
+    build's kept pages may still be being put in place while Pagefind reads the
+    documents).
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
     variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
@@ -334,9 +337,9 @@ def run_pagefind(
         and len(months) > min(split_above, shard_size)
     )
     known = reuse.known() if reuse is not None and sharded else {}
-    pending = _Pending(documents, site_dir, {p for p in unwritten if p in known})
+    pending = _Pending(documents, site_dir, {p for p in unwritten if p in known}, site_ready)
     if documents is not None:
-        add_documents(documents, site_dir, sorted(set(unwritten) - pending.paths))
+        pending.add(sorted(set(unwritten) - pending.paths))
     planned: list[shards.Shard] = []
     listed: list[dict[str, str]]
     if sharded:
@@ -358,6 +361,7 @@ def run_pagefind(
         finally:
             remove_scratch(ordered)
     else:
+        site_ready()
         source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
         pages, listed = _pagefind(exe, source, exclude_selectors, timeout), []
     (bundle / shards.LIST).write_text(json.dumps(listed) + "\n", "utf-8")
@@ -375,15 +379,28 @@ class _Pending:
     shard's papers that a build kept, which the previous build's record hashed. Made
     (:func:`add_documents`) only if their shard is indexed again."""
 
-    def __init__(self, documents: Path | None, site_dir: Path, paths: set[str]) -> None:
+    def __init__(
+        self,
+        documents: Path | None,
+        site_dir: Path,
+        paths: set[str],
+        site_ready: Callable[[], None],
+    ) -> None:
         self.documents, self.site_dir, self.paths = documents, site_dir, paths
+        self.site_ready = site_ready
+        """Called before a page of the site is read (:func:`run_pagefind`)."""
 
     def make(self, paths: Iterable[str]) -> None:
         """Make the documents of those of ``paths`` that are pending."""
         wanted = sorted(p for p in paths if p in self.paths)
-        if wanted and self.documents is not None:
-            add_documents(self.documents, self.site_dir, wanted)
+        self.add(wanted)
         self.paths.difference_update(wanted)
+
+    def add(self, paths: Sequence[str]) -> None:
+        """Make the documents of ``paths``, pages of the site, now."""
+        if paths and self.documents is not None:
+            self.site_ready()
+            add_documents(self.documents, self.site_dir, paths)
 
 
 def _pagefind(

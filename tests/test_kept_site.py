@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +284,90 @@ def test_the_linking_process_writes_the_search_documents_it_is_asked_for(
 
 def _raise(error: BaseException) -> Any:
     raise error
+
+
+def test_the_search_documents_are_ready_before_the_pages_are_linked(tmp_path: Path) -> None:
+    """The child writes the kept pages' search documents first and says so: the build
+    waits for them, not for the links, which it waits for (and reads) only when they are
+    done (:meth:`~generator.preview.Linking.finish`)."""
+    source, documents = tmp_path / "previous", tmp_path / "docs"
+    documents.mkdir()
+    html = "<html><head><title>T</title></head><body><article data-pagefind-body><p>x</p>"
+    pages = [f"papers/p{i}/index.html" for i in range(3)]
+    for path in pages:
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_text(html + "</article></body></html>", "utf-8")
+    linking = preview.Linking.start(source, str(tmp_path / "new"), pages, documents, pages[:2])
+    linking.documents_written()
+    assert sorted(p.relative_to(documents).as_posix() for p in documents.rglob("*.*")) == pages[:2]
+    assert not linking.done
+    linking.finish()
+    assert linking.done and linking.failed == []
+    assert all((tmp_path / "new" / path).is_file() for path in pages)
+
+
+def test_waiting_for_the_documents_does_not_wait_for_the_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child that has written its documents and goes on linking: the wait for the
+    documents returns while it runs; a child that stops before its documents are written
+    is an error that says how it stopped."""
+    linking_forever = (
+        "import sys, time; sys.stdout.buffer.write(b'\\0'); sys.stdout.flush(); time.sleep(60)"
+    )
+    monkeypatch.setattr(
+        preview,
+        "_start_linking",
+        lambda script, listing: subprocess.Popen(
+            [sys.executable, "-c", linking_forever], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        ),
+    )
+    linking = preview.Linking.start(tmp_path, str(tmp_path / "new"), ["index.html"])
+    assert linking.process is not None
+    linking.documents_written()
+    assert linking.process.poll() is None  # still linking
+    linking.cancel()
+
+    monkeypatch.setattr(
+        preview,
+        "_start_linking",
+        lambda script, listing: subprocess.Popen(
+            [sys.executable, "-c", "import sys; sys.stderr.write('no room'); sys.exit(3)"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ),
+    )
+    stopped = preview.Linking.start(tmp_path, str(tmp_path / "new2"), ["index.html"])
+    with pytest.raises(OSError, match=r"exited with 3: no room"):
+        stopped.documents_written()
+
+
+def test_pagefind_indexes_while_the_kept_pages_are_linked(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A daily build runs Pagefind once the kept pages' search documents are written, not
+    once the pages are linked: it waits for the links after (before it measures the
+    site); the site is a full build's all the same."""
+    _build(project)
+    started: list[preview.Linking] = []
+    start = preview.Linking.start.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(
+        preview.Linking,
+        "start",
+        classmethod(lambda cls, *a: started.append(start(cls, *a)) or started[-1]),
+    )
+    linked_when_indexing: list[bool] = []
+    pagefind = search._pagefind
+    monkeypatch.setattr(
+        search,
+        "_pagefind",
+        lambda *a, **k: linked_when_indexing.append(started[0].done) or pagefind(*a, **k),
+    )
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    _build(project)
+    assert len(started) == 1 and started[0].done
+    assert linked_when_indexing and not any(linked_when_indexing)
+    assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
 def test_a_daily_build_makes_no_kept_pages_search_document_in_its_own_process(
