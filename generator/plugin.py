@@ -614,7 +614,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 f"{self.shells.rendered} rendered by the theme template"
             )
         if self.backend == "pagefind":
-            from generator.search import index_in_background, run_pagefind
+            from generator.search import BUNDLE_DIR, index_in_background, run_pagefind
 
             stand_in = self._stand_in(config)
             documents = None
@@ -642,9 +642,16 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     "search works once it says it is ready"
                 )
                 return
+            site = Path(config.site_dir)
+            measured: list[sitesize.SiteSize] = []
+
+            def measure() -> None:  # while Pagefind indexes: the site but for its bundle
+                site_ready()
+                measured.append(self._size(site, skip=(BUNDLE_DIR,)))
+
             try:
-                run_pagefind(
-                    Path(config.site_dir),
+                stats = run_pagefind(
+                    site,
                     documents=documents,
                     months=self._months(config),
                     shard_size=self.config.pagefind_shard_size,
@@ -652,15 +659,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     reuse=None if self.keep_site is None else self.keep_site.shards,
                     unwritten=unwritten,
                     site_ready=site_ready,
+                    meanwhile=None if self.serving else measure,
                 )
+                if measured:
+                    self._report_size(measured[0].plus(stats["bytes"]))
             finally:
                 if stand_in is not None:
                     if self.kept_documents:
                         stand_in.documents = None  # the preview's, for its next build
                     stand_in.discard_documents()
         site_ready()
-        if not self.serving:
-            self._measure_site(config)
+        if not self.serving and self.site_size is None:
+            self._report_size(self._size(Path(config.site_dir)))
 
     def _months(self, config: MkDocsConfig) -> dict[str, str]:
         """The paper pages' search documents (their paths in the site) and the month each
@@ -674,14 +684,18 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             )
         return months
 
-    def _measure_site(self, config: MkDocsConfig) -> None:
+    def _size(self, site_dir: Path, skip: Collection[str] = ()) -> sitesize.SiteSize:
+        """The site's size (:func:`generator.sitesize.measure`)."""
         assert self.generated is not None
-        self.site_size = sitesize.measure(
-            Path(config.site_dir), len(self.generated.feed.papers), self.config.size_limit_mb
-        )
+        papers = len(self.generated.feed.papers)
+        return sitesize.measure(site_dir, papers, self.config.size_limit_mb, skip)
+
+    def _report_size(self, size: sitesize.SiteSize) -> None:
+        """Keep the site's size for the build's report, and log it unless told not to."""
+        self.site_size = size
         if self.log_size:
-            log.info(f"paperfeed: the site is {self.site_size.summary()}")
-            warning = self.site_size.warning()
+            log.info(f"paperfeed: the site is {size.summary()}")
+            warning = size.warning()
             if warning:
                 log.warning(f"paperfeed: {warning}")
 

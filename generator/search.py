@@ -296,6 +296,7 @@ def run_pagefind(
     reuse: shards.Reuse | None = None,
     unwritten: Iterable[str] = (),
     site_ready: Callable[[], None] = lambda: None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[str, int]:
     """Index the built site in ``site_dir`` in place; the bundle goes to ``site_dir/pagefind``.
 
@@ -312,7 +313,8 @@ def run_pagefind(
     (:class:`generator.shards.Reuse`); an unwritten page of such a shard needs no
     document then. ``site_ready`` is called before the site's pages are first read (a
     build's kept pages may still be being put in place while Pagefind reads the
-    documents).
+    documents), and ``meanwhile`` while Pagefind indexes the last (or only) index (on the
+    other core: it reads nothing Pagefind writes, nothing of ``site_dir/pagefind``).
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
     variables (so no stray ``pagefind.yml`` or environment changes the index), replacing any
@@ -348,7 +350,16 @@ def run_pagefind(
     if len(planned) > 1:  # not when the papers indexed are all of one month
         assert documents is not None
         pages, listed = _run_shards(
-            exe, documents, bundle, planned, exclude_selectors, timeout, reuse, pending, known
+            exe,
+            documents,
+            bundle,
+            planned,
+            exclude_selectors,
+            timeout,
+            reuse,
+            pending,
+            known,
+            meanwhile,
         )
     elif documents is not None:
         pending.make(pending.paths)
@@ -357,13 +368,13 @@ def run_pagefind(
         ordered = _in_order(documents, sorted(_files_under(documents)))
         try:
             source = ("--site", str(ordered), "--output-path", str(bundle))
-            pages, listed = _pagefind(exe, source, exclude_selectors, timeout), []
+            pages, listed = _pagefind(exe, source, exclude_selectors, timeout, meanwhile), []
         finally:
             remove_scratch(ordered)
     else:
         site_ready()
         source = ("--site", str(site_dir), "--output-subdir", BUNDLE_DIR)
-        pages, listed = _pagefind(exe, source, exclude_selectors, timeout), []
+        pages, listed = _pagefind(exe, source, exclude_selectors, timeout, meanwhile), []
     (bundle / shards.LIST).write_text(json.dumps(listed) + "\n", "utf-8")
     files = _sizes_under(bundle)
     return {
@@ -416,8 +427,9 @@ def _pagefind(
     if exclude_selectors:
         args += ["--exclude-selectors", ", ".join(exclude_selectors)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as cwd:
-        proc = subprocess.Popen(
+    with (
+        tempfile.TemporaryDirectory(prefix="pagefind-") as cwd,
+        subprocess.Popen(  # its pipes closed however the block ends
             args,
             cwd=cwd,
             env=env,
@@ -425,7 +437,8 @@ def _pagefind(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )
+        ) as proc,
+    ):
         try:
             if meanwhile is not None:
                 meanwhile()
@@ -522,12 +535,14 @@ def _run_shards(
     reuse: shards.Reuse | None,
     pending: _Pending,
     known: Mapping[str, str],
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[int, list[dict[str, str]]]:
     """Index ``documents`` in the ``planned`` shards, the closed ones into
     ``bundle/shards/<name>`` (or kept from the previous build: ``reuse``) and the primary,
     with a vocabulary page of each closed shard, into ``bundle``; the pages indexed
     (vocabulary pages not counted) and what ``paperfeed-shards.json`` lists of the closed
-    shards (:func:`generator.shards.listing`)."""
+    shards (:func:`generator.shards.listing`). ``meanwhile`` runs while the primary is
+    indexed."""
     *closed, primary = planned
     taken = [p for p in primary.documents if p.startswith(shards.WORDS_DIR + "/")]
     if taken:
@@ -582,7 +597,7 @@ def _run_shards(
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(shards.vocabulary_page(vocabulary, lang), "utf-8")
         source = ("--site", str(folder), "--output-path", str(bundle))
-        pages += _pagefind(exe, source, exclude_selectors, timeout) - len(vocabularies)
+        pages += _pagefind(exe, source, exclude_selectors, timeout, meanwhile) - len(vocabularies)
     finally:
         remove_scratch(folder)
     return pages, shards.listing(bundle, [s.name for s in closed])

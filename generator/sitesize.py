@@ -9,7 +9,8 @@ what to do before the host refuses it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 DEFAULT_LIMIT_MB = 1000
@@ -28,6 +29,10 @@ class SiteSize:
     limit_mb: int
     html_pages: int = 0
     """HTML files in the site."""
+
+    def plus(self, more: int) -> SiteSize:
+        """The same site with ``more`` bytes (of files that are not HTML pages)."""
+        return replace(self, bytes=self.bytes + more)
 
     @property
     def per_paper_kb(self) -> float | None:
@@ -70,22 +75,29 @@ def folder_bytes(folder: Path) -> int:
     return _walk(folder)[0]
 
 
-def _walk(folder: Path) -> tuple[int, int]:
+def _walk(folder: Path, skip: Collection[str] = ()) -> tuple[int, int]:
     """Total size of the files under ``folder`` (symbolic links not followed), and how
-    many are HTML files."""
+    many are HTML files; not counting the folders of ``folder`` named in ``skip``."""
     total = html = 0
-    stack = [os.fspath(folder)]
+    top = os.fspath(folder)
+    stack = [top]
     while stack:
-        with os.scandir(stack.pop()) as entries:
+        at = stack.pop()
+        with os.scandir(at) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
+                    if at != top or entry.name not in skip:
+                        stack.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     total += entry.stat(follow_symlinks=False).st_size
                     html += entry.name.endswith(".html")
     return total, html
 
 
-def measure(site_dir: Path, papers: int, limit_mb: int = DEFAULT_LIMIT_MB) -> SiteSize:
-    total, html = _walk(site_dir)
+def measure(
+    site_dir: Path, papers: int, limit_mb: int = DEFAULT_LIMIT_MB, skip: Collection[str] = ()
+) -> SiteSize:
+    """The size of the site in ``site_dir``, but for its folders named in ``skip`` (whose
+    size the caller knows: :meth:`SiteSize.plus`)."""
+    total, html = _walk(site_dir, skip)
     return SiteSize(total, papers, limit_mb, html)

@@ -20,6 +20,7 @@ from project import Project, is_paper, tree_files
 from generator import linkfiles, preview, search
 from generator.cli import main
 from generator.errors import BuildFailed
+from generator.outputs import MARKER
 from generator.plugin import PaperfeedPlugin
 from generator.site import BuildOptions, BuildResult, build
 
@@ -591,3 +592,43 @@ def test_a_page_neither_linked_nor_copied_says_both_whys(
     assert failed == [
         ("index.html", "Invalid cross-device link, and copying: No space left on device")
     ]
+
+
+def test_the_sites_size_is_measured_while_pagefind_indexes_and_is_the_whole_sites(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site but for its search bundle is measured while Pagefind indexes (once the kept
+    pages are linked), the bundle from what Pagefind wrote: the size the build reports is
+    the finished site's, HTML pages and all."""
+    from generator import sitesize
+
+    indexing: list[bool] = []
+    walked_while_indexing: list[bool] = []
+    pagefind = search._pagefind
+
+    def tracked(*args: Any, **kwargs: Any) -> int:
+        indexing.append(True)
+        try:
+            return pagefind(*args, **kwargs)
+        finally:
+            indexing.pop()
+
+    walk = sitesize._walk
+    monkeypatch.setattr(search, "_pagefind", tracked)
+    monkeypatch.setattr(
+        sitesize, "_walk", lambda *a: walked_while_indexing.append(bool(indexing)) or walk(*a)
+    )
+    for digest in (None, SECOND):  # a full build, then a daily one that keeps pages
+        if digest:
+            project.write_digest("2025-03-26-second.yml", digest)
+        walked_while_indexing.clear()
+        result = _build(project)
+        assert walked_while_indexing == [True]
+        assert result.site_size is not None
+        html = sum(1 for _ in project.site.rglob("*.html"))
+        marker = (project.site / MARKER).stat().st_size  # put there after the measure
+        assert (result.site_size.bytes, result.site_size.html_pages) == (
+            sitesize.folder_bytes(project.site) - marker,
+            html,
+        )
+    assert result.kept > 0
