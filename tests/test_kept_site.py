@@ -115,13 +115,14 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
     assert not _kept(before, _inodes(project.site)), "after a failed build, every page is new"
 
 
-def _linking_with(monkeypatch: pytest.MonkeyPatch, extra: str) -> list[preview.Linking]:
-    """Have each build's child linking process also link ``extra``; the Linking objects."""
+def _linking_with(monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[preview.Linking]:
+    """Have each build's child linking process also link ``extra`` (if any); the Linking
+    objects, as they are started."""
     started: list[preview.Linking] = []
     start = preview.Linking.start.__func__  # type: ignore[attr-defined]
 
     def with_extra(cls: type, previous: Path, site_dir: str, paths: list[str], *more: Any) -> Any:
-        started.append(start(cls, previous, site_dir, [*paths, extra], *more))
+        started.append(start(cls, previous, site_dir, [*paths, *extra], *more))
         return started[-1]
 
     monkeypatch.setattr(preview.Linking, "start", classmethod(with_extra))
@@ -350,13 +351,7 @@ def test_pagefind_indexes_while_the_kept_pages_are_linked(
     once the pages are linked: it waits for the links after (before it measures the
     site); the site is a full build's all the same."""
     _build(project)
-    started: list[preview.Linking] = []
-    start = preview.Linking.start.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        preview.Linking,
-        "start",
-        classmethod(lambda cls, *a: started.append(start(cls, *a)) or started[-1]),
-    )
+    started = _linking_with(monkeypatch)
     linked_when_indexing: list[bool] = []
     pagefind = search._pagefind
     monkeypatch.setattr(
@@ -378,13 +373,7 @@ def test_a_daily_build_makes_no_kept_pages_search_document_in_its_own_process(
     the other core while MkDocs renders: none by the build's process after rendering; the
     search index is a full build's all the same."""
     _build(project)
-    started: list[preview.Linking] = []
-    start = preview.Linking.start.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(
-        preview.Linking,
-        "start",
-        classmethod(lambda cls, *a: started.append(start(cls, *a)) or started[-1]),
-    )
+    started = _linking_with(monkeypatch)
     made: list[str] = []
     make = search.make_documents
     monkeypatch.setattr(
