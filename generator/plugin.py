@@ -657,6 +657,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                     shard_size=self.config.pagefind_shard_size,
                     split_above=self.config.pagefind_split_above,
                     reuse=None if self.keep_site is None else self.keep_site.shards,
+                    fragments=None if self.keep_site is None else self.keep_site.fragments,
                     unwritten=unwritten,
                     site_ready=site_ready,
                     meanwhile=None if self.serving else measure,

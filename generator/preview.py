@@ -51,6 +51,7 @@ import jinja2
 import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 
+from generator.fragments import Fragments
 from generator.ids import file_digest
 from generator.mkdocs_boundary import PreviewFile as PreviewFile
 from generator.mkdocs_boundary import always_render as always_render
@@ -338,7 +339,9 @@ class KeptSite:
     links them (:class:`Linking`), or by :func:`generator.search.add_documents` for a
     closed shard's pages when that shard is indexed again. The record also holds the
     closed shards of the Pagefind index (:class:`generator.shards.Reuse`), so that a shard
-    whose documents did not change is kept too."""
+    whose documents did not change is kept too, and the fragment file Pagefind made of
+    each search document (:class:`generator.fragments.Fragments`), so that those of the
+    documents that did not change are not made again."""
 
     folder: Path
     previous: Path
@@ -347,10 +350,13 @@ class KeptSite:
     """Render every page (``--rebuild-all``), and record this build for the next one."""
     shards: Reuse = dataclasses.field(init=False)
     """The search index's closed shards, the previous build's and this one's."""
+    fragments: Fragments = dataclasses.field(init=False)
+    """The search index's fragment files, the previous build's and this one's."""
 
     def __post_init__(self) -> None:
         reuse = Reuse(self.previous / "pagefind", self.folder / "shards")
         object.__setattr__(self, "shards", reuse)
+        object.__setattr__(self, "fragments", Fragments(self.previous / "pagefind"))
 
     @property
     def record(self) -> Path:
@@ -372,6 +378,7 @@ def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
             return None
         if not kept.everything:
             kept.shards.read_json(data.get("shards"))
+            kept.fragments.read_json(data.get("fragments"))
         pages = {str(src): (str(h), str(dest)) for src, h, dest, _ in data["pages"]}
         sizes = {str(dest): int(size) for _, _, dest, size in data["pages"]}
         return Built(str(data["surroundings"]), pages), sizes
@@ -598,6 +605,7 @@ def save_record(kept: KeptSite, plan: Plan) -> None:
         "surroundings": plan.built.surroundings,
         "pages": rows,
         "shards": kept.shards.to_json(),
+        "fragments": kept.fragments.to_json(),
     }
     kept.folder.mkdir(parents=True, exist_ok=True)
     partial = kept.record.with_name(f".{kept.record.name}.{os.getpid()}")

@@ -51,6 +51,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -60,6 +62,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator import shards
+from generator.fragments import Fragments, digests
 from generator.linkfiles import HTML_LANG, link_files, make_documents, search_document
 from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
@@ -294,6 +297,7 @@ def run_pagefind(
     exclude_selectors: Sequence[str] = EXCLUDE_SELECTORS,
     timeout: float = 600,
     reuse: shards.Reuse | None = None,
+    fragments: Fragments | None = None,
     unwritten: Iterable[str] = (),
     site_ready: Callable[[], None] = lambda: None,
     meanwhile: Callable[[], None] | None = None,
@@ -311,7 +315,9 @@ def run_pagefind(
     lists its shards, if any, in ``paperfeed-shards.json``. With ``reuse``, a closed shard
     whose documents did not change is kept from the previous build
     (:class:`generator.shards.Reuse`); an unwritten page of such a shard needs no
-    document then. ``site_ready`` is called before the site's pages are first read (a
+    document then. With ``fragments`` (and ``documents``), the previous build's fragment
+    files of the documents that did not change are taken, and this build's recorded
+    (:mod:`generator.fragments`). ``site_ready`` is called before the site's pages are first read (a
     build's kept pages may still be being put in place while Pagefind reads the
     documents), and ``meanwhile`` while Pagefind indexes the last (or only) index (on the
     other core: it reads nothing Pagefind writes, nothing of ``site_dir/pagefind``).
@@ -330,6 +336,8 @@ def run_pagefind(
         shutil.rmtree(bundle)
     if reuse is not None and reuse.previous.resolve() == bundle:
         reuse = None  # indexed in place: the previous bundle is gone
+    if fragments is not None and (documents is None or fragments.previous.resolve() == bundle):
+        fragments = None
     if split_above is None:
         split_above = shard_size
     sharded = bool(
@@ -339,6 +347,10 @@ def run_pagefind(
         and len(months) > min(split_above, shard_size)
     )
     known = reuse.known() if reuse is not None and sharded else {}
+    with_salt = fragments is not None or (reuse is not None and sharded)
+    salt = _salt(exe, exclude_selectors) if with_salt else b""
+    if fragments is not None:
+        fragments.salt = salt.hex()
     pending = _Pending(documents, site_dir, {p for p in unwritten if p in known}, site_ready)
     if documents is not None:
         pending.add(sorted(set(unwritten) - pending.paths))
@@ -357,6 +369,8 @@ def run_pagefind(
             exclude_selectors,
             timeout,
             reuse,
+            fragments,
+            salt,
             pending,
             known,
             meanwhile,
@@ -367,8 +381,8 @@ def run_pagefind(
         # their paths, whichever order a build wrote them in (a build that kept pages).
         ordered = _in_order(documents, sorted(_files_under(documents)))
         try:
-            source = ("--site", str(ordered), "--output-path", str(bundle))
-            pages, listed = _pagefind(exe, source, exclude_selectors, timeout, meanwhile), []
+            indexing = _Indexing(exe, bundle, exclude_selectors, timeout, fragments)
+            pages, listed = indexing.run(ordered, bundle, meanwhile), []
         finally:
             remove_scratch(ordered)
     else:
@@ -412,6 +426,51 @@ class _Pending:
         if paths and self.documents is not None:
             self.site_ready()
             add_documents(self.documents, self.site_dir, paths)
+
+
+@dataclass(frozen=True)
+class _Indexing:
+    """Pagefind runs into ``bundle`` (or a shard's folder in it), taking what they can of
+    the previous bundle's ``fragments`` (:mod:`generator.fragments`)."""
+
+    exe: Path
+    bundle: Path
+    exclude_selectors: Sequence[str]
+    timeout: float
+    fragments: Fragments | None
+
+    def run(
+        self,
+        folder: Path,
+        out: Path,
+        meanwhile: Callable[[], None] | None,
+        hashes: Mapping[str, str] | None = None,
+    ) -> int:
+        """Index the search documents in ``folder`` into ``out``, and ``meanwhile`` while
+        Pagefind runs; the pages indexed. ``hashes``: each document's hash, if known (of
+        its indexed part, :func:`generator.shards.shard_key`: equal hashes, the same
+        fragment); by default the SHA-256 of its bytes."""
+        source = ("--site", str(folder), "--output-path", str(out))
+        run = partial(_pagefind, self.exe, source, self.exclude_selectors, self.timeout)
+        if self.fragments is None:
+            return run(meanwhile)
+        if hashes is None:
+            hashes = digests(folder, sorted(_files_under(folder)))
+        placed = self.fragments.place(hashes, out)
+        pages = run(meanwhile)
+        if placed and not self.fragments.trusted(out, _pages_in(out)):
+            shutil.rmtree(out)  # a name Pagefind gave another fragment: a run of its own
+            self.fragments.taken -= len(placed)
+            placed = {}
+            pages = run(None)
+        self.fragments.remember(hashes, out, self.bundle, placed)
+        return pages
+
+
+def _pages_in(bundle: Path) -> int:
+    """The pages a Pagefind bundle says it indexed, in all its languages."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
+    return sum(int(language["page_count"]) for language in entry["languages"].values())
 
 
 def _pagefind(
@@ -533,6 +592,8 @@ def _run_shards(
     exclude_selectors: Sequence[str],
     timeout: float,
     reuse: shards.Reuse | None,
+    fragments: Fragments | None,
+    salt: bytes,
     pending: _Pending,
     known: Mapping[str, str],
     meanwhile: Callable[[], None] | None = None,
@@ -542,7 +603,7 @@ def _run_shards(
     with a vocabulary page of each closed shard, into ``bundle``; the pages indexed
     (vocabulary pages not counted) and what ``paperfeed-shards.json`` lists of the closed
     shards (:func:`generator.shards.listing`). ``meanwhile`` runs while the primary is
-    indexed."""
+    indexed; ``fragments``: :mod:`generator.fragments`; ``salt``: :func:`_salt`."""
     *closed, primary = planned
     taken = [p for p in primary.documents if p.startswith(shards.WORDS_DIR + "/")]
     if taken:
@@ -555,7 +616,7 @@ def _run_shards(
     for path in primary.documents[:1]:
         found = HTML_LANG.search((documents / path).read_text("utf-8", errors="replace"))
         lang = found.group(1) if found else ""
-    salt = _salt(exe, exclude_selectors) if reuse is not None else b""
+    indexing = _Indexing(exe, bundle, exclude_selectors, timeout, fragments)
     pages = 0
     vocabularies: list[tuple[str, set[str]]] = []
     for shard in closed:
@@ -566,6 +627,8 @@ def _run_shards(
         kept = reuse.take(shard.name, key, out) if reuse is not None else None
         if kept is not None:
             count, vocabulary = kept
+            if fragments is not None:
+                fragments.carry(f"{shards.SHARDS_DIR}/{shard.name}/")
         else:
             pending.make(shard.documents)
             vocabulary = set()
@@ -577,8 +640,7 @@ def _run_shards(
 
             folder = _in_order(documents, shard.documents)
             try:
-                source = ("--site", str(folder), "--output-path", str(out))
-                count = _pagefind(exe, source, exclude_selectors, timeout, read_vocabulary)
+                count = indexing.run(folder, out, read_vocabulary, hashes or None)
             finally:
                 remove_scratch(folder)
             for entry in out.iterdir():
@@ -596,8 +658,7 @@ def _run_shards(
             page = folder / shards.vocabulary_path(name)
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(shards.vocabulary_page(vocabulary, lang), "utf-8")
-        source = ("--site", str(folder), "--output-path", str(bundle))
-        pages += _pagefind(exe, source, exclude_selectors, timeout, meanwhile) - len(vocabularies)
+        pages += indexing.run(folder, bundle, meanwhile) - len(vocabularies)
     finally:
         remove_scratch(folder)
     return pages, shards.listing(bundle, [s.name for s in closed])

@@ -43,11 +43,11 @@ import html
 import os
 import re
 import shutil
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.fragments import FRAGMENT_DIR, fragment_url
 from generator.linkfiles import link_files
 from generator.write import check_relpath
 
@@ -143,10 +143,8 @@ def listing(bundle: Path, names: Sequence[str]) -> list[dict[str, str]]:
     primary ``bundle``, which ``search.js`` finds among a query's results."""
     wanted = {f"/{WORDS_DIR}/{name}/": name for name in names}
     ids: dict[str, str] = {}
-    for fragment in sorted((bundle / "fragment").glob("*.pf_fragment")):
-        head = zlib.decompressobj(wbits=31).decompress(fragment.read_bytes(), 512)
-        found = _URL.search(head)
-        url = found.group(1).decode("utf-8", "replace") if found else ""
+    for fragment in sorted((bundle / FRAGMENT_DIR).glob("*.pf_fragment")):
+        url = fragment_url(fragment)
         if url in wanted:
             ids[wanted[url]] = fragment.stem
     missing = [name for name in names if name not in ids]
@@ -155,7 +153,6 @@ def listing(bundle: Path, names: Sequence[str]) -> list[dict[str, str]]:
     return [{"bundle": f"{SHARDS_DIR}/{name}/", "words": ids[name]} for name in names]
 
 
-_URL = re.compile(rb'^pagefind_dcd\{"url":"([^"]*)"')
 _MONTH = re.compile(r"\d{4}-\d{2}")
 """A closed shard's name."""
 _KEY = re.compile(r"[0-9a-f]{64}")

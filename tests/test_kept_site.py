@@ -95,6 +95,33 @@ def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
     assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
+def _fragments(site: Path) -> dict[str, int]:
+    bundle = site / "pagefind"
+    return {
+        p.relative_to(bundle).as_posix(): p.stat().st_ino for p in bundle.rglob("*.pf_fragment")
+    }
+
+
+def test_a_daily_build_takes_the_search_fragments_of_the_unchanged_pages(
+    project: Project, tmp_path: Path
+) -> None:
+    """Pagefind's fragment files (a search result's text) of the pages whose search
+    documents did not change are the previous site's (hard links, generator/fragments.py);
+    the new paper's is made, and the site is byte for byte a full build's."""
+    _build(project)
+    before = _fragments(project.site)
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    _build(project)
+    after = _fragments(project.site)
+    taken = _kept(before, after)
+    assert len(taken) > len(before) / 2
+    assert len(after) > len(taken)
+    assert tree_files(project.site) == _full_build(project, tmp_path)
+    # Without the build cache, nothing is taken.
+    _build(project, cache=False)
+    assert not _kept(after, _fragments(project.site))
+
+
 def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
     project: Project,
 ) -> None:
@@ -500,8 +527,8 @@ def test_the_closed_shards_of_the_search_index_are_kept_while_their_papers_are(
     """January's and February's papers are closed shards of the index (the newest month,
     March, is the primary): a day of March added keeps both shards' files (hard links,
     vocabularies from the cache) and the site is byte for byte a full build's; an
-    abstract of January changed indexes January again and keeps February;
-    ``--rebuild-all`` indexes both again."""
+    abstract of January changed indexes January again (but for the fragment of its other
+    paper) and keeps February; ``--rebuild-all`` indexes both again."""
     config = project.config.read_text("utf-8")
     anchor = "      pagefind_threshold: 500\n"
     assert anchor in config
@@ -524,9 +551,13 @@ def test_the_closed_shards_of_the_search_index_are_kept_while_their_papers_are(
     project.write_digest("2025-01-20-january.yml", JANUARY.replace("handful", "dozen"))
     _build(project)
     after = _shard_inodes(project.site)
-    assert {p for p in after if after[p] == before.get(p)} == {
+    same = {p for p in after if after[p] == before.get(p)}
+    assert {p for p in same if p.startswith("2025-02/")} == {
         p for p in before if p.startswith("2025-02/")
     }
+    # January's shard is indexed again, with the fragment file of its paper whose indexed
+    # text did not change taken from the previous site (generator/fragments.py).
+    assert [p.split("/")[1] for p in same if p.startswith("2025-01/")] == ["fragment"]
     assert tree_files(project.site) == _full_build(project, tmp_path / "again")
 
     before = after
