@@ -62,7 +62,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 
 from generator import shards
-from generator.fragments import Fragments, digests
+from generator.fragments import FRAGMENT_DIR, Fragments, digests
 from generator.linkfiles import HTML_LANG, link_files, make_documents, search_document
 from generator.lock import hold, in_use, release
 from generator.mkdocs_boundary import (
@@ -317,9 +317,9 @@ def run_pagefind(
     (:class:`generator.shards.Reuse`); an unwritten page of such a shard needs no
     document then. With ``fragments`` (and ``documents``), the previous build's fragment
     files of the documents that did not change are taken, and this build's recorded
-    (:mod:`generator.fragments`). ``site_ready`` is called before the site's pages are first read (a
-    build's kept pages may still be being put in place while Pagefind reads the
-    documents), and ``meanwhile`` while Pagefind indexes the last (or only) index (on the
+    (:mod:`generator.fragments`). ``site_ready`` is called before the site's pages are
+    first read (a build's kept pages may still be being put in place while Pagefind reads
+    the documents), and ``meanwhile`` while Pagefind indexes the last (or only) index (on the
     other core: it reads nothing Pagefind writes, nothing of ``site_dir/pagefind``).
 
     Runs the Pagefind binary offline, in an empty working folder and without ``PAGEFIND_*``
@@ -459,7 +459,9 @@ class _Indexing:
         placed = self.fragments.place(hashes, out)
         pages = run(meanwhile)
         if placed and not self.fragments.trusted(out, _pages_in(out)):
-            shutil.rmtree(out)  # a name Pagefind gave another fragment: a run of its own
+            # A name Pagefind may have given another fragment: the fragments made again
+            # (the rest of the bundle does not depend on them; ``out`` may hold shards).
+            shutil.rmtree(out / FRAGMENT_DIR)
             self.fragments.taken -= len(placed)
             placed = {}
             pages = run(None)

@@ -21,6 +21,9 @@ PAGES = {
 }
 
 
+MONTHS = {"papers/a/index.html": "2025-01", "papers/b/index.html": "2025-02"}
+
+
 def _documents(root: Path, pages: dict[str, str], related: dict[str, str] | None = None) -> Path:
     """Search documents of ``pages`` (path -> title), each with a list of related papers
     left out of the index (``related``, by path; "related" by default)."""
@@ -140,27 +143,32 @@ def test_a_fragment_file_changed_or_gone_or_another_pagefind_is_made_again(
     assert _bundle(third) == _fresh(tmp_path, "fresh-x", PAGES, exclude_selectors=[".x"])
 
 
+@pytest.mark.parametrize("sharded", [False, True])
 def test_a_run_whose_fragments_pagefind_may_not_have_named_is_run_again_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sharded: bool
 ) -> None:
     """Where a fragment's name was lengthened (two of a run's fragments share the first 7
     digits of their hashes), a file taken could stand for another page's: the run is
-    made again without any; the bundle is Pagefind's own, no file shared."""
-    first, _ = _index(tmp_path, "first", PAGES, None)
+    made again without any; the bundle (with its closed shards) is Pagefind's own, no
+    file shared."""
+    options: dict[str, object] = {"months": MONTHS, "shard_size": 1} if sharded else {}
+    first, _ = _index(tmp_path, "first", PAGES, None, **options)
     before = _fragment_inodes(first)
-    calls: list[int] = []
+    calls: list[Path] = []
     trusted = Fragments.trusted
 
-    def collided(self: Fragments, out: Path, pages: int) -> bool:
-        calls.append(pages)
-        return False if len(calls) == 1 else trusted(self, out, pages)
+    def collided(self: Fragments, out: Path, pages: int) -> bool:  # in the primary
+        calls.append(out)
+        return out.name != "pagefind" and trusted(self, out, pages)
 
     monkeypatch.setattr(Fragments, "trusted", collided)
-    second, taken = _index(tmp_path, "second", PAGES, first)
-    assert calls == [len(PAGES)]
-    assert taken.taken == 0 and not _same(before, _fragment_inodes(second))
-    assert sorted(taken.now) == sorted(PAGES)
-    assert _bundle(second) == _fresh(tmp_path, "fresh", PAGES)
+    second, taken = _index(tmp_path, "second", PAGES, first, **options)
+    assert [out.name for out in calls].count("pagefind") == 1
+    shared = _same(before, _fragment_inodes(second))  # a closed shard's: it was trusted
+    assert taken.taken == len(shared) == (1 if sharded else 0)
+    assert all(p.startswith("shards/2025-01/") for p in shared)
+    assert set(PAGES) <= set(taken.now)
+    assert _bundle(second) == _fresh(tmp_path, "fresh", PAGES, **options)
 
 
 def test_only_pagefinds_own_fragment_names_are_trusted(tmp_path: Path) -> None:
