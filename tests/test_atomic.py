@@ -223,6 +223,8 @@ def test_kill_9_never_leaves_a_partial_site(tmp_path: Path) -> None:
         if not finished:
             proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=60)
+        # A build that exited between the last look and the signal won the race too.
+        finished = finished or proc.returncode == 0
         now = tree_hash(project.site), tree_hash(project.pages)
         if finished:
             assert proc.returncode == 0
