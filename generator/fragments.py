@@ -1,11 +1,11 @@
 """The search results' fragments a build takes from the previous build's Pagefind bundle.
 
 Pagefind writes one file a page indexed, its *fragment* (the page's URL, title and text,
-the excerpt a search result shows), compressed at zlib's best level: most of the time of a
-run on a few thousand short pages (at 10,000 papers, about 1 of the 1.5 to 2 s a daily
-build's newest month takes; 7 of the 10 s of a closed shard of 9,000 papers). A fragment
-file is named by a hash of its content, and Pagefind does not write a fragment file that
-is already there (``WriteBehavior::Immutable``, checked by a test). A fragment depends on
+the excerpt a search result shows), compressed at zlib's best level: at 10,000 papers
+about 0.8 of the 2 s Pagefind takes on a daily build's newest month, and 4 of the 11 s
+it takes on a closed shard of 8,950 papers (writing its word index's chunks 3.4 more). A
+fragment file is named by a hash of its content, and Pagefind does not write a fragment
+file that is already there (``WriteBehavior::Immutable``, checked by a test). A fragment depends on
 nothing but the page's search document, the page's path and Pagefind (its binary and
 options: the *salt*), and of the document only on what Pagefind indexes (not on the
 elements it leaves out, :func:`generator.shards.indexed_part`). So ``paperfeed build`` with
@@ -20,9 +20,10 @@ What could go wrong is a name: Pagefind names a fragment by the first 7 hex digi
 hash, and when two of a run's fragments share them, one name gets longer; the file put in
 place under a name Pagefind gives another fragment would then be kept in its stead. Every
 fragment put in place is of a page indexed again, whose fragment has that name unless such
-a collision moved it; so a run where a fragment name is longer than 7 digits, or the
-bundle holds another number of fragments than pages, is run again without any
-(:meth:`Fragments.trusted`): the bundle is byte for byte the one Pagefind makes alone.
+a collision moved it; so after a run where a fragment name is longer than 7 digits, or
+the bundle holds another number of fragments than pages (:meth:`Fragments.trusted`), the
+fragments are removed and Pagefind runs again with none taken: the bundle is byte for byte
+the one Pagefind makes alone.
 """
 
 from __future__ import annotations
