@@ -55,8 +55,15 @@ def _index(
     return site, fragments
 
 
-def _fresh(tmp: Path, name: str, pages: dict[str, str], **options: object) -> dict[str, bytes]:
-    documents = _documents(tmp / f"{name}-documents", pages)
+def _fresh(
+    tmp: Path,
+    name: str,
+    pages: dict[str, str],
+    related: dict[str, str] | None = None,
+    **options: object,
+) -> dict[str, bytes]:
+    """The bundle Pagefind makes of ``pages`` alone (a new site ``tmp/name``)."""
+    documents = _documents(tmp / f"{name}-documents", pages, related)
     site = tmp / name
     site.mkdir()
     run_pagefind(site, documents=documents, **options)  # type: ignore[arg-type]
@@ -259,10 +266,9 @@ def test_the_fragments_of_the_sharded_index_are_taken_by_indexed_part(tmp_path: 
     assert a.startswith("shards/2025-01/fragment/")
     same = _same(before, _fragment_inodes(third))
     assert a in same and b not in same
-    documents = _documents(tmp_path / "fresh-documents", pages, {"papers/a/index.html": "other"})
-    (tmp_path / "fresh").mkdir()
-    run_pagefind(tmp_path / "fresh", documents=documents, months=months, shard_size=2)
-    assert _bundle(third) == _bundle(tmp_path / "fresh")
+    related = {"papers/a/index.html": "other"}
+    fresh = _fresh(tmp_path, "fresh", pages, related, months=months, shard_size=2)
+    assert _bundle(third) == fresh
 
 
 def test_a_fragments_url_is_read_from_its_head(tmp_path: Path) -> None:

@@ -95,11 +95,15 @@ def test_a_daily_build_keeps_the_unchanged_pages_and_equals_a_full_build(
     assert tree_files(project.site) == _full_build(project, tmp_path)
 
 
+def _bundle_inodes(site: Path, under: str = "", pattern: str = "*.*") -> dict[str, int]:
+    """The files of the search bundle (``under`` a folder of it) named as ``pattern``
+    says: their paths there and inodes."""
+    folder = site / "pagefind" / under
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob(pattern)}
+
+
 def _fragments(site: Path) -> dict[str, int]:
-    bundle = site / "pagefind"
-    return {
-        p.relative_to(bundle).as_posix(): p.stat().st_ino for p in bundle.rglob("*.pf_fragment")
-    }
+    return _bundle_inodes(site, pattern="*.pf_fragment")
 
 
 def test_a_daily_build_takes_the_search_fragments_of_the_unchanged_pages(
@@ -517,8 +521,7 @@ papers:
 
 
 def _shard_inodes(site: Path) -> dict[str, int]:
-    shards = site / "pagefind" / "shards"
-    return {p.relative_to(shards).as_posix(): p.stat().st_ino for p in shards.rglob("*.*")}
+    return _bundle_inodes(site, "shards")
 
 
 def test_the_closed_shards_of_the_search_index_are_kept_while_their_papers_are(
