@@ -28,16 +28,17 @@ the one Pagefind makes alone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
-import shutil
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.write import check_relpath
+from generator.linkfiles import link_files
+from generator.write import check_relpath, has_size
 
 FRAGMENT_DIR = "fragment"
 """The folder of an index's fragments, in its bundle."""
@@ -112,23 +113,25 @@ class Fragments:
         if it is still there with its size; the names put in place, and their documents."""
         if not self.salt or self.salt != self.before_salt:
             return {}
-        wanted: dict[str, str] = {}  # fragment name -> its file in the previous bundle
+        names: dict[str, list[str]] = {}  # a fragment folder of the previous bundle -> names
         placed: dict[str, str] = {}
         for path, digest in hashes.items():
             old = self.before.get(path)
             if old is None or old.document != digest:
                 continue
-            name = os.path.basename(old.file)
+            if not has_size(os.path.join(self.previous, old.file), old.size):
+                continue
+            folder, name = os.path.split(old.file)
             if name in placed:  # two documents, one name (not from Pagefind): none taken
                 return {}
-            wanted[name] = os.path.join(self.previous, old.file)
             placed[name] = path
-        target = out / FRAGMENT_DIR
-        target.mkdir(parents=True, exist_ok=True)
-        for name, source in wanted.items():
-            if not _put(source, os.path.join(target, name), self.before[placed[name]].size):
+            names.setdefault(folder, []).append(name)
+        target = os.fspath(out / FRAGMENT_DIR)
+        for folder, taken in names.items():
+            for name, _ in link_files(os.path.join(self.previous, folder), target, taken):
                 del placed[name]
-        self.taken += len(placed)
+                with contextlib.suppress(OSError):  # a copy cut short: Pagefind writes it
+                    os.unlink(os.path.join(target, name))
         return placed
 
     def trusted(self, out: Path, pages: int) -> bool:
@@ -144,8 +147,9 @@ class Fragments:
         self, hashes: Mapping[str, str], out: Path, bundle: Path, placed: Mapping[str, str]
     ) -> None:
         """Record the fragment files of the index in ``out`` (part of the new ``bundle``),
-        made from the documents of ``hashes``: those put in place by their documents, the
-        others by the URL each one names."""
+        made from the documents of ``hashes``: those put in place (``placed``, which count
+        as taken) by their documents, the others by the URL each one names."""
+        self.taken += len(placed)
         by_url = {page_url(path): path for path in hashes}
         prefix = out.relative_to(bundle).as_posix()
         prefix = "" if prefix == "." else prefix + "/"
@@ -186,20 +190,3 @@ class Fragments:
             self.before, self.before_salt = before, str(data["salt"])
         except (KeyError, TypeError, ValueError):
             self.before, self.before_salt = {}, ""
-
-
-def _put(source: str, target: str, size: int) -> bool:
-    """Hard-link ``source`` at ``target`` (copy it where links fail) if it has ``size``
-    bytes; whether it is there now."""
-    try:
-        if os.stat(source).st_size != size:
-            return False
-        try:
-            os.link(source, target)
-        except FileExistsError:
-            return False
-        except OSError:  # another file system, or no hard links there
-            shutil.copyfile(source, target)
-    except OSError:
-        return False
-    return True

@@ -58,7 +58,7 @@ from generator.mkdocs_boundary import always_render as always_render
 from generator.mkdocs_boundary import clean_directory
 from generator.model import Content, Known
 from generator.shards import Reuse
-from generator.write import remove_file
+from generator.write import has_size, remove_file
 
 
 @dataclass(frozen=True)
@@ -417,7 +417,7 @@ def plan_kept(
     previous = os.fspath(kept.previous)
 
     def there(f: PreviewFile) -> bool:
-        if not _has_size(os.path.join(previous, f.dest_path), sizes.get(f.dest_path, -1)):
+        if not has_size(os.path.join(previous, f.dest_path), sizes.get(f.dest_path, -1)):
             return False
         keeping.append(f.dest_path)
         return True
@@ -433,13 +433,6 @@ def plan_kept(
             documented = [p for p in keeping if p.endswith(".html") and p not in closed]
         linking = Linking.start(kept.previous, site_dir, keeping, documents, documented)
     return Plan(False, rendered, built, linking=linking)
-
-
-def _has_size(path: str, size: int) -> bool:
-    try:
-        return os.stat(path).st_size == size
-    except OSError:
-        return False
 
 
 @dataclass

@@ -462,7 +462,6 @@ class _Indexing:
             # A name Pagefind may have given another fragment: the fragments made again
             # (the rest of the bundle does not depend on them; ``out`` may hold shards).
             shutil.rmtree(out / FRAGMENT_DIR)
-            self.fragments.taken -= len(placed)
             placed = {}
             pages = run(None)
         self.fragments.remember(hashes, out, self.bundle, placed)

@@ -61,6 +61,14 @@ def safe_relpath(path: str) -> PurePosixPath:
     return PurePosixPath(path)
 
 
+def has_size(path: str, size: int) -> bool:
+    """Whether the file at ``path`` is there with ``size`` bytes."""
+    try:
+        return os.stat(path).st_size == size
+    except OSError:
+        return False
+
+
 def check_relpath(path: str) -> None:
     """Raise ValueError unless ``path`` is a relative POSIX path that stays in its folder:
     no leading ``/``, no empty, ``.`` or ``..`` part, no backslash or NUL, each part at
