@@ -13,7 +13,7 @@ renderer's job, done at the last moment for the format being written.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -267,7 +267,9 @@ class Classification:
     parents of these; never empty (the catch-all at worst)."""
     tags: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Paper id -> tag slugs, sorted."""
-    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    """Paper id -> ids of the most similar papers, most similar first (at most 5)."""
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paper id -> ids of the most similar papers, most similar first (at most 5). While
+    :func:`generator.pipeline.generate` renders, a mapping still being computed (its
+    first lookup waits); the classification it returns holds a dict."""
     featured: tuple[str, ...] = ()
     """Ids of the papers the curator features on the home page, in the curator's order."""
