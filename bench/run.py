@@ -16,6 +16,8 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   both at once (the build waits for Pagefind), sampled every 0.1 s;
 - daily build: ``paperfeed build`` with the build cache a previous build left, after one
   more 75-paper digest was added: the whole site (pages, search index, feeds), end to end;
+  median of --daily-runs (3) up to 10,000 papers, one run above, each from the same feed
+  and cache (the digest is taken out and the feed built again between runs);
 - peers: the same generated pages built by plain MkDocs + Material, Zensical and Hugo
   (``bench/peers.py``), each one's time as a ratio to paperfeed's full build (up to
   --peers-max papers; a peer that is not installed is left out);
@@ -230,13 +232,17 @@ def build(project: Path, cache: bool = False) -> tuple[float, float, float]:
     return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
 
 
-def daily_build(project: Path, seed: int) -> float:
-    """Seconds of ``paperfeed build`` with the build cache after one digest is added (the
-    cache is first filled by a build of the feed as it is; the digest is removed after)."""
-    build(project, cache=True)
-    with added_digest(project, seed):
-        settle(project)
-        return build(project, cache=True)[0]
+def daily_build(project: Path, seed: int, runs: int = 1) -> list[float]:
+    """Seconds of ``paperfeed build`` with the build cache after one digest is added, for
+    each of ``runs`` runs: before each, the cache is filled by a build of the feed as it
+    is (after a run, without the digest, which is removed)."""
+    seconds = []
+    for _ in range(runs):
+        build(project, cache=True)
+        with added_digest(project, seed):
+            settle(project)
+            seconds.append(build(project, cache=True)[0])
+    return seconds
 
 
 def settle(project: Path | None = None) -> None:
@@ -270,6 +276,13 @@ def main() -> None:
         "--peers-max", type=int, default=10000, help="compare with the peers up to this size"
     )
     parser.add_argument("--peers", default=",".join(peers.TOOLS), help="peers to compare with")
+    parser.add_argument(
+        "--daily-runs",
+        type=int,
+        default=3,
+        help="daily builds up to 10,000 papers (median; one above): single runs of this "
+        "machine vary by a third",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--no-browser", action="store_true")
@@ -341,7 +354,12 @@ def main() -> None:
                         print(f"{tool}: {e}", file=sys.stderr)
                         continue
                     row[f"{tool}_ratio"] = seconds / row["build_s"]
-            row["daily_s"] = daily_build(project, args.seed)
+            daily = daily_build(project, args.seed, args.daily_runs if n <= 10000 else 1)
+            row["daily_s"] = median(daily)
+            print(
+                f"{n:,} papers, daily builds: {', '.join(f'{x:.2f}' for x in daily)} s",
+                file=sys.stderr,
+            )
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     print_table(rows)
