@@ -1,24 +1,28 @@
 """Put files of one folder into another as hard links (a copy where a link is not possible),
-and make the search documents of some of them.
+make the search documents of some of them, and remove some of the links again.
 
 ``paperfeed build`` with the build cache runs this file as a child process
-(:class:`generator.preview.Linking`), so that the folders and links of the pages it keeps
-from the previous site are made on the machine's other core while MkDocs renders the
-pages that changed and Pagefind indexes (at 10,000 papers: about 11,000 links and as many
-new folders, a second of system calls), and before them the search documents Pagefind
-reads of the kept pages it indexes again (:func:`search_document`; about a second more at
-10,000 papers). It imports nothing of paperfeed's and nothing outside the standard
-library, so it starts in a few milliseconds (``python -I -S``).
+(:class:`generator.preview.Linking`), so that the folders and links of the pages of the
+previous site are made on the machine's other core while the build generates its pages
+(at 10,000 papers: about 11,000 links and as many new folders, a second of system calls),
+and before them the search documents Pagefind reads of the pages it indexes again
+(:func:`search_document`; about a second more at 10,000 papers). Most pages are kept;
+those that changed are removed again (:func:`remove_files`) before MkDocs writes them.
+It imports nothing of paperfeed's and nothing outside the standard library, so it
+starts in a few milliseconds (``python -I -S``).
 
-It reads from its standard input, separated by NUL bytes: the source folder, the target
-folder, the search documents' folder (empty: none), each file's path relative to the
-source and the target (``/``-separated), an empty field, then the paths (of those) whose
-search documents it writes into the documents' folder. A file is never written through:
-a target that exists already is an error, not replaced. It writes the search documents
-first (from the source folder), then the links. To its standard output, NUL-separated: each
-path whose document it could not write followed by why, an empty field once the documents
-are written (the parent may start indexing them while the links are made), then each path
-it could not put in place followed by why; it exits 0.
+It reads from its standard input a line with the byte length of the listing, then the
+listing, separated by NUL bytes: the source folder, the target folder, the search
+documents' folder (empty: none), each file's path relative to the source and the target
+(``/``-separated), an empty field, then the paths (of those) whose search documents it
+writes into the documents' folder. A file is never written through: a target that
+exists already is an error, not replaced. It writes the search documents first (from
+the source folder), then the links, then reads the rest of its standard input, to its
+end: the paths (NUL-terminated) it removes again from the target folder and the
+documents' folder. To its standard output, NUL-separated: each path whose document it
+could not write followed by why, an empty field once the documents are written, each
+path it could not put in place followed by why, an empty field once the links are made,
+then each path it could not remove followed by why; it exits 0.
 """
 
 from __future__ import annotations
@@ -120,8 +124,38 @@ def _report(failed: list[tuple[str, str]]) -> bytes:
     return os.fsencode("".join(f"{p}\0{why}\0" for p, why in failed))
 
 
+def remove_files(target: str, documents: str, paths: list[str]) -> list[tuple[str, str]]:
+    """Remove each of ``paths`` from ``target`` again (and its search document from
+    ``documents``, if given), with the folders that are left empty; the paths that could
+    not be removed, and why."""
+    failed: list[tuple[str, str]] = []
+    for path in paths:
+        for root in (target, documents) if documents else (target,):
+            try:
+                os.unlink(os.path.join(root, path))
+            except FileNotFoundError:
+                continue
+            except OSError as e:
+                failed.append((path, f"{REMOVING}{e.strerror or e}"))
+                continue
+            folder = os.path.dirname(path)
+            while folder:
+                try:
+                    os.rmdir(os.path.join(root, folder))
+                except OSError:  # not empty
+                    break
+                folder = os.path.dirname(folder)
+    return failed
+
+
+REMOVING = "removing it again: "
+"""How a path :func:`remove_files` could not remove is reported."""
+
+
 def main() -> int:
-    source, target, documents, *fields = os.fsdecode(sys.stdin.buffer.read()).split("\0")
+    stdin = sys.stdin.buffer
+    size = int(stdin.readline())
+    source, target, documents, *fields = os.fsdecode(stdin.read(size)).split("\0")
     end = fields.index("") if "" in fields else len(fields)
     out = sys.stdout.buffer
     if documents:
@@ -129,6 +163,10 @@ def main() -> int:
     out.write(b"\0")  # the documents are written
     out.flush()
     out.write(_report(link_files(source, target, fields[:end])))
+    out.write(b"\0")  # the links are made
+    out.flush()
+    removals = [p for p in os.fsdecode(stdin.read()).split("\0") if p]
+    out.write(_report(remove_files(target, documents, removals)))
     return 0
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Collection, Iterable
 from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from generator.search import PagefindSearchPlugin
 
 log = logging.getLogger("mkdocs.plugins.paperfeed")
+T = TypeVar("T")
 
 CSS_PATH = "assets/paperfeed.css"
 
@@ -142,6 +143,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         """Set by ``paperfeed build`` with the build cache: render only the generated pages
         whose Markdown changed, keeping the others from the previous site
         (:class:`generator.preview.KeptSite`)."""
+        self.head_start: preview.HeadStart | None = None
+        """What the build did of :attr:`keep_site` before it generated the pages
+        (:func:`generator.preview.head_start`)."""
         self._site_dir: str | None = None
         self._files: Files | None = None
         """This build's files (``on_files``): which pages it read is known after it."""
@@ -424,13 +428,21 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         elif others := sorted(set(config.plugins) - preview.SAFE_PLUGINS):
             why_full = "other plugins may read every page: " + ", ".join(others)
         if self.keep_site is not None:
-            self.preview = preview.plan_kept(
-                self.keep_site,
-                config.site_dir,
-                preview.surroundings(config, options, by_content=True),
-                generated,
-                why_full is None,
-                self._search_documents(config),
+            head = self.head_start
+            stand_in = self._stand_in(config)
+            if head is not None and head.documents is not None and stand_in is not None:
+                stand_in.use_documents(head.documents)  # the kept pages' are written there
+            kept = self.keep_site
+            self.preview = _keeping(  # the pages that changed, linked already, removed again
+                lambda: preview.plan_kept(
+                    kept,
+                    config.site_dir,
+                    preview.surroundings(config, options, by_content=True),
+                    generated,
+                    why_full is None,
+                    self._search_documents(config),
+                    head,
+                )
             )
             if not self.preview.full:
                 self._read_shared_files(self.keep_site.previous)
@@ -701,11 +713,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
                 log.warning(f"paperfeed: {warning}")
 
 
-def _keeping(step: Callable[[], None]) -> None:
+def _keeping(step: Callable[[], T]) -> T:
     """``step`` of the process keeping the previous site's pages
     (:class:`generator.preview.Linking`): its OSError is the build's error."""
     try:
-        step()
+        return step()
     except OSError as e:
         # Abort: the message is the build's error as it is (a PluginError is logged and
         # replaced by "Aborted with a BuildError!").

@@ -45,12 +45,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import jinja2
 import jinja2.bccache
 from mkdocs.config.defaults import MkDocsConfig
 
+from generator import linkfiles
 from generator.fragments import Fragments
 from generator.ids import file_digest
 from generator.mkdocs_boundary import PreviewFile as PreviewFile
@@ -364,15 +364,21 @@ class KeptSite:
 
 
 def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
-    """The last good build's record, removed from the disk; None when there is none, it
-    does not parse, or it is of another site folder."""
+    """The last good build's record (:func:`_read_record`), removed from the disk."""
+    try:
+        return _read_record(kept)
+    finally:
+        with contextlib.suppress(OSError):
+            kept.record.unlink()
+
+
+def _read_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
+    """The last good build's record; None when there is none, it does not parse, or it
+    is of another site folder."""
     try:
         data = json.loads(kept.record.read_bytes())
     except (OSError, ValueError):
         return None
-    finally:
-        with contextlib.suppress(OSError):
-            kept.record.unlink()
     try:
         if data["format"] != RECORD_FORMAT or data["site"] != os.fspath(kept.previous):
             return None
@@ -386,6 +392,52 @@ def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
         return None
 
 
+@dataclass
+class HeadStart:
+    """What ``paperfeed build`` does of its kept site before it generates the pages
+    (:func:`head_start`): the previous build's record, read, and the pages it lists
+    being linked into the new site on the other core (with the search documents of those
+    not in a closed shard, into :attr:`documents`, when the previous site has a Pagefind
+    bundle). :func:`plan_kept` keeps the pages that did not change, and removes the others
+    again before MkDocs writes any."""
+
+    last: tuple[Built, dict[str, int]] | None
+    linking: Linking | None = None
+    documents: Path | None = None
+
+    def cancel(self) -> None:
+        """The build failed, or keeps nothing: stop the linking, drop the documents."""
+        if self.linking is not None:
+            self.linking.cancel()
+        if self.documents is not None:
+            from generator.search import remove_scratch
+
+            remove_scratch(self.documents)
+            self.documents = None
+
+
+def head_start(kept: KeptSite, site_dir: str) -> HeadStart:
+    """Read the previous build's record and start linking the pages it lists into
+    ``site_dir`` (a new, empty folder), while this build generates its pages: most of
+    them are kept (:class:`HeadStart`). The record is taken out by :func:`plan_kept`: a
+    build whose inputs do not parse leaves it for the next."""
+    if kept.everything:
+        return HeadStart(None)
+    last = _read_record(kept)
+    if last is None or not kept.previous.is_dir():
+        return HeadStart(last)
+    paths = sorted({dest for _, dest in last[0].pages.values()})
+    documents = None
+    if (kept.previous / "pagefind").is_dir():
+        from generator.search import new_scratch
+
+        documents = new_scratch()
+    closed = kept.shards.known()
+    documented = [p for p in paths if p.endswith(".html") and p not in closed]
+    linking = Linking.start(kept.previous, site_dir, paths, documents, documented)
+    return HeadStart(last, linking, documents)
+
+
 def plan_kept(
     kept: KeptSite,
     site_dir: str,
@@ -393,17 +445,23 @@ def plan_kept(
     files: list[tuple[PreviewFile, Content]],
     partial_ok: bool,
     documents: Path | None = None,
+    head: HeadStart | None = None,
 ) -> Plan:
     """Decide what ``paperfeed build`` renders into ``site_dir``, an empty folder: a
     generated file whose Markdown has the last good build's hash, and whose HTML is in
     the previous site with the size it had, is kept and not rendered. The kept files are
     hard-linked into ``site_dir`` (copied where links are not possible) by a child
-    process while MkDocs renders the others (:class:`Linking`): they are in place once
+    process (:class:`Linking`): with a ``head`` start (:func:`head_start`), every page of
+    the previous build was linked while the pages were generated, and those not kept are
+    removed again now, before MkDocs writes any (nothing is kept: ``site_dir`` is emptied);
+    else the kept ones are linked while MkDocs renders the others. They are in place once
     :meth:`Plan.linking`'s :meth:`~Linking.finish` returns. With ``documents`` (the
     Pagefind stand-in's folder), the same process writes there the search documents of
     the kept pages but those of the previous build's closed shards
     (:attr:`Linking.documented`)."""
     last = _take_record(kept)
+    if head is not None:  # read when the build started (the same file)
+        last = head.last
     built = _built(surroundings, files)
     if (
         last is None
@@ -411,6 +469,11 @@ def plan_kept(
         or not partial_ok
         or not kept.previous.is_dir()
     ):
+        if head is not None and head.linking is not None:  # nothing of it is kept
+            head.linking.cancel()
+            clean_directory(site_dir)
+            if head.documents is not None:
+                clean_directory(os.fspath(head.documents))
         return Plan(True, len(files), built)
     old, sizes = last
     keeping: list[str] = []
@@ -424,7 +487,10 @@ def plan_kept(
 
     rendered = _keep(files, built, old, there)
     linking = None
-    if keeping:
+    if head is not None and head.linking is not None:
+        linking = head.linking
+        linking.keep_only(keeping)
+    elif keeping:
         # Their search documents too, but for a closed shard's pages: made only if that
         # shard is indexed again (generator.search.run_pagefind).
         documented = []
@@ -438,13 +504,14 @@ def plan_kept(
 @dataclass
 class Linking:
     """The child process (:mod:`generator.linkfiles`) that hard-links the kept pages of
-    the previous site into the new one, on the machine's other core while MkDocs
-    renders the pages that changed. Nothing reads the new site before :meth:`finish`;
+    the previous site into the new one, on the machine's other core while the build
+    generates its pages (:func:`head_start`; those that changed are removed again,
+    :meth:`keep_only`) or MkDocs renders. Nothing reads the new site before :meth:`finish`;
     a build that fails calls :meth:`cancel` before it deletes the new site's folder.
     Where no process can be started, the pages are linked at once, in this one.
 
     A target that exists is never written through (it is refused), and MkDocs writes
-    only the pages it renders, none of which is kept."""
+    only the pages it renders, none of which is kept (nor linked any more)."""
 
     process: subprocess.Popen[bytes] | None
     previous: Path
@@ -457,8 +524,15 @@ class Linking:
     known)."""
     done: bool = False
     """Whether the child has been waited for."""
+    paths: tuple[str, ...] = ()
+    """The paths it links (those it keeps: :meth:`keep_only`)."""
+    site_dir: str = ""
+    documents: str = ""
+    """The folders it links into and writes the search documents into ("": none)."""
     _read: bytes = b""
     """What :meth:`documents_written` read of the child's output."""
+    _removals: bytes | None = None
+    """The paths the child removes again (:meth:`keep_only`), NUL-terminated."""
 
     @classmethod
     def start(
@@ -471,30 +545,47 @@ class Linking:
     ) -> Linking:
         """Link ``paths`` from ``previous`` into ``site_dir``, and write the search
         documents of ``documented`` (some of ``paths``) into ``documents``."""
-        import tempfile
-
-        from generator import linkfiles
-
         wanted = (documented or []) if documents is not None else []
         folder = os.fspath(documents) if documents is not None and wanted else ""
+        linking = cls(None, previous, len(paths), frozenset(wanted))
+        linking.paths, linking.site_dir, linking.documents = tuple(paths), site_dir, folder
         script = linkfiles.__file__
         frozen = getattr(sys, "frozen", False)  # sys.executable is the application
         if sys.executable and not frozen and script and os.path.isfile(script):
-            with tempfile.TemporaryFile() as listing:  # the child's standard input
-                fields = [os.fspath(previous), site_dir, folder, *paths, "", *wanted]
-                listing.write(os.fsencode("\0".join(fields)))
-                listing.seek(0)
-                try:
-                    process = _start_linking(script, listing)
-                    return cls(process, previous, len(paths), frozenset(wanted))
-                except OSError:
-                    pass
+            fields = [os.fspath(previous), site_dir, folder, *paths, "", *wanted]
+            listing = os.fsencode("\0".join(fields))
+            try:
+                linking.process = _start_linking(script)
+            except OSError:
+                pass
+            else:
+                assert linking.process.stdin is not None
+                with contextlib.suppress(OSError):  # it stopped: finish() says how
+                    linking.process.stdin.write(b"%d\n" % len(listing) + listing)
+                    linking.process.stdin.flush()
+                return linking
         # No interpreter to start, or no file to give it (an embedded or zipped Python):
         # here, now.
-        failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
+        linking.failed = linkfiles.link_files(os.fspath(previous), site_dir, paths)
         if folder:
-            failed += linkfiles.make_documents(os.fspath(previous), folder, wanted)
-        return cls(None, previous, len(paths), frozenset(wanted), failed, done=True)
+            linking.failed += linkfiles.make_documents(os.fspath(previous), folder, wanted)
+        linking.done = True
+        return linking
+
+    def keep_only(self, keeping: list[str]) -> None:
+        """Of the pages it links, keep ``keeping`` only: the others (and their search
+        documents) are removed again from the new site, which MkDocs may then write. Waits
+        for the child (:meth:`finish`)."""
+        keep = set(keeping)
+        removals = [p for p in self.paths if p not in keep]
+        self.count, self.paths = len(keeping), tuple(keeping)
+        self.documented = frozenset(p for p in self.documented if p in keep)
+        if self.process is None or self.done:
+            self.failed = [f for f in self.failed if f[0] in keep]
+            self.failed += linkfiles.remove_files(self.site_dir, self.documents, removals)
+        else:
+            self._removals = os.fsencode("".join(p + "\0" for p in removals))
+        self.finish()
 
     def documents_written(self) -> None:
         """Wait for the search documents of :attr:`documented` to be written (the child
@@ -519,7 +610,7 @@ class Linking:
         """Wait for the kept pages to be in place; OSError naming the first that is not."""
         if self.process is not None and not self.done:
             try:
-                out, err = self.process.communicate()
+                out, err = self.process.communicate(self._removals or None)
             except BaseException:  # interrupted: the child must not outlive the build
                 self.cancel()
                 raise
@@ -531,7 +622,12 @@ class Linking:
                     f"(the process linking them exited with {self.process.returncode}: "
                     f"{last[0]})"
                 )
-            self.failed = _failures(self._read + out)
+            kept = set(self.paths)
+            self.failed = [
+                (path, why)
+                for path, why in _failures(self._read + out)
+                if path in kept or why.startswith(linkfiles.REMOVING)
+            ]
         if self.failed:
             path, why = self.failed[0]
             raise OSError(
@@ -571,11 +667,12 @@ def _documents_end(output: bytes) -> bool:
     return any(not field for field in fields[0::2])
 
 
-def _start_linking(script: str, listing: BinaryIO) -> subprocess.Popen[bytes]:
-    """Run ``script`` (:mod:`generator.linkfiles`) in a child process reading ``listing``."""
+def _start_linking(script: str) -> subprocess.Popen[bytes]:
+    """Run ``script`` (:mod:`generator.linkfiles`) in a child process, its standard input
+    a pipe."""
     return subprocess.Popen(
         [sys.executable, "-I", "-S", script],
-        stdin=listing,
+        stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

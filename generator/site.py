@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from generator import engine
 from generator.errors import BuildFailed, UsageError
@@ -41,6 +41,9 @@ from generator.write import (
     swap_in,
     sync_tree,
 )
+
+if TYPE_CHECKING:
+    from generator.preview import HeadStart, KeptSite
 
 # Material's end-of-life banner: the README says it instead ("MkDocs, Material and what
 # comes next"), so that paperfeed's own output stays readable.
@@ -145,9 +148,11 @@ def prepare(
     sink: Callable[[Iterable[tuple[str, Content]]], object] | None = None,
     *,
     loaded: Callable[[Any], object] | None = None,
+    checked: Callable[[Any, Any], object] | None = None,
 ) -> tuple[Any, Any, Generated]:
-    """Load the MkDocs config (handed to ``loaded`` if given) and generate every page
-    (handed to ``sink`` if given)."""
+    """Load the MkDocs config (handed to ``loaded`` if given; with the plugin, to
+    ``checked`` once the outputs are checked) and generate every page (handed to
+    ``sink`` if given)."""
     config = _load_config(options)
     if loaded is not None:
         loaded(config)
@@ -158,6 +163,8 @@ def prepare(
     if curation is not None and not curation.is_file():
         raise UsageError(f"{curation}: no such curation file (see --curation)")
     outputs = _check_outputs(options, config, plugin)
+    if checked is not None:
+        checked(config, plugin)
     try:
         generated = plugin.generate_pages(config, sink, outputs)
     except PluginError as e:  # a misplaced cache_dir
@@ -304,7 +311,7 @@ def _build_site(
 
     from generator.mkdocs_boundary import build as mkdocs_build
     from generator.mkdocs_boundary import dirty_builds_unannounced
-    from generator.preview import KeptSite, save_record
+    from generator.preview import save_record
 
     pages_dir = _pages_dir(options)
 
@@ -314,23 +321,25 @@ def _build_site(
         except OSError as e:  # a full or read-only disk (an input that cannot be read is
             raise BuildFailed(_cannot_write(e)) from None  # an error of its own)
 
-    config, plugin, generated = prepare(options, stage)
+    begun: list[_Begun] = []
+
+    def begin(config: Any, plugin: Any) -> None:
+        begun.append(_begin(options, config, plugin))
+
+    try:
+        config, plugin, generated = prepare(options, stage, checked=begin)
+    except BaseException:
+        if begun:
+            begun[0].discard()
+        raise
     freeze()  # the feed, its classes, the cache's records: alive until the build ends
     plugin.read_pages_from(staged[0].contents())
     generate_seconds = time.perf_counter() - start
-    site_dir = Path(options.site_dir or config.site_dir).resolve()
-    try:
-        recover(site_dir)
-        staging = new_sibling(site_dir)
-    except OSError as e:
-        raise BuildFailed(_cannot_write(e)) from None
+    site_dir, staging, kept = begun[0].site_dir, begun[0].staging, begun[0].kept
     config.site_dir = os.fspath(staging)
     config.strict = options.strict
-    kept = None
-    if plugin.cache is not None:
-        # The pages whose Markdown did not change are the previous site's (hard links).
-        kept = KeptSite(plugin.cache.folder / "site", site_dir, everything=options.rebuild_all)
     plugin.keep_site = kept
+    plugin.head_start = begun[0].head
     total = sum(1 for p in generated.paths if p.endswith(".md"))
     done = 0
 
@@ -350,7 +359,7 @@ def _build_site(
             mkdocs_build(config, dirty=kept is not None)
     except BaseException as e:
         plugin.stop_linking()  # the kept pages' links: before their folder is deleted
-        discard(staging)
+        begun[0].discard()
         if isinstance(e, Abort | MkDocsException):
             raise BuildFailed(str(e)) from e
         if isinstance(e, OSError):  # a full or read-only disk
@@ -397,6 +406,48 @@ def _build_site(
         site_size=plugin.site_size,
         kept=0 if planned is None or planned.full else planned.total - planned.rendered,
     )
+
+
+@dataclass
+class _Begun:
+    """What a build makes once its config is read, before it generates the pages: the
+    new site's (empty) folder beside the site's, and with the build cache, the kept site
+    and its head start (:func:`generator.preview.head_start`)."""
+
+    site_dir: Path
+    staging: Path
+    kept: KeptSite | None = None
+    head: HeadStart | None = None
+
+    def discard(self) -> None:
+        """The build failed before MkDocs ran."""
+        if self.head is not None:
+            self.head.cancel()
+        discard(self.staging)
+
+
+def _begin(options: BuildOptions, config: Any, plugin: Any) -> _Begun:
+    from mkdocs.exceptions import PluginError
+
+    from generator.preview import KeptSite, head_start
+
+    site_dir = Path(options.site_dir or config.site_dir).resolve()
+    try:
+        recover(site_dir)
+        staging = new_sibling(site_dir)
+    except OSError as e:
+        raise BuildFailed(_cannot_write(e)) from None
+    begun = _Begun(site_dir, staging)
+    try:
+        cache = plugin.build_cache(config)
+    except PluginError:  # a misplaced cache_dir: generating says so
+        return begun
+    if cache is not None:
+        # The pages whose Markdown did not change are the previous site's (hard links),
+        # linked while the pages are generated.
+        begun.kept = KeptSite(cache.folder / "site", site_dir, everything=options.rebuild_all)
+        begun.head = head_start(begun.kept, os.fspath(staging))
+    return begun
 
 
 @contextmanager

@@ -8,6 +8,7 @@ is how these tests tell a page kept from a page rendered again."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import pytest
 from project import Project, is_paper, tree_files
 
 from generator import linkfiles, preview, search
+from generator import plugin as plugin_module
 from generator.cli import main
 from generator.errors import BuildFailed
 from generator.outputs import MARKER
@@ -147,16 +149,21 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was_and_the_next_is_full(
 
 
 def _linking_with(monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[preview.Linking]:
-    """Have each build's child linking process also link ``extra`` (if any); the Linking
-    objects, as they are started."""
+    """Have each build's child linking process also link and keep ``extra`` (if any); the
+    Linking objects, as they are started."""
     started: list[preview.Linking] = []
     start = preview.Linking.start.__func__  # type: ignore[attr-defined]
+    keep_only = preview.Linking.keep_only
 
     def with_extra(cls: type, previous: Path, site_dir: str, paths: list[str], *more: Any) -> Any:
         started.append(start(cls, previous, site_dir, [*paths, *extra], *more))
         return started[-1]
 
+    def keeping_extra(self: preview.Linking, keeping: list[str]) -> None:
+        keep_only(self, [*keeping, *extra])
+
     monkeypatch.setattr(preview.Linking, "start", classmethod(with_extra))
+    monkeypatch.setattr(preview.Linking, "keep_only", keeping_extra)
     return started
 
 
@@ -187,29 +194,47 @@ def test_a_kept_page_that_cannot_be_linked_fails_the_build_by_name(
     assert not _kept(before, _inodes(project.site)), "after a failed build, every page is new"
 
 
-def test_a_build_that_fails_while_pages_are_linked_stops_the_linking_first(
-    project: Project, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("when", ["generating", "rendering"])
+def test_a_build_that_fails_stops_the_linking_first(
+    project: Project, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
-    """A page that fails to render (here: an error raised while MkDocs renders the new
-    paper) stops the child process before the new site's folder is deleted: no folder is
-    left beside the site, and no link is made after it is gone."""
+    """A build that fails while the kept pages are linked (here: an error raised while
+    the pages are generated, or while MkDocs renders the new paper) stops the child
+    process before the new site's folder is deleted: no folder is left beside the site,
+    and no link is made after it is gone."""
     _build(project)
     files = tree_files(project.site)
-    started = _linking_with(monkeypatch, "index.html")
-    render = PaperfeedPlugin.on_page_markdown
+    started = _linking_with(monkeypatch)
+    if when == "generating":
+        generate = plugin_module.generate
 
-    def failing(self: PaperfeedPlugin, markdown: str, **kwargs: Any) -> str:
-        if kwargs["page"].file.dest_path == NEW_PAGE:
+        def failing_generate(*args: Any, **kwargs: Any) -> Any:
+            assert len(started) == 1  # the pages are being linked
+            generate(*args, **kwargs)
             raise RuntimeError("a page that does not render")
-        return render(self, markdown, **kwargs)
 
-    monkeypatch.setattr(PaperfeedPlugin, "on_page_markdown", failing)
+        monkeypatch.setattr(plugin_module, "generate", failing_generate)
+    else:
+        render = PaperfeedPlugin.on_page_markdown
+
+        def failing(self: PaperfeedPlugin, markdown: str, **kwargs: Any) -> str:
+            if kwargs["page"].file.dest_path == NEW_PAGE:
+                raise RuntimeError("a page that does not render")
+            return render(self, markdown, **kwargs)
+
+        monkeypatch.setattr(PaperfeedPlugin, "on_page_markdown", failing)
     project.write_digest("2025-03-26-second.yml", SECOND)
     with pytest.raises(RuntimeError, match="a page that does not render"):
         _build(project)
-    assert len(started) == 1 and started[0].process.returncode is not None
+    assert len(started) == 1 and started[0].process is not None
+    assert started[0].process.returncode is not None
     assert _leftovers(project) == []
     assert tree_files(project.site) == files
+    monkeypatch.undo()
+    kept = _build(project).kept
+    # The record is taken out once the pages are generated: a build that failed before
+    # leaves it for the next (pages kept); one that failed after, not.
+    assert (kept > 0) is (when == "generating")
 
 
 def test_where_no_process_can_be_started_the_kept_pages_are_linked_at_once(
@@ -351,8 +376,11 @@ def test_waiting_for_the_documents_does_not_wait_for_the_links(
     monkeypatch.setattr(
         preview,
         "_start_linking",
-        lambda script, listing: subprocess.Popen(
-            [sys.executable, "-c", linking_forever], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        lambda script: subprocess.Popen(
+            [sys.executable, "-c", linking_forever],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         ),
     )
     linking = preview.Linking.start(tmp_path, str(tmp_path / "new"), ["index.html"])
@@ -364,8 +392,9 @@ def test_waiting_for_the_documents_does_not_wait_for_the_links(
     monkeypatch.setattr(
         preview,
         "_start_linking",
-        lambda script, listing: subprocess.Popen(
+        lambda script: subprocess.Popen(
             [sys.executable, "-c", "import sys; sys.stderr.write('no room'); sys.exit(3)"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         ),
@@ -375,26 +404,94 @@ def test_waiting_for_the_documents_does_not_wait_for_the_links(
         stopped.documents_written()
 
 
-def test_pagefind_indexes_while_the_kept_pages_are_linked(
+def test_the_pages_are_linked_while_generating_and_those_that_changed_removed_first(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A daily build runs Pagefind once the kept pages' search documents are written, not
-    once the pages are linked: it waits for the links after (before it measures the
-    site); the site is a full build's all the same."""
+    """A daily build starts linking the previous site's pages into the new one before it
+    generates the pages (most of them are kept), and removes the ones that changed again
+    before MkDocs renders any page: no rendered page is written through a link into the
+    previous site, and the site is a full build's, folders included."""
     _build(project)
+    previous_home = tmp_path / "home-before.html"
+    os.link(project.site / "index.html", previous_home)  # the previous site's own file
+    home = previous_home.read_bytes()
     started = _linking_with(monkeypatch)
-    linked_when_indexing: list[bool] = []
-    pagefind = search._pagefind
-    monkeypatch.setattr(
-        search,
-        "_pagefind",
-        lambda *a, **k: linked_when_indexing.append(started[0].done) or pagefind(*a, **k),
-    )
+    seen: dict[str, object] = {}
+    generate, render = plugin_module.generate, PaperfeedPlugin.on_page_markdown
+
+    def generating(*args: Any, **kwargs: Any) -> Any:
+        seen["linking while generating"] = len(started)
+        return generate(*args, **kwargs)
+
+    def rendering(self: PaperfeedPlugin, markdown: str, **kwargs: Any) -> str:
+        seen.setdefault("linked before rendering", started[0].done)
+        return render(self, markdown, **kwargs)
+
+    monkeypatch.setattr(plugin_module, "generate", generating)
+    monkeypatch.setattr(PaperfeedPlugin, "on_page_markdown", rendering)
     project.write_digest("2025-03-26-second.yml", SECOND)
-    _build(project)
-    assert len(started) == 1 and started[0].done
-    assert linked_when_indexing and not any(linked_when_indexing)
+    result = _build(project)
+    assert seen == {"linking while generating": 1, "linked before rendering": True}
+    assert 0 < result.kept < len(started[0].paths) + 1
+    assert previous_home.read_bytes() == home
+    assert (project.site / "index.html").read_bytes() != home  # rendered again
     assert tree_files(project.site) == _full_build(project, tmp_path)
+    assert _folders(project.site) == _folders(tmp_path / "full")
+
+
+def _folders(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_dir()}
+
+
+def test_a_build_that_keeps_nothing_after_all_empties_its_folder_first(
+    project: Project, tmp_path: Path
+) -> None:
+    """The pages linked while generating are of no use when something every page
+    depends on changed (here: a docs page): the new site's folder is emptied before
+    MkDocs renders every page, and is a full build's."""
+    page = project.write_doc("about.md", "# About\n\nA reading group.\n")
+    _build(project)
+    page.write_text("# About\n\nA reading group, weekly.\n", "utf-8")
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    result = _build(project)
+    assert result.kept == 0
+    assert tree_files(project.site) == _full_build(project, tmp_path)
+    assert _folders(project.site) == _folders(tmp_path / "full")
+
+
+@pytest.mark.parametrize("child", [True, False])
+def test_a_linked_page_that_cannot_be_removed_again_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: bool
+) -> None:
+    """A page linked while generating that changed is removed again (with its search
+    document and the folders left empty) before MkDocs writes it: one that cannot be
+    removed is named, else MkDocs would write through it into the previous site."""
+    source, target, documents = tmp_path / "previous", tmp_path / "new", tmp_path / "docs"
+    html = "<html><head><title>T</title></head><body><article data-pagefind-body><p>x</p>"
+    pages = ["index.html", "papers/a/index.html", "papers/b/index.html"]
+    for path in pages:
+        (source / path).parent.mkdir(parents=True, exist_ok=True)
+        (source / path).write_text(html + "</article></body></html>", "utf-8")
+    documents.mkdir()
+    if not child:
+        monkeypatch.setattr(preview, "_start_linking", lambda *a: _raise(PermissionError()))
+    linking = preview.Linking.start(source, str(target), pages, documents, pages)
+    linking.keep_only(["index.html", "papers/b/index.html"])
+    assert linking.failed == [] and linking.documented == {"index.html", "papers/b/index.html"}
+    for folder in (target, documents):
+        assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
+            "index.html",
+            "papers",
+            "papers/b",
+            "papers/b/index.html",
+        ]
+
+    blocked = tmp_path / "blocked"
+    (blocked / "papers" / "a" / "index.html").mkdir(parents=True)  # a folder: not a link
+    (blocked / "papers" / "a" / "index.html" / "x").write_text("x", "utf-8")
+    again = preview.Linking.start(source, str(blocked), pages)
+    with pytest.raises(OSError, match=r"papers/a/index.html: removing it again: Is a directory"):
+        again.keep_only(["index.html"])
 
 
 def test_a_daily_build_makes_no_kept_pages_search_document_in_its_own_process(
