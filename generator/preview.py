@@ -363,13 +363,10 @@ class KeptSite:
         return self.folder / "record.json"
 
 
-def _take_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
-    """The last good build's record (:func:`_read_record`), removed from the disk."""
-    try:
-        return _read_record(kept)
-    finally:
-        with contextlib.suppress(OSError):
-            kept.record.unlink()
+def _drop_record(kept: KeptSite) -> None:
+    """Remove the last good build's record from the disk (this build replaces its site)."""
+    with contextlib.suppress(OSError):
+        kept.record.unlink()
 
 
 def _read_record(kept: KeptSite) -> tuple[Built, dict[str, int]] | None:
@@ -459,9 +456,8 @@ def plan_kept(
     Pagefind stand-in's folder), the same process writes there the search documents of
     the kept pages but those of the previous build's closed shards
     (:attr:`Linking.documented`)."""
-    last = _take_record(kept)
-    if head is not None:  # read when the build started (the same file)
-        last = head.last
+    last = _read_record(kept) if head is None else head.last  # (read when it started)
+    _drop_record(kept)
     built = _built(surroundings, files)
     if (
         last is None
