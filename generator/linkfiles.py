@@ -30,6 +30,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import sys
 
 HTML_LANG = re.compile(r"<html\b[^>]*?\slang=\"([^\"]*)\"")
@@ -132,20 +133,26 @@ def remove_files(target: str, documents: str, paths: list[str]) -> list[tuple[st
     for path in paths:
         for root in (target, documents) if documents else (target,):
             try:
-                os.unlink(os.path.join(root, path))
-            except FileNotFoundError:
-                continue
+                remove_file(root, path)
             except OSError as e:
                 failed.append((path, f"{REMOVING}{e.strerror or e}"))
-                continue
-            folder = os.path.dirname(path)
-            while folder:
-                try:
-                    os.rmdir(os.path.join(root, folder))
-                except OSError:  # not empty
-                    break
-                folder = os.path.dirname(folder)
     return failed
+
+
+def remove_file(root: str, path: str) -> None:
+    """Delete the file ``path`` (relative to ``root``) and the folders it leaves empty, up
+    to ``root`` (never ``root`` itself). A file already gone is no error."""
+    try:
+        os.unlink(os.path.join(root, path))
+    except FileNotFoundError:
+        return
+    folder = os.path.dirname(path)
+    while folder:
+        try:
+            os.rmdir(os.path.join(root, folder))
+        except OSError:  # not empty
+            break
+        folder = os.path.dirname(folder)
 
 
 REMOVING = "removing it again: "
@@ -153,6 +160,8 @@ REMOVING = "removing it again: "
 
 
 def main() -> int:
+    if hasattr(signal, "pthread_sigmask"):  # started while the build held them back
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
     stdin = sys.stdin.buffer
     size = int(stdin.readline())
     source, target, documents, *fields = os.fsdecode(stdin.read(size)).split("\0")

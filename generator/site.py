@@ -324,7 +324,7 @@ def _build_site(
     begun: list[_Begun] = []
 
     def begin(config: Any, plugin: Any) -> None:
-        begun.append(_begin(options, config, plugin))
+        _begin(options, config, plugin, begun.append)
 
     try:
         config, plugin, generated = prepare(options, stage, checked=begin)
@@ -426,7 +426,11 @@ class _Begun:
         discard(self.staging)
 
 
-def _begin(options: BuildOptions, config: Any, plugin: Any) -> _Begun:
+def _begin(
+    options: BuildOptions, config: Any, plugin: Any, made: Callable[[_Begun], object]
+) -> None:
+    """Make the new site's folder and, with the build cache, start keeping the previous
+    site's pages; ``made`` is given what there is to undo as soon as there is any."""
     from mkdocs.exceptions import PluginError
 
     from generator.preview import KeptSite, head_start
@@ -438,16 +442,31 @@ def _begin(options: BuildOptions, config: Any, plugin: Any) -> _Begun:
     except OSError as e:
         raise BuildFailed(_cannot_write(e)) from None
     begun = _Begun(site_dir, staging)
+    made(begun)
     try:
         cache = plugin.build_cache(config)
     except PluginError:  # a misplaced cache_dir: generating says so
-        return begun
+        return
     if cache is not None:
         # The pages whose Markdown did not change are the previous site's (hard links),
         # linked while the pages are generated.
         begun.kept = KeptSite(cache.folder / "site", site_dir, everything=options.rebuild_all)
-        begun.head = head_start(begun.kept, os.fspath(staging))
-    return begun
+        with _interrupts_held():  # the child is known before Ctrl-C can stop the build
+            begun.head = head_start(begun.kept, os.fspath(staging))
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block ends (where signals can be held)."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 @contextmanager

@@ -32,6 +32,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from generator.ids import file_digest
+from generator.linkfiles import remove_file as remove_file
 from generator.lock import hold, in_use, release
 from generator.model import Content, Known, Stored
 from generator.outputs import MARKER as OWNED
@@ -412,22 +413,6 @@ def _apply(new: str, dest: str, changed: list[str], stale: list[str], manifest: 
     with open(f"{new}/{MANIFEST}", "w", encoding="utf-8") as f:
         f.write(manifest)
     os.replace(f"{new}/{MANIFEST}", f"{dest}/{MANIFEST}")
-
-
-def remove_file(root: str, path: str) -> None:
-    """Delete the file ``path`` (relative to ``root``) and the folders it leaves empty, up
-    to ``root`` (never ``root`` itself). A file already gone is no error."""
-    try:
-        os.unlink(os.path.join(root, path))
-    except FileNotFoundError:
-        return
-    folder = os.path.dirname(path)
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:  # not empty
-            break
-        folder = os.path.dirname(folder)
 
 
 def replace_text(path: Path, text: str) -> bool:

@@ -12,7 +12,15 @@ import time
 from pathlib import Path
 
 import pytest
-from project import FIXTURES, REPO, copy_digests, make_project, module_command, subprocess_env
+from project import (
+    FIXTURES,
+    REPO,
+    copy_digests,
+    make_project,
+    module_command,
+    subprocess_env,
+    tree_files,
+)
 
 from generator import search
 
@@ -50,7 +58,12 @@ def test_ctrl_c_on_serve_exits_130(tmp_path: Path) -> None:
     assert "paperfeed: interrupted" in rest
 
 
-def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(tmp_path: Path) -> None:
+@pytest.mark.parametrize("previous", [False, True])
+def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(
+    tmp_path: Path, previous: bool
+) -> None:
+    """Ctrl-C as soon as the new site's folder is made: a first build, or one that keeps
+    pages of the previous site (their linking starts then, before the pages are made)."""
     project = make_project(tmp_path / "p")
     subprocess.run(
         [
@@ -66,12 +79,12 @@ def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(tmp_path: 
         check=True,
         capture_output=True,
     )
+    command = module_command("build", "--config", str(project.config), "--quiet")
+    if previous:
+        subprocess.run(command, env=subprocess_env(), check=True, capture_output=True)
+        before = tree_files(project.site)
     proc = subprocess.Popen(
-        module_command("build", "--config", str(project.config), "--quiet"),
-        env=subprocess_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, env=subprocess_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     timer = _kill_later(proc, 240)
     while not list(project.root.glob(".site.new-*")) and proc.poll() is None:
@@ -81,7 +94,12 @@ def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(tmp_path: 
     timer.cancel()
     assert proc.returncode == 130, err
     assert err.endswith("paperfeed: interrupted\n")
-    assert not list(project.root.glob(".site.*")) and not project.site.exists()
+    time.sleep(0.5)  # a linking process left running would go on making folders
+    assert not list(project.root.glob(".site.*"))
+    if previous:
+        assert tree_files(project.site) == before
+    else:
+        assert not project.site.exists()
 
 
 def test_stale_scratch_folders_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
