@@ -420,7 +420,7 @@ class _Begun:
     head: HeadStart | None = None
 
     def discard(self) -> None:
-        """The build failed before MkDocs ran."""
+        """The build failed: stop the linking, delete the new folder and the documents."""
         if self.head is not None:
             self.head.cancel()
         discard(self.staging)
