@@ -432,10 +432,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             stand_in = self._stand_in(config)
             if head is not None and head.documents is not None and stand_in is not None:
                 stand_in.use_documents(head.documents)  # the kept pages' are written there
-            kept = self.keep_site
             self.preview = _keeping(  # the pages that changed, linked already, removed again
-                lambda: preview.plan_kept(
-                    kept,
+                partial(
+                    preview.plan_kept,
+                    self.keep_site,
                     config.site_dir,
                     preview.surroundings(config, options, by_content=True),
                     generated,

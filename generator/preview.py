@@ -57,6 +57,7 @@ from generator.mkdocs_boundary import PreviewFile as PreviewFile
 from generator.mkdocs_boundary import always_render as always_render
 from generator.mkdocs_boundary import clean_directory
 from generator.model import Content, Known
+from generator.search import new_scratch, remove_scratch
 from generator.shards import Reuse
 from generator.write import has_size, remove_file
 
@@ -403,14 +404,21 @@ class HeadStart:
     documents: Path | None = None
 
     def cancel(self) -> None:
-        """The build failed, or keeps nothing: stop the linking, drop the documents."""
+        """The build failed: stop the linking, drop the documents."""
         if self.linking is not None:
             self.linking.cancel()
         if self.documents is not None:
-            from generator.search import remove_scratch
-
             remove_scratch(self.documents)
             self.documents = None
+
+    def undo(self, site_dir: str) -> None:
+        """The build keeps nothing after all: stop the linking, empty ``site_dir`` and the
+        documents' folder (the Pagefind stand-in writes there)."""
+        if self.linking is not None:
+            self.linking.cancel()
+            clean_directory(site_dir)
+            if self.documents is not None:
+                clean_directory(os.fspath(self.documents))
 
 
 def head_start(kept: KeptSite, site_dir: str) -> HeadStart:
@@ -426,8 +434,6 @@ def head_start(kept: KeptSite, site_dir: str) -> HeadStart:
     paths = sorted({dest for _, dest in last[0].pages.values()})
     documents = None
     if (kept.previous / "pagefind").is_dir():
-        from generator.search import new_scratch
-
         documents = new_scratch()
     closed = kept.shards.known()
     documented = [p for p in paths if p.endswith(".html") and p not in closed]
@@ -465,11 +471,8 @@ def plan_kept(
         or not partial_ok
         or not kept.previous.is_dir()
     ):
-        if head is not None and head.linking is not None:  # nothing of it is kept
-            head.linking.cancel()
-            clean_directory(site_dir)
-            if head.documents is not None:
-                clean_directory(os.fspath(head.documents))
+        if head is not None:
+            head.undo(site_dir)
         return Plan(True, len(files), built)
     old, sizes = last
     keeping: list[str] = []
@@ -511,7 +514,8 @@ class Linking:
 
     process: subprocess.Popen[bytes] | None
     previous: Path
-    count: int
+    paths: tuple[str, ...]
+    """The paths it links (those it keeps: :meth:`keep_only`)."""
     documented: frozenset[str] = frozenset()
     """The kept pages whose search documents it writes (those it can: not a page without
     an article to index)."""
@@ -520,8 +524,6 @@ class Linking:
     known)."""
     done: bool = False
     """Whether the child has been waited for."""
-    paths: tuple[str, ...] = ()
-    """The paths it links (those it keeps: :meth:`keep_only`)."""
     site_dir: str = ""
     documents: str = ""
     """The folders it links into and writes the search documents into ("": none)."""
@@ -543,8 +545,9 @@ class Linking:
         documents of ``documented`` (some of ``paths``) into ``documents``."""
         wanted = (documented or []) if documents is not None else []
         folder = os.fspath(documents) if documents is not None and wanted else ""
-        linking = cls(None, previous, len(paths), frozenset(wanted))
-        linking.paths, linking.site_dir, linking.documents = tuple(paths), site_dir, folder
+        linking = cls(
+            None, previous, tuple(paths), frozenset(wanted), site_dir=site_dir, documents=folder
+        )
         script = linkfiles.__file__
         frozen = getattr(sys, "frozen", False)  # sys.executable is the application
         if sys.executable and not frozen and script and os.path.isfile(script):
@@ -568,13 +571,18 @@ class Linking:
         linking.done = True
         return linking
 
+    @property
+    def count(self) -> int:
+        """How many pages it links."""
+        return len(self.paths)
+
     def keep_only(self, keeping: list[str]) -> None:
         """Of the pages it links, keep ``keeping`` only: the others (and their search
         documents) are removed again from the new site, which MkDocs may then write. Waits
         for the child (:meth:`finish`)."""
         keep = set(keeping)
         removals = [p for p in self.paths if p not in keep]
-        self.count, self.paths = len(keeping), tuple(keeping)
+        self.paths = tuple(keeping)
         self.documented = frozenset(p for p in self.documented if p in keep)
         if self.process is None or self.done:
             self.failed = [f for f in self.failed if f[0] in keep]
