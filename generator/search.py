@@ -603,8 +603,11 @@ def _run_shards(
     ``bundle/shards/<name>`` (or kept from the previous build: ``reuse``) and the primary,
     with a vocabulary page of each closed shard, into ``bundle``; the pages indexed
     (vocabulary pages not counted) and what ``paperfeed-shards.json`` lists of the closed
-    shards (:func:`generator.shards.listing`). ``meanwhile`` runs while the primary is
-    indexed; ``fragments``: :mod:`generator.fragments`; ``salt``: :func:`_salt`."""
+    shards (:func:`generator.shards.listing`). A closed shard kept from the previous
+    build needs only its vocabulary before the primary is indexed: its files are put in
+    place while Pagefind indexes the primary (a shard whose files turn out changed or gone
+    in the previous site is indexed after it), then ``meanwhile`` runs;
+    ``fragments``: :mod:`generator.fragments`; ``salt``: :func:`_salt`."""
     *closed, primary = planned
     taken = [p for p in primary.documents if p.startswith(shards.WORDS_DIR + "/")]
     if taken:
@@ -618,51 +621,87 @@ def _run_shards(
         found = HTML_LANG.search((documents / path).read_text("utf-8", errors="replace"))
         lang = found.group(1) if found else ""
     indexing = _Indexing(exe, bundle, exclude_selectors, timeout, fragments)
-    pages = 0
-    vocabularies: list[tuple[str, set[str]]] = []
+    closing = _Closing(indexing, documents, pending, reuse)
+    pages: dict[str, int] = {}
+    vocabularies: dict[str, set[str]] = {}
+    kept: list[tuple[shards.Shard, str, dict[str, str]]] = []
     for shard in closed:
-        out = bundle / shards.SHARDS_DIR / shard.name
         key, hashes = "", dict[str, str]()
         if reuse is not None:
             key, hashes = shards.shard_key(documents, shard, salt, known)
-        kept = reuse.take(shard.name, key, out) if reuse is not None else None
-        if kept is not None:
-            count, vocabulary = kept
+        previous = reuse.vocabulary(shard.name, key) if reuse is not None else None
+        if previous is not None:  # its files are put in place while the primary is indexed
+            pages[shard.name], vocabularies[shard.name] = previous
+            kept.append((shard, key, hashes))
+        else:
+            pages[shard.name], vocabularies[shard.name] = closing.index(shard, key, hashes)
+    again: list[tuple[shards.Shard, str, dict[str, str]]] = []
+
+    def put_in_place() -> None:
+        for shard, key, hashes in kept:
+            assert reuse is not None  # what it kept
+            if not reuse.take(shard.name, bundle / shards.SHARDS_DIR / shard.name):
+                again.append((shard, key, hashes))  # changed in the previous site, or gone
+                continue
             if fragments is not None:
                 fragments.carry(f"{shards.SHARDS_DIR}/{shard.name}/")
-        else:
-            pending.make(shard.documents)
-            vocabulary = set()
-
-            def read_vocabulary(shard: shards.Shard = shard, into: set[str] = vocabulary) -> None:
-                for path in shard.documents:
-                    indexed = shards.indexed_part((documents / path).read_bytes())
-                    into |= shards.words(indexed.decode("utf-8", errors="replace"))
-
-            folder = _in_order(documents, shard.documents)
-            try:
-                count = indexing.run(folder, out, read_vocabulary, hashes or None)
-            finally:
-                remove_scratch(folder)
-            for entry in out.iterdir():
-                if entry.is_file() and not _DATA.fullmatch(entry.name):
-                    entry.unlink()
-        if reuse is not None:
             # A kept shard's files are the ones recorded (they were checked, not listed).
-            files = dict(reuse.before[shard.name].files) if kept else _sizes_under(out)
-            reuse.remember(shard.name, key, count, files, vocabulary, hashes)
-        pages += count
-        vocabularies.append((shard.name, vocabulary))
+            files = dict(reuse.before[shard.name].files)
+            reuse.remember(
+                shard.name, key, pages[shard.name], files, vocabularies[shard.name], hashes
+            )
+        if meanwhile is not None:
+            meanwhile()
+
     folder = _in_order(documents, primary.documents)
     try:
-        for name, vocabulary in vocabularies:
+        for name, vocabulary in vocabularies.items():
             page = folder / shards.vocabulary_path(name)
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(shards.vocabulary_page(vocabulary, lang), "utf-8")
-        pages += indexing.run(folder, bundle, meanwhile) - len(vocabularies)
+        indexed = indexing.run(folder, bundle, put_in_place) - len(vocabularies)
     finally:
         remove_scratch(folder)
-    return pages, shards.listing(bundle, [s.name for s in closed])
+    for shard, key, hashes in again:  # the same documents: the same vocabulary
+        pages[shard.name], _ = closing.index(shard, key, hashes)
+    return indexed + sum(pages.values()), shards.listing(bundle, [s.name for s in closed])
+
+
+@dataclass(frozen=True)
+class _Closing:
+    """What indexing a closed shard takes (:func:`_run_shards`)."""
+
+    indexing: _Indexing
+    documents: Path
+    pending: _Pending
+    reuse: shards.Reuse | None
+
+    def index(self, shard: shards.Shard, key: str, hashes: dict[str, str]) -> tuple[int, set[str]]:
+        """Index ``shard`` (its pending documents made first) into its folder of the
+        bundle, keeping what a shard's bundle keeps (:data:`_DATA`), and record it for
+        the next build (``key``, ``hashes``: :func:`generator.shards.shard_key`); its
+        pages and its vocabulary (read while Pagefind runs)."""
+        documents = self.documents
+        out = self.indexing.bundle / shards.SHARDS_DIR / shard.name
+        self.pending.make(shard.documents)
+        vocabulary: set[str] = set()
+
+        def read_vocabulary() -> None:
+            for path in shard.documents:
+                indexed = shards.indexed_part((documents / path).read_bytes())
+                vocabulary.update(shards.words(indexed.decode("utf-8", errors="replace")))
+
+        folder = _in_order(documents, shard.documents)
+        try:
+            count = self.indexing.run(folder, out, read_vocabulary, hashes or None)
+        finally:
+            remove_scratch(folder)
+        for entry in out.iterdir():
+            if entry.is_file() and not _DATA.fullmatch(entry.name):
+                entry.unlink()
+        if self.reuse is not None:
+            self.reuse.remember(shard.name, key, count, _sizes_under(out), vocabulary, hashes)
+        return count, vocabulary
 
 
 _BACKGROUND: list[tuple[subprocess.Popen[bytes], Path | None]] = []

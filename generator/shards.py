@@ -287,16 +287,26 @@ class Reuse:
     def vocabulary_file(self, key: str) -> Path:
         return self.folder / f"{key}.txt"
 
-    def take(self, name: str, key: str, out: Path) -> tuple[int, set[str]] | None:
-        """Put the previous build's bundle of the shard ``name`` into ``out`` (hard links,
-        copies where links fail) if its key is ``key`` and its files are in the previous
-        site with their sizes; its pages and vocabulary, or None (``out`` left absent)."""
+    def vocabulary(self, name: str, key: str) -> tuple[int, set[str]] | None:
+        """The pages and vocabulary of the previous build's bundle of the shard ``name``
+        if its key is ``key`` (what the primary index needs of it; :meth:`take` puts its
+        files in place), else None."""
         old = self.before.get(name)
         if old is None or old.key != key:
             return None
         try:
             vocabulary = set(self.vocabulary_file(key).read_text("utf-8").split("\n"))
-            vocabulary.discard("")
+        except (OSError, UnicodeDecodeError):
+            return None
+        vocabulary.discard("")
+        return old.pages, vocabulary
+
+    def take(self, name: str, out: Path) -> bool:
+        """Put the previous build's bundle of the shard ``name`` into ``out`` (hard links,
+        copies where links fail) if its files are in the previous site with their sizes;
+        whether it did (if not, ``out`` is left absent)."""
+        old = self.before[name]
+        try:
             source = os.path.join(self.previous, SHARDS_DIR, name)
             for path, size in old.files:
                 if os.stat(at := os.path.join(source, path)).st_size != size:
@@ -304,11 +314,11 @@ class Reuse:
             failed = link_files(source, os.fspath(out), [path for path, _ in old.files])
             if failed:
                 raise OSError(f"{failed[0][0]}: {failed[0][1]}")
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             shutil.rmtree(out, ignore_errors=True)
-            return None
+            return False
         self.kept.append(name)
-        return old.pages, vocabulary
+        return True
 
     def known(self) -> dict[str, str]:
         """The previous build's closed shards' documents, by path: the hash of each one's
@@ -338,7 +348,7 @@ class Reuse:
     def to_json(self) -> dict[str, list[object]]:
         return {
             n: [r.key, r.pages, [list(f) for f in r.files], r.documents]
-            for n, r in self.now.items()
+            for n, r in sorted(self.now.items())
         }
 
     def read_json(self, data: object) -> None:

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import search
 from generator.search import PagefindError, run_pagefind
 from generator.shards import (
     WORDS_FILTER,
@@ -271,6 +272,35 @@ def test_a_kept_shard_changed_in_the_site_or_gone_is_indexed_again(tmp_path: Pat
     assert reuse.kept == []
     fresh, _ = _build(tmp_path, "fresh", pages, None)
     assert _bundle(second) == _bundle(fresh)
+
+
+def test_a_kept_shard_is_put_in_place_while_the_primary_is_indexed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only its vocabulary is needed before the primary is indexed: its files (thousands
+    of links at 10,000 papers) are linked while Pagefind runs on the primary, which then
+    does not wait for them. The record and the bundle are those of linking them first."""
+    pages = {p: _paper(p.split("/")[1] * 3, "x") for p in MONTHS}
+    first, _ = _build(tmp_path, "first", pages, None)
+    seen: list[tuple[str, bool, bool]] = []
+    pagefind = search._pagefind
+
+    def spy(exe: Path, source: tuple[str, ...], *args: object, **kwargs: object) -> int:
+        out = Path(source[-1])
+        shard = out / "shards" / "2025-01" / "pagefind-entry.json"
+        before = shard.exists()
+        pages = pagefind(exe, source, *args, **kwargs)  # type: ignore[arg-type]
+        seen.append((out.name, before, shard.exists()))
+        return pages
+
+    monkeypatch.setattr(search, "_pagefind", spy)
+    second, reuse = _build(tmp_path, "second", pages, first)
+    assert reuse.kept == ["2025-01", "2025-02"]
+    assert seen == [("pagefind", False, True)]  # the primary's run, and no other
+    monkeypatch.undo()
+    fresh, again = _build(tmp_path, "fresh", pages, None)
+    assert _bundle(second) == _bundle(fresh)
+    assert reuse.to_json() == again.to_json()
 
 
 def test_the_index_is_split_above_split_above_papers(tmp_path: Path) -> None:
