@@ -121,6 +121,10 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         ``paperfeed`` command gives its own through :func:`generator.config.session`)."""
         self.page_tick: Callable[[], None] | None = None
         """Progress callback, called once per page rendered."""
+        self.while_indexing: Callable[[], None] | None = None
+        """Work of ``paperfeed build``'s own for the time Pagefind indexes the site (after
+        the site's size is measured): this process waits for it then. Not called when
+        nothing is indexed that way (the caller does the work itself)."""
         self.backend = "material"
         self.owns_nav = False
         """True when the navigation is ours: hand-written pages are then kept out of it."""
@@ -660,6 +664,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             def measure() -> None:  # while Pagefind indexes: the site but for its bundle
                 site_ready()
                 measured.append(self._size(site, skip=(BUNDLE_DIR,)))
+                if self.while_indexing is not None:
+                    self.while_indexing()
 
             try:
                 stats = run_pagefind(

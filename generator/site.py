@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -351,6 +351,8 @@ def _build_site(
             progress(done, total if planned is None or planned.full else planned.rendered)
 
     plugin.page_tick = tick
+    published: list[str] = []  # the published-URLs file's text, made while Pagefind runs
+    plugin.while_indexing = lambda: published.append(_published_text(config, plugin, generated))
     plugin.log_size = False  # reported after the build: a warning must not fail it
     try:
         with _source_date_epoch(generated), dirty_builds_unannounced():
@@ -393,7 +395,7 @@ def _build_site(
             f"({pages_dir}) was left as it was",
             site_published=True,
         ) from None
-    _remember_urls(config, plugin, generated)
+    _remember_urls(config, plugin, generated, published)
     planned = plugin.preview
     return BuildResult(
         generated=generated,
@@ -496,11 +498,19 @@ def _cannot_write(error: OSError) -> str:
     return f"cannot write the output ({error.strerror or error}){where}"
 
 
-def _remember_urls(config: Any, plugin: Any, generated: Generated) -> None:
+def _remember_urls(
+    config: Any, plugin: Any, generated: Generated, made: Sequence[str] = ()
+) -> None:
     """Add the URLs of this build to the published-URLs file (:mod:`generator.urls`), once
-    its output is in place: the next build redirects the ones it no longer has."""
-    text = updated_published(plugin.published, generated, config.use_directory_urls)
+    its output is in place: the next build redirects the ones it no longer has. ``made``:
+    the file's new text, if it was made already (:func:`_published_text`)."""
+    text = made[0] if made else _published_text(config, plugin, generated)
     replace_text(plugin.published_path(config), text)
+
+
+def _published_text(config: Any, plugin: Any, generated: Generated) -> str:
+    """The published-URLs file's text after this build."""
+    return updated_published(plugin.published, generated, config.use_directory_urls)
 
 
 def _from_cache(plugin: Any) -> int | None:

@@ -752,3 +752,46 @@ def test_the_sites_size_is_measured_while_pagefind_indexes_and_is_the_whole_site
             html,
         )
     assert result.kept > 0
+
+
+def test_the_published_urls_are_made_while_pagefind_indexes_and_written_after(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The published-URLs file's new text is made while this process waits for Pagefind;
+    it is written once the site is in place, and is the text a build makes without
+    Pagefind to wait for (Material's search)."""
+    from generator import site as site_module
+
+    indexing: list[bool] = []
+    made_while_indexing: list[bool] = []
+    pagefind, made = search._pagefind, site_module._published_text
+
+    def tracked(*args: Any, **kwargs: Any) -> int:
+        indexing.append(True)
+        try:
+            return pagefind(*args, **kwargs)
+        finally:
+            indexing.pop()
+
+    def published_text(*args: Any) -> str:
+        made_while_indexing.append(bool(indexing))
+        return made(*args)
+
+    monkeypatch.setattr(search, "_pagefind", tracked)
+    monkeypatch.setattr(site_module, "_published_text", published_text)
+    published = project.config.parent / "published.txt"
+    _build(project)
+    assert made_while_indexing == [True]
+    text = published.read_text("utf-8")
+    assert NEW_PAGE.removesuffix("index.html") not in text
+    project.write_digest("2025-03-26-second.yml", SECOND)
+    made_while_indexing.clear()
+    _build(project)
+    assert made_while_indexing == [True]
+    with_pagefind = published.read_text("utf-8")
+    assert NEW_PAGE.removesuffix("index.html") in with_pagefind
+    published.write_text(text, "utf-8")
+    made_while_indexing.clear()
+    build(BuildOptions(config_file=project.config, search="material"))
+    assert made_while_indexing == [False]
+    assert published.read_text("utf-8") == with_pagefind
