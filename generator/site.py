@@ -16,7 +16,7 @@ import os
 import shutil
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -395,7 +395,7 @@ def _build_site(
             f"({pages_dir}) was left as it was",
             site_published=True,
         ) from None
-    _remember_urls(config, plugin, generated, published)
+    _remember_urls(config, plugin, generated, published[0] if published else None)
     planned = plugin.preview
     return BuildResult(
         generated=generated,
@@ -498,13 +498,12 @@ def _cannot_write(error: OSError) -> str:
     return f"cannot write the output ({error.strerror or error}){where}"
 
 
-def _remember_urls(
-    config: Any, plugin: Any, generated: Generated, made: Sequence[str] = ()
-) -> None:
+def _remember_urls(config: Any, plugin: Any, generated: Generated, text: str | None = None) -> None:
     """Add the URLs of this build to the published-URLs file (:mod:`generator.urls`), once
-    its output is in place: the next build redirects the ones it no longer has. ``made``:
+    its output is in place: the next build redirects the ones it no longer has. ``text``:
     the file's new text, if it was made already (:func:`_published_text`)."""
-    text = made[0] if made else _published_text(config, plugin, generated)
+    if text is None:
+        text = _published_text(config, plugin, generated)
     replace_text(plugin.published_path(config), text)
 
 
