@@ -714,16 +714,9 @@ def test_a_page_neither_linked_nor_copied_says_both_whys(
     ]
 
 
-def test_the_sites_size_is_measured_while_pagefind_indexes_and_is_the_whole_sites(
-    project: Project, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The site but for its search bundle is measured while Pagefind indexes (once the kept
-    pages are linked), the bundle from what Pagefind wrote: the size the build reports is
-    the finished site's, HTML pages and all."""
-    from generator import sitesize
-
+def _while_pagefind_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """A list that is not empty while a Pagefind process runs (and this one waits)."""
     indexing: list[bool] = []
-    walked_while_indexing: list[bool] = []
     pagefind = search._pagefind
 
     def tracked(*args: Any, **kwargs: Any) -> int:
@@ -733,8 +726,21 @@ def test_the_sites_size_is_measured_while_pagefind_indexes_and_is_the_whole_site
         finally:
             indexing.pop()
 
-    walk = sitesize._walk
     monkeypatch.setattr(search, "_pagefind", tracked)
+    return indexing
+
+
+def test_the_sites_size_is_measured_while_pagefind_indexes_and_is_the_whole_sites(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site but for its search bundle is measured while Pagefind indexes (once the kept
+    pages are linked), the bundle from what Pagefind wrote: the size the build reports is
+    the finished site's, HTML pages and all."""
+    from generator import sitesize
+
+    indexing = _while_pagefind_runs(monkeypatch)
+    walked_while_indexing: list[bool] = []
+    walk = sitesize._walk
     monkeypatch.setattr(
         sitesize, "_walk", lambda *a: walked_while_indexing.append(bool(indexing)) or walk(*a)
     )
@@ -762,22 +768,14 @@ def test_the_published_urls_are_made_while_pagefind_indexes_and_written_after(
     Pagefind to wait for (Material's search)."""
     from generator import site as site_module
 
-    indexing: list[bool] = []
+    indexing = _while_pagefind_runs(monkeypatch)
     made_while_indexing: list[bool] = []
-    pagefind, made = search._pagefind, site_module._published_text
-
-    def tracked(*args: Any, **kwargs: Any) -> int:
-        indexing.append(True)
-        try:
-            return pagefind(*args, **kwargs)
-        finally:
-            indexing.pop()
+    made = site_module._published_text
 
     def published_text(*args: Any) -> str:
         made_while_indexing.append(bool(indexing))
         return made(*args)
 
-    monkeypatch.setattr(search, "_pagefind", tracked)
     monkeypatch.setattr(site_module, "_published_text", published_text)
     published = project.config.parent / "published.txt"
     _build(project)
