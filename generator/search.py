@@ -645,11 +645,6 @@ def _run_shards(
                 continue
             if fragments is not None:
                 fragments.carry(f"{shards.SHARDS_DIR}/{shard.name}/")
-            # A kept shard's files are the ones recorded (they were checked, not listed).
-            files = dict(reuse.before[shard.name].files)
-            reuse.remember(
-                shard.name, key, pages[shard.name], files, vocabularies[shard.name], hashes
-            )
         if meanwhile is not None:
             meanwhile()
 

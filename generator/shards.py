@@ -303,8 +303,9 @@ class Reuse:
 
     def take(self, name: str, out: Path) -> bool:
         """Put the previous build's bundle of the shard ``name`` into ``out`` (hard links,
-        copies where links fail) if its files are in the previous site with their sizes;
-        whether it did (if not, ``out`` is left absent)."""
+        copies where links fail) if its files are in the previous site with their sizes,
+        and record it as this build's (the same key, files and documents; its vocabulary
+        is kept under that key); whether it did (if not, ``out`` is left absent)."""
         old = self.before[name]
         try:
             source = os.path.join(self.previous, SHARDS_DIR, name)
@@ -318,6 +319,7 @@ class Reuse:
             shutil.rmtree(out, ignore_errors=True)
             return False
         self.kept.append(name)
+        self.now[name] = old
         return True
 
     def known(self) -> dict[str, str]:
