@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -125,3 +129,56 @@ def _first_long_word(html: str) -> str:
     h1 = re.search(r"<h1[^>]*>(.*?)<", html, re.S)
     words: list[str] = re.findall(r"[A-Za-z]{6,}", h1.group(1) if h1 else "")
     return (words or ["model"])[0].lower()
+
+
+def machine_reference(
+    where: Path | None = None, files: int = 5000, runs: int = 3
+) -> dict[str, float]:
+    """What this machine's hour is like, for comparing runs across days and machines
+    (the same code's daily build took 7.2 s one day and 15 s another on "2 cores"):
+    medians of ``runs`` of a fixed pure-Python loop (building, sorting and hashing
+    strings, as generating does) and of ``files`` small files written, hard-linked into a
+    second folder and removed, in a scratch folder in ``where`` (what a daily build does
+    to the site), in seconds."""
+
+    def python() -> None:
+        rows = [f"{i:07d} {i * 7919 % 100003:06d} paper" for i in range(300_000)]
+        rows.sort(key=lambda row: row[8:])
+        digest = hashlib.blake2b()
+        for row in rows:
+            digest.update(row.encode())
+
+    def disk() -> None:
+        root = tempfile.mkdtemp(prefix="paperfeed-reference-", dir=where)
+        try:
+            made, linked = os.path.join(root, "made"), os.path.join(root, "linked")
+            for folder in (made, linked):
+                for part in range(files // 100):
+                    os.makedirs(os.path.join(folder, str(part)))
+            for i in range(files):
+                name = os.path.join(str(i // 100), f"{i}.html")
+                with open(os.path.join(made, name), "wb") as f:
+                    f.write(b"x" * 4096)
+                os.link(os.path.join(made, name), os.path.join(linked, name))
+        finally:
+            shutil.rmtree(root)
+
+    seconds: dict[str, float] = {}
+    for name, step in (("python_s", python), ("files_s", disk)):
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            step()
+            times.append(time.perf_counter() - start)
+        seconds[name] = statistics.median(times)
+    return seconds
+
+
+def reference_line(before: dict[str, float], after: dict[str, float] | None = None) -> str:
+    """The machine reference (:func:`machine_reference`) as the table prints it."""
+
+    def one(r: dict[str, float]) -> str:
+        return f"Python loop {r['python_s']:.2f} s, files {r['files_s']:.2f} s"
+
+    text = f"Reference (bench/measure.py machine_reference): before the run {one(before)}"
+    return text + (f"; after it {one(after)}" if after else "")

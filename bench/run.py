@@ -25,6 +25,10 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   and the search bytes a visitor downloads before a first result (measured in headless
   Chromium when it is installed, else the sum of the files the search must load).
 
+Before the first size and after the last, a fixed Python loop and 5,000 small files
+written, linked and removed are timed (``bench/measure.py`` ``machine_reference``): the
+same code's times differ by two between days of this "2-core" machine, and the reference
+tells which kind of day a table is from.
 Before each timed generate the disk is synced and left for 2 s (what the run before
 wrote is flushed first, as it is long before a curator's next build).
 MkDocs builds above --build-max papers are skipped (100,000 papers take about 10 minutes
@@ -53,7 +57,13 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import peers  # noqa: E402
-from bench.measure import first_search, nav_share, site_stats  # noqa: E402
+from bench.measure import (  # noqa: E402
+    first_search,
+    machine_reference,
+    nav_share,
+    reference_line,
+    site_stats,
+)
 
 CHILD = """
 import json, resource, sys, time
@@ -293,6 +303,9 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
+    args.out.mkdir(parents=True, exist_ok=True)
+    before = machine_reference(args.out)
+    print(reference_line(before), file=sys.stderr)
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         project = make_project(args.out, n, args.seed)
@@ -367,14 +380,16 @@ def main() -> None:
             )
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
-    print_table(rows)
+    print_table(rows, reference_line(before, machine_reference(args.out)))
 
 
-def print_table(rows: list[dict[str, float]]) -> None:
+def print_table(rows: list[dict[str, float]], reference: str = "") -> None:
     print(
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, {platform.platform()}"
     )
+    if reference:
+        print(reference)
     cols = [
         ("papers", "papers", "{:,.0f}"),
         ("generate_s", "generate s", "{:.2f}"),
