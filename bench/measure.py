@@ -135,7 +135,7 @@ def machine_reference(
     where: Path | None = None, files: int = 5000, runs: int = 3
 ) -> dict[str, float]:
     """What this machine's hour is like, for comparing runs across days and machines
-    (the same code's daily build took 7.2 s one day and 15 s another on "2 cores"):
+    (the same code's daily build took 7.2 s one day and 16 s another on "2 cores"):
     medians of ``runs`` of a fixed pure-Python loop (building, sorting and hashing
     strings, as generating does) and of ``files`` small files written, hard-linked into a
     second folder and removed, in a scratch folder in ``where`` (what a daily build does
@@ -153,7 +153,7 @@ def machine_reference(
         try:
             made, linked = os.path.join(root, "made"), os.path.join(root, "linked")
             for folder in (made, linked):
-                for part in range(files // 100):
+                for part in range(-(-files // 100)):  # 100 files a folder
                     os.makedirs(os.path.join(folder, str(part)))
             for i in range(files):
                 name = os.path.join(str(i // 100), f"{i}.html")
