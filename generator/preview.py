@@ -59,7 +59,7 @@ from generator.mkdocs_boundary import clean_directory
 from generator.model import Content, Known
 from generator.search import new_scratch, remove_scratch
 from generator.shards import Reuse
-from generator.write import has_size, remove_file
+from generator.write import has_size
 
 
 @dataclass(frozen=True)
@@ -315,7 +315,7 @@ def forget(site_dir: str) -> None:
 def _delete(site_dir: str, dest_path: str) -> None:
     """Delete a file of the site and the folders it leaves empty (never ``site_dir``)."""
     with contextlib.suppress(OSError):
-        remove_file(site_dir, dest_path)
+        linkfiles.remove_file(site_dir, dest_path)
 
 
 # ``paperfeed build`` with the build cache ------------------------------------------------

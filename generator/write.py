@@ -32,7 +32,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 
 from generator.ids import file_digest
-from generator.linkfiles import remove_file as remove_file
+from generator.linkfiles import remove_file
 from generator.lock import hold, in_use, release
 from generator.model import Content, Known, Stored
 from generator.outputs import MARKER as OWNED
