@@ -194,9 +194,20 @@ def print_rows(rows: list[tuple[int, dict[str, object]]], tools: tuple[str, ...]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--papers", default="1000", help="sizes, comma-separated")
-    parser.add_argument("--tools", default=",".join(TOOLS))
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--tools",
+        default=",".join(TOOLS),
+        help="peers to build with, comma-separated (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the synthetic feeds (same seed, same feed)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="folder for the projects and sites made (default: bench/out)",
+    )
     args = parser.parse_args()
     tools = tuple(t for t in args.tools.split(",") if t)
     unknown = sorted(set(tools) - set(TOOLS))

@@ -283,10 +283,24 @@ def median(values: list[float]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="feed sizes in papers, comma-separated (default: %(default)s)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
-    parser.add_argument("--build-runs", type=int, default=3)
-    parser.add_argument("--build-max", type=int, default=100000)
+    parser.add_argument(
+        "--build-runs",
+        type=int,
+        default=3,
+        help="full builds up to 2,000 papers (median; one above)",
+    )
+    parser.add_argument(
+        "--build-max",
+        type=int,
+        default=100000,
+        help="skip the MkDocs builds above this many papers (100,000 take about 10 minutes)",
+    )
     parser.add_argument(
         "--peers-max", type=int, default=10000, help="compare with the peers up to this size"
     )
@@ -298,9 +312,20 @@ def main() -> None:
         help="daily builds up to 10,000 papers (median; one above): single runs of this "
         "machine vary by a third",
     )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=HERE / "out")
-    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the synthetic feeds (same seed, same feed)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="folder for the projects and sites made (default: bench/out)",
+    )
+    parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="measure the first search from the files it loads, not in headless Chromium",
+    )
     args = parser.parse_args()
 
     args.out.mkdir(parents=True, exist_ok=True)

@@ -51,9 +51,18 @@ def _until(check: Callable[[], bool], what: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--papers", type=int, default=10000)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument(
+        "--papers", type=int, default=10000, help="papers in the synthetic feed (default: 10000)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the synthetic feed (same seed, same feed)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help="folder for the project made (default: bench/out)",
+    )
     parser.add_argument(
         "--rebuild-all", action="store_true", help="pass --rebuild-all to paperfeed serve"
     )

@@ -129,8 +129,10 @@ def print_breakdown(rows: Rows, listings: Rows, pages: list[int], papers: int) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("site", type=Path)
-    parser.add_argument("--papers", type=int, required=True)
+    parser.add_argument("site", type=Path, help="a built site folder")
+    parser.add_argument(
+        "--papers", type=int, required=True, help="papers in its feed (for the bytes a paper)"
+    )
     args = parser.parse_args()
     print_breakdown(*breakdown(args.site), args.papers)
 

@@ -35,8 +35,13 @@ PAUSED = getattr(pipeline, "_no_cycle_collection", contextlib.nullcontext)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("digests", type=Path)
-    parser.add_argument("--taxonomy", type=Path, default=ROOT / "taxonomy.yml")
+    parser.add_argument("digests", type=Path, help="a folder of digests")
+    parser.add_argument(
+        "--taxonomy",
+        type=Path,
+        default=ROOT / "taxonomy.yml",
+        help="the taxonomy to classify with (default: the project's taxonomy.yml)",
+    )
     parser.add_argument("--dump", type=Path, help="write the classification as JSON")
     args = parser.parse_args()
     peak: dict[str, int] = {}

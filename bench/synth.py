@@ -414,8 +414,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--papers", type=int, required=True, help="number of papers")
     parser.add_argument("--out", type=Path, required=True, help="folder for the digests")
-    parser.add_argument("--format", choices=("txt", "yaml"), default="txt")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--format",
+        choices=("txt", "yaml"),
+        default="txt",
+        help="pasted text or structured YAML digests (default: txt)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed of the feed (same seed, same digests)"
+    )
     parser.add_argument("--noise", action="store_true", help="add the newsletter's header lines")
     args = parser.parse_args(argv)
     if args.papers < 0:
