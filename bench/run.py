@@ -13,7 +13,9 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
   median of --runs up to 10,000 papers, one run above;
 - build: ``paperfeed build --no-cache`` (generate + MkDocs + search index), wall time,
   median; its peak memory: the largest process's (the build's or Pagefind's) and that of
-  both at once (the build waits for Pagefind), sampled every 0.1 s;
+  both at once (the build waits for Pagefind), sampled every 0.1 s; each run's seconds
+  are printed above the table with the processor seconds (user, system) the build and
+  its children used, as are the daily builds';
 - daily build: ``paperfeed build`` with the build cache a previous build left, after one
   more 75-paper digest was added: the whole site (pages, search index, feeds), end to end;
   median of --daily-runs (3) up to 10,000 papers, one run above, each from the same feed
@@ -51,6 +53,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -213,10 +216,26 @@ class _Sampler(threading.Thread):
             self.peak_kb = max(self.peak_kb, _tree_rss_kb(self.pid))
 
 
-def build(project: Path, cache: bool = False) -> tuple[float, float, float]:
-    """Wall seconds, peak MB of the largest process and peak MB of all of them at once
-    (sampled) of one ``paperfeed build`` (a separate process), without the build cache
-    unless ``cache``."""
+class Build(NamedTuple):
+    """One ``paperfeed build``, measured (:func:`build`)."""
+
+    seconds: float
+    """Wall-clock seconds."""
+    peak_mb: float
+    """Peak resident MB of the largest process (the build's or a Pagefind's)."""
+    together_mb: float
+    """Peak resident MB of the build process and its children at once (sampled)."""
+    user_s: float
+    system_s: float
+    """Processor seconds in user and system mode of the build and the children it
+    waited for (Pagefind, the linking child; not the detached deletion of the previous
+    site): on this shared machine wall time varies by a third between runs, and these
+    tell whether a slower run did more work or had a slower machine."""
+
+
+def build(project: Path, cache: bool = False) -> Build:
+    """One ``paperfeed build`` (a separate process), without the build cache unless
+    ``cache``, measured."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         [
@@ -234,12 +253,19 @@ def build(project: Path, cache: bool = False) -> tuple[float, float, float]:
     sampler = _Sampler(proc.pid)
     sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)  # waited for here, not by Popen
     seconds = time.perf_counter() - start
     sampler.done.set()
     sampler.join()
     if status != 0:
         raise SystemExit(f"build of {project} failed ({status})")
-    return seconds, usage.ru_maxrss / 1024, sampler.peak_kb / 1024
+    return Build(
+        seconds,
+        usage.ru_maxrss / 1024,
+        sampler.peak_kb / 1024,
+        usage.ru_utime,
+        usage.ru_stime,
+    )
 
 
 REPEATED_UP_TO = 10000
@@ -247,17 +273,25 @@ REPEATED_UP_TO = 10000
 median kept; larger ones once (a run of 100,000 papers takes minutes)."""
 
 
-def daily_build(project: Path, seed: int, runs: int = 1) -> list[float]:
-    """Seconds of ``paperfeed build`` with the build cache after one digest is added, for
-    each of ``runs`` runs: before each, the cache is filled by a build of the feed as it
-    is (after a run, without the digest, which is removed)."""
-    seconds = []
+def daily_build(project: Path, seed: int, runs: int = 1) -> list[Build]:
+    """``paperfeed build`` with the build cache after one digest is added, for each of
+    ``runs`` runs: before each, the cache is filled by a build of the feed as it is
+    (after a run, without the digest, which is removed)."""
+    builds = []
     for _ in range(runs):
         build(project, cache=True)
         with added_digest(project, seed):
             settle(project)
-            seconds.append(build(project, cache=True)[0])
-    return seconds
+            builds.append(build(project, cache=True))
+    return builds
+
+
+def runs_line(what: str, builds: list[Build]) -> str:
+    """The seconds of each of ``builds``, with the processor seconds it used."""
+    each = ", ".join(
+        f"{b.seconds:.2f} (user {b.user_s:.1f}, system {b.system_s:.1f})" for b in builds
+    )
+    return f"{what}: {each} s"
 
 
 def settle(project: Path | None = None) -> None:
@@ -377,10 +411,11 @@ def main() -> None:
                 builds.append(build(project))
             site = project / "site"
             search_bytes, search_s = first_search(site, use_browser=not args.no_browser)
+            print(runs_line(f"{n:,} papers, full builds", builds), file=sys.stderr)
             row.update(
-                build_s=median([b[0] for b in builds]),
-                build_peak_mb=max(b[1] for b in builds),
-                build_together_mb=max(b[2] for b in builds),
+                build_s=median([b.seconds for b in builds]),
+                build_peak_mb=max(b.peak_mb for b in builds),
+                build_together_mb=max(b.together_mb for b in builds),
                 **site_stats(site),
                 nav_share=nav_share(site),
                 search_bytes=search_bytes,
@@ -398,11 +433,8 @@ def main() -> None:
                         continue
                     row[f"{tool}_ratio"] = seconds / row["build_s"]
             daily = daily_build(project, args.seed, args.daily_runs if n <= REPEATED_UP_TO else 1)
-            row["daily_s"] = median(daily)
-            print(
-                f"{n:,} papers, daily builds: {', '.join(f'{x:.2f}' for x in daily)} s",
-                file=sys.stderr,
-            )
+            row["daily_s"] = median([b.seconds for b in daily])
+            print(runs_line(f"{n:,} papers, daily builds", daily), file=sys.stderr)
         rows.append(row)
         print(json.dumps(row), file=sys.stderr)
     print_table(rows, reference_line(before, machine_reference(args.out)))
