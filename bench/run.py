@@ -30,7 +30,8 @@ For each size: the digests are made by ``bench/synth.py`` (75 papers a digest), 
 Before the first size and after the last, a fixed Python loop and 5,000 small files
 written, linked and removed are timed (``bench/measure.py`` ``machine_reference``): the
 same code's times differ by two between days of this "2-core" machine, and the reference
-tells which kind of day a table is from.
+tells a day when everything runs slow (not every slow hour: the processor seconds each
+build run prints say more).
 Before each timed generate the disk is synced and left for 2 s (what the run before
 wrote is flushed first, as it is long before a curator's next build).
 MkDocs builds above --build-max papers are skipped (100,000 papers take about 10 minutes
