@@ -199,21 +199,14 @@ def main() -> None:
         default=",".join(TOOLS),
         help="peers to build with, comma-separated (default: %(default)s)",
     )
-    parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the synthetic feeds (same seed, same feed)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=HERE / "out",
-        help="folder for the projects and sites made (default: bench/out)",
-    )
+    from bench.run import add_project_options, make_project
+
+    add_project_options(parser)
     args = parser.parse_args()
     tools = tuple(t for t in args.tools.split(",") if t)
     unknown = sorted(set(tools) - set(TOOLS))
     if unknown:
         parser.error(f"unknown tools: {', '.join(unknown)} (known: {', '.join(TOOLS)})")
-    from bench.run import make_project
 
     rows = []
     for n in (int(s) for s in args.papers.split(",")):

@@ -316,6 +316,22 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def add_project_options(
+    parser: argparse.ArgumentParser, *, projects: str = "projects and sites"
+) -> None:
+    """``--seed`` and ``--out``, the options of the synthetic projects :func:`make_project`
+    makes (``projects``: what the help calls them)."""
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed of the synthetic feeds (same seed, same feed)"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE / "out",
+        help=f"folder for the {projects} made (default: bench/out)",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -347,15 +363,7 @@ def main() -> None:
         help="daily builds up to 10,000 papers (median; one above): single runs of this "
         "machine vary by a third",
     )
-    parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the synthetic feeds (same seed, same feed)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=HERE / "out",
-        help="folder for the projects and sites made (default: bench/out)",
-    )
+    add_project_options(parser)
     parser.add_argument(
         "--no-browser",
         action="store_true",

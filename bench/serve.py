@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import add_digest, make_project  # noqa: E402
+from bench.run import add_digest, add_project_options, make_project  # noqa: E402
 
 TIMEOUT = 600
 
@@ -54,15 +54,7 @@ def main() -> None:
     parser.add_argument(
         "--papers", type=int, default=10000, help="papers in the synthetic feed (default: 10000)"
     )
-    parser.add_argument(
-        "--seed", type=int, default=1, help="seed of the synthetic feed (same seed, same feed)"
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        default=HERE / "out",
-        help="folder for the project made (default: bench/out)",
-    )
+    add_project_options(parser, projects="project")
     parser.add_argument(
         "--rebuild-all", action="store_true", help="pass --rebuild-all to paperfeed serve"
     )
