@@ -290,9 +290,9 @@ def daily_build(project: Path, seed: int, runs: int = 1) -> list[Build]:
 def runs_line(what: str, builds: list[Build]) -> str:
     """The seconds of each of ``builds``, with the processor seconds it used."""
     each = ", ".join(
-        f"{b.seconds:.2f} (user {b.user_s:.1f}, system {b.system_s:.1f})" for b in builds
+        f"{b.seconds:.2f} s (user {b.user_s:.1f}, system {b.system_s:.1f})" for b in builds
     )
-    return f"{what}: {each} s"
+    return f"{what}: {each}"
 
 
 def settle(project: Path | None = None) -> None:

@@ -34,5 +34,5 @@ def test_a_measured_build_says_what_processor_time_it_used(tmp_path: Path) -> No
     assert measured.user_s > 0 and measured.system_s > 0  # the child's, not this process's
     assert measured.user_s + measured.system_s < 4 * measured.seconds  # 2 cores, and ours
     line = runs_line("30 papers, full builds", [measured, measured._replace(user_s=1.25)])
-    assert line.startswith(f"30 papers, full builds: {measured.seconds:.2f} (user ")
-    assert line.endswith(f", {measured.seconds:.2f} (user 1.2, system {measured.system_s:.1f}) s")
+    assert line.startswith(f"30 papers, full builds: {measured.seconds:.2f} s (user ")
+    assert line.endswith(f", {measured.seconds:.2f} s (user 1.2, system {measured.system_s:.1f})")
