@@ -130,6 +130,41 @@ def test_no_results_write_nothing(
     assert not Path("digests").exists()
 
 
+def test_a_page_shorter_than_the_api_counts_is_asked_for_again(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The API sends an empty or short page now and then: the page is asked for again."""
+    short = EMPTY_FEED.replace(">0<", ">2<")
+    api.route(
+        "/api/query", atom_reply(short), atom_reply((FIXTURES / "arxiv-query.xml").read_bytes())
+    )
+    assert _fetch() == 0
+    assert capsys.readouterr().out == f"paperfeed: wrote digests/{FILE}: 2 papers, 0 skipped\n"
+    assert len(api.requests) == 2
+    assert api.requests[0].query == api.requests[1].query
+
+
+def test_a_page_that_stays_short_writes_nothing(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Neither an empty day (0 of 150 results) nor the part of a day that came in."""
+    one = (FIXTURES / "arxiv-query.xml").read_text("utf-8")
+    one = one[: one.index("<entry>", one.index("<entry>") + 1)] + "</feed>\n"  # the first entry
+    for body in (EMPTY_FEED.replace(">0<", ">150<"), one):
+        api.requests.clear()
+        api.route("/api/query", atom_reply(body))
+        assert _fetch() == 1
+        err = capsys.readouterr().err
+        expected = 50 if ">150<" in body else 2
+        got = 0 if ">150<" in body else 1
+        assert err.endswith(
+            f": the arXiv API sent {got} of the {expected} results it counts for this page "
+            f"({150 if got == 0 else 2} in all), 3 times; try again later; nothing was written\n"
+        )
+        assert len(api.requests) == 3
+        assert not Path("digests").exists()
+
+
 def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])

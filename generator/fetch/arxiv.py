@@ -22,6 +22,9 @@ INTERVAL = 3.0
 """Seconds between two requests, as the arXiv API terms ask."""
 PAGE = 100
 """Results asked for per request."""
+SHORT_TRIES = 3
+"""Requests of a page that comes back with fewer results than the API counts (it sends
+such pages now and then) before the fetch gives up, writing nothing."""
 
 
 def client() -> Client:
@@ -114,7 +117,11 @@ def search(
     http: Client, base: str, query: str, limit: int, *, sort: bool = True
 ) -> tuple[list[Fetched], list[str]]:
     """Up to ``limit`` papers matching ``query`` (newest submissions first), a page of
-    :data:`PAGE` at a time; and the reasons for the entries left out."""
+    :data:`PAGE` at a time; and the reasons for the entries left out.
+
+    A page with fewer results than the API counts for it (``opensearch:totalResults``) is
+    asked for again, up to :data:`SHORT_TRIES` times, then FetchError: a day is written
+    whole or not at all."""
     papers: list[Fetched] = []
     skipped: list[str] = []
     start = 0
@@ -124,11 +131,20 @@ def search(
         if sort:
             params |= {"sortBy": "submittedDate", "sortOrder": "descending"}
         url = query_url(base)
-        body = http.get(url, params)
-        results = parse_feed(body, _shown(url, params))
+        shown = _shown(url, params)
+        for _ in range(SHORT_TRIES):
+            results = parse_feed(http.get(url, params), shown)
+            got = len(results.papers) + len(results.skipped)
+            expected = size if results.total is None else min(size, results.total - start)
+            if results.total is None or got >= expected:
+                break
+        else:
+            raise FetchError(
+                f"{shown}: the arXiv API sent {got} of the {expected} results it counts for "
+                f"this page ({results.total} in all), {SHORT_TRIES} times; try again later"
+            )
         papers += results.papers
         skipped += results.skipped
-        got = len(results.papers) + len(results.skipped)
         start += got
         if got < size or (results.total is not None and start >= results.total):
             break
