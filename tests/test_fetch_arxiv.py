@@ -165,6 +165,15 @@ def test_a_page_that_stays_short_writes_nothing(
         assert not Path("digests").exists()
 
 
+def test_days_reaching_before_the_year_1_are_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for days in ("1000000", "100000000000000000000"):
+        assert main(["fetch", "arxiv", "--query", "x", "--days", days, "--api", "http://h"]) == 2
+        err = capsys.readouterr().err
+        assert err == f"paperfeed: error: --days {days} reaches back before the year 1\n"
+
+
 def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])

@@ -252,7 +252,9 @@ def test_an_existing_digest_is_replaced_only_with_force(
     path.parent.mkdir()
     path.write_text("curated by hand\n", "utf-8")
     assert _fetch() == 1
-    assert capsys.readouterr().err == f"paperfeed: {path} exists: use --force to replace it\n"
+    assert capsys.readouterr().err == (
+        f"paperfeed: {path} exists: use --force to replace it; nothing was fetched\n"
+    )
     assert path.read_text("utf-8") == "curated by hand\n"
     assert api.requests == []  # not even asked
     assert _fetch("--force") == 0
@@ -281,6 +283,60 @@ def test_a_bad_api_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["fetch", "hf", "--api", "ftp://x"]) == 2
     assert capsys.readouterr().err == (
         "paperfeed: error: --api must be an http(s) base URL, got 'ftp://x'\n"
+    )
+    assert main(["fetch", "hf", "--api", "http://[::1"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "paperfeed: error: --api is not a valid URL: 'http://[::1' ("
+    )
+    assert main(["fetch", "hf", "--api", "http://"]) == 2
+    assert capsys.readouterr().err == "paperfeed: error: --api names no host: 'http://'\n"
+
+
+@pytest.mark.parametrize(
+    ("make", "problem"),
+    [
+        (
+            lambda d: (d.mkdir(), (d / f"{DAY}-hf.txt").write_text("Mar 14\n\nA\n\nB\n")),
+            f"digests/{DAY}-hf.txt has the digest name '{DAY}-hf' that {DAY}-hf.yml would "
+            "have (a build refuses the two): rename or remove it",
+        ),
+        (lambda d: d.write_text("not a folder\n"), "digests is not a folder"),
+        (lambda d: (d / f"{DAY}-hf.yml").mkdir(parents=True), f"digests/{DAY}-hf.yml is a folder"),
+    ],
+)
+def test_a_digest_that_could_not_be_written_is_not_fetched(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    make: object,
+    problem: str,
+) -> None:
+    """Checked before the download: another digest of the same name (the build would
+    refuse the two), a file where the folder should be, a folder where the digest goes."""
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    assert callable(make)
+    make(Path("digests"))
+    assert _fetch("--force") == 1
+    assert capsys.readouterr().err == f"paperfeed: {problem}; nothing was fetched\n"
+    assert api.requests == []
+
+
+def test_a_digest_that_cannot_be_written_is_named(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.fetch import commands
+
+    def refuse(path: Path, data: str, *, replace: bool) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(commands, "write_atomically", refuse)
+    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    assert _fetch() == 1
+    assert capsys.readouterr().err.endswith(
+        f"\npaperfeed: cannot write digests/{DAY}-hf.yml: Permission denied\n"
     )
 
 

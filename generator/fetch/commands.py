@@ -27,10 +27,18 @@ def today() -> dt.date:
 
 def base_url(option: str | None, env: str, default: str) -> str:
     """The API base URL: ``--api``, else the environment variable, else the default."""
+    import httpx
+
     base = option or os.environ.get(env) or default
+    where = "--api" if option else env
     if not base.lower().startswith(("http://", "https://")):
-        where = "--api" if option else env
         raise UsageError(f"{where} must be an http(s) base URL, got {base!r}")
+    try:
+        host = httpx.URL(base).host
+    except httpx.InvalidURL as err:
+        raise UsageError(f"{where} is not a valid URL: {base!r} ({err})") from None
+    if not host:
+        raise UsageError(f"{where} names no host: {base!r}")
     return base.rstrip("/")
 
 
@@ -60,21 +68,46 @@ def _write_digest(
     except FileExistsError:
         print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
         return 1
+    except OSError as err:
+        print(f"paperfeed: cannot write {path}: {err.strerror or err}", file=sys.stderr)
+        return 1
     return 0
 
 
-def _exists(path: Path, force: bool) -> bool:
-    if path.exists() and not force:
-        print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
-        return True
-    return False
+def _unwritable(path: Path, force: bool) -> bool:
+    """Whether the digest cannot be written at ``path`` (said on stderr), checked before
+    anything is downloaded: its folder is a file, it is a folder, it exists (without
+    ``force``), or another digest in the folder has the name it would have (the build
+    would refuse the two)."""
+    from generator.digests import EXTENSIONS
+
+    problem = ""
+    folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        problem = f"{folder} is not a folder"
+    elif path.is_dir():
+        problem = f"{path} is a folder"
+    elif path.exists() and not force:
+        problem = f"{path} exists: use --force to replace it"
+    elif path.parent.is_dir():
+        name = slugify(path.stem)
+        for other in sorted(path.parent.iterdir()):
+            if other != path and other.suffix.lower() in EXTENSIONS and slugify(other.stem) == name:
+                problem = (
+                    f"{other} has the digest name {name!r} that {path.name} would have "
+                    "(a build refuses the two): rename or remove it"
+                )
+                break
+    if problem:
+        print(f"paperfeed: {problem}; nothing was fetched", file=sys.stderr)
+    return bool(problem)
 
 
 def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) -> int:
     date = date or today()
     base = base_url(api, hf.ENV, hf.DEFAULT_API)
     path = digests / f"{date.isoformat()}-hf.yml"
-    if _exists(path, force):
+    if _unwritable(path, force):
         return 1
     url = hf.daily_papers_url(base)
     params = {"date": date.isoformat()}
@@ -110,10 +143,13 @@ def fetch_arxiv(
 ) -> int:
     base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
     last = date or today()
-    first = last - dt.timedelta(days=(days or 1) - 1)
+    try:
+        first = last - dt.timedelta(days=(days or 1) - 1)
+    except OverflowError:
+        raise UsageError(f"--days {days} reaches back before the year 1") from None
     slug = slugify(query, 60) or "query"
     path = digests / f"{last.isoformat()}-arxiv-{slug}.yml"
-    if _exists(path, force):
+    if _unwritable(path, force):
         return 1
     try:
         papers, skipped = arxiv.search(
