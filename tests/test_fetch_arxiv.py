@@ -95,6 +95,17 @@ def test_an_error_the_api_reports_as_an_entry(
     assert err.startswith(f"paperfeed: {api.url}/api/query?search_query=")
     assert err.endswith(": the arXiv API says: incorrect id format for x; nothing was written\n")
     assert not Path("digests").exists()
+    # The API sends its error with status 400 too: its words, not only the status.
+    api.requests.clear()
+    api.route("/api/query", Reply(400, error.encode(), {"Content-Type": "application/atom+xml"}))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"paperfeed: {api.url}/api/query?search_query=")
+    assert err.endswith(
+        ": the arXiv API says: incorrect id format for x (HTTP 400 Bad Request); "
+        "nothing was written\n"
+    )
+    assert len(api.requests) == 1  # a refusal is not retried
 
 
 @pytest.mark.parametrize(

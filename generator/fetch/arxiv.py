@@ -51,6 +51,9 @@ def parse_feed(body: bytes, url: str) -> Results:
     with an empty title or abstract is left out and named in ``skipped``.
     """
     parsed = feedparser.parse(body)
+    said = _api_error(parsed)
+    if said is not None:
+        raise FetchError(f"{url}: the arXiv API says: {said}")
     if not str(parsed.get("version", "")).startswith("atom"):
         start = body.lstrip()[:100].lower()
         what = "an HTML page" if start.startswith((b"<!doctype", b"<html")) else "not Atom"
@@ -63,8 +66,6 @@ def parse_feed(body: bytes, url: str) -> Results:
     for n, entry in enumerate(parsed.entries, start=1):
         where = f"{url}: entry {n}"
         raw_id = text(entry.get("id"))
-        if "/api/errors" in raw_id:
-            raise FetchError(f"{url}: the arXiv API says: {text(entry.get('summary'))}")
         if not raw_id:
             raise FetchError(f"{where}: missing 'id'")
         if "title" not in entry:
@@ -86,6 +87,26 @@ def parse_feed(body: bytes, url: str) -> Results:
                 papers.append(fitted)
     total = parsed.feed.get("opensearch_totalresults")
     return Results(papers, skipped, int(total) if str(total or "").isdigit() else None)
+
+
+def _api_error(parsed: feedparser.FeedParserDict) -> str | None:
+    """What the API says is wrong, when the feed is its error (an entry whose id is under
+    ``/api/errors``, sent with status 200 or 400)."""
+    for entry in parsed.get("entries", ()):
+        if "/api/errors" in text(entry.get("id")):
+            return text(entry.get("summary")) or "an error"
+    return None
+
+
+def _get(http: Client, url: str, params: dict[str, str], shown: str) -> bytes:
+    """``http.get``; a refused request whose body is the API's error says the API's words."""
+    try:
+        return http.get(url, params)
+    except FetchError as err:
+        said = _api_error(feedparser.parse(err.body)) if err.body else None
+        if said is None:
+            raise
+        raise FetchError(f"{shown}: the arXiv API says: {said} ({err.status})") from None
 
 
 def _paper(entry: feedparser.FeedParserDict, arxiv: str, title: str, abstract: str) -> Fetched:
@@ -133,7 +154,7 @@ def search(
         url = query_url(base)
         shown = _shown(url, params)
         for _ in range(SHORT_TRIES):
-            results = parse_feed(http.get(url, params), shown)
+            results = parse_feed(_get(http, url, params, shown), shown)
             got = len(results.papers) + len(results.skipped)
             expected = size if results.total is None else min(size, results.total - start)
             if results.total is None or got >= expected:

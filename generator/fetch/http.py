@@ -38,7 +38,15 @@ clock: Callable[[], float] = time.monotonic
 
 
 class FetchError(Exception):
-    """A download or a response that cannot be used; the message says which and why."""
+    """A download or a response that cannot be used; the message says which and why.
+
+    A response the server refused (a status that is not retried) keeps its ``status``
+    and ``body``: an API may say why in it."""
+
+    def __init__(self, message: str, status: str = "", body: bytes = b"") -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = body
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -102,7 +110,9 @@ class Client:
                         return response.content
                     problem = _status(response)
                     if not _retryable(response.status_code):
-                        raise FetchError(f"GET {shown} failed: {problem}")
+                        raise FetchError(
+                            f"GET {shown} failed: {problem}", problem, response.content
+                        )
                     asked = _retry_after(response.headers.get("Retry-After"))
                     if asked is not None and asked > MAX_WAIT:
                         raise FetchError(
