@@ -192,6 +192,84 @@ def test_a_failed_lookup_changes_nothing(
     assert not (project.root / "enrichment.yml").exists()
 
 
+def test_a_lookup_that_fails_late_keeps_what_was_found_before(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Titles are looked up 3 s apart: a run that fails at the last title keeps the
+    matches found before it, and the next run asks only for the others."""
+    project.write_digest("2025-03-15.txt", "Mar 15\n\nZebra Routing Revisited\n\nAn abstract.\n")
+    answer = api.responder
+    assert answer is not None
+
+    def failing(path: str, query: dict[str, str]) -> Reply | None:
+        if query.get("search_query") == 'ti:"zebra routing revisited"':
+            return Reply(503, b"down")
+        return answer(path, query)
+
+    api.responder = failing
+    assert main(["enrich"]) == 1
+    captured = capsys.readouterr()
+    assert f"found: {EXACT.upper()!r} -> arXiv:2503.10622" in captured.out
+    assert captured.err.endswith(
+        "failed: HTTP 503 Service Unavailable (after 4 tries); 1 paper found before it was "
+        "added to enrichment.yml, the other titles are asked again next time\n"
+    )
+    assert "arxiv: '2503.10622'" in (project.root / "enrichment.yml").read_text("utf-8")
+    api.responder = answer
+    api.requests.clear()
+    assert main(["enrich"]) == 0
+    assert sorted(r.query["search_query"] for r in api.requests) == [
+        'ti:"a paper nobody wrote anywhere"',
+        'ti:"attention is all you need"',
+        'ti:"zebra routing revisited"',
+    ]
+
+
+def test_the_curators_text_is_kept_and_the_new_records_appended(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The file is the curator's to edit: enrich appends what it found and keeps the
+    rest as it is, comments included."""
+    mine = (
+        "# checked by hand on 2025-03-20\n"
+        "papers:\n"
+        "  attention is all you need:   # the 2017 paper, not the copy\n"
+        "    title: Attention Is All You Need\n"
+        "    arxiv: '1706.03762'\n"
+    )
+    path = project.root / "enrichment.yml"
+    path.write_text(mine, "utf-8")
+    assert main(["enrich"]) == 0
+    captured = capsys.readouterr()
+    assert "written afresh" not in captured.err
+    text = path.read_text("utf-8")
+    assert text.startswith(mine)
+    assert "\n  sparse experts at scale routing k of n mixtures with load balancing no" in text
+    assert "    arxiv: '2503.10622'\n" in text
+    assert main(["enrich"]) == 0  # nothing new: the file as it was
+    assert path.read_text("utf-8") == text
+
+
+def test_a_layout_the_records_cannot_be_appended_to_is_written_afresh_with_a_warning(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project.root / "enrichment.yml"
+    path.write_text(
+        "# mine\npapers: {attention is all you need: {title: Attention Is All You Need,"
+        " arxiv: '1706.03762'}}\n",
+        "utf-8",
+    )
+    assert main(["enrich"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: enrichment.yml is written afresh (the new records could not be appended to "
+        "its layout): comments in it are not kept\n"
+    )
+    text = path.read_text("utf-8")
+    assert "# mine" not in text
+    assert "  attention is all you need:\n    title: Attention Is All You Need\n" in text
+    assert "    arxiv: '2503.10622'\n" in text
+
+
 def test_a_bad_enrichment_file_stops_the_build_with_its_line(
     project: Project, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -15,9 +15,10 @@ from pathlib import Path
 from generator.errors import InputError, UsageError
 from generator.fetch import arxiv, hf
 from generator.fetch.digest import Fetched, digest_yaml, write_atomically
+from generator.fetch.enrich import Outcome
 from generator.fetch.http import Client, FetchError
 from generator.ids import slugify
-from generator.parse_structured import parse_yaml_digest
+from generator.parse_structured import Metadata, parse_yaml_digest
 
 
 def today() -> dt.date:
@@ -195,10 +196,27 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
         found, _ = arxiv.search(client, base, arxiv.title_query(title), lookups.RESULTS, sort=False)
         return found
 
+    outcomes: list[lookups.Outcome] = []
+
+    def done(outcome: lookups.Outcome) -> None:
+        print(outcome.line())
+        outcomes.append(outcome)
+
     try:
-        outcomes = lookups.lookup(titles, search, lambda o: print(o.line()))
+        lookups.lookup(titles, search, done)
     except FetchError as err:
-        print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
+        found = sum(1 for o in outcomes if o.found is not None)
+        if not found or dry_run:
+            print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
+            return 1
+        # What was found before is kept: a long run that fails late loses no lookup.
+        _save_enrichment(path, records, outcomes)
+        print(
+            f"paperfeed: {err}; {_count(found, 'paper')} found before it "
+            f"{'was' if found == 1 else 'were'} added to {path}, the other titles are "
+            "asked again next time",
+            file=sys.stderr,
+        )
         return 1
     found = sum(1 for o in outcomes if o.found is not None)
     rest = len(outcomes) - found
@@ -209,11 +227,30 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
         )
         return 0
     if found:
-        write_atomically(
-            path, lookups.enrichment_yaml(lookups.merged(records, outcomes)), replace=True
-        )
+        _save_enrichment(path, records, outcomes)
     print(
         f"paperfeed: {_count(found, 'paper')} added to {path}; "
         f"{rest} without a single match (listed above; asked again next time)"
     )
     return 0
+
+
+def _save_enrichment(
+    path: Path, records: dict[str, tuple[str, Metadata]], outcomes: list[Outcome]
+) -> None:
+    """Write ``path`` with the papers found added (appended to the curator's text where
+    it reads back the same: :func:`generator.fetch.enrich.updated_file`)."""
+    from generator.fetch.enrich import updated_file
+
+    try:
+        old: str | None = path.read_text("utf-8-sig")
+    except FileNotFoundError:
+        old = None
+    text, kept = updated_file(old, records, outcomes)
+    if not kept:
+        print(
+            f"warning: {path} is written afresh (the new records could not be appended to "
+            "its layout): comments in it are not kept",
+            file=sys.stderr,
+        )
+    write_atomically(path, text, replace=True)

@@ -16,10 +16,11 @@ from typing import Any
 
 import yaml
 
+from generator.errors import InputError
 from generator.fetch.digest import Fetched
 from generator.ids import normalize_title
 from generator.model import Paper
-from generator.parse_structured import Metadata
+from generator.parse_structured import Metadata, parse_enrichment
 
 RESULTS = 10
 """Results asked for per title: enough to see that a title is ambiguous."""
@@ -141,3 +142,27 @@ def enrichment_yaml(records: dict[str, tuple[str, Metadata]]) -> str:
         document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
     )
     return HEADER + body
+
+
+def updated_file(
+    old: str | None, records: dict[str, tuple[str, Metadata]], outcomes: Sequence[Outcome]
+) -> tuple[str, bool]:
+    """The text of ``enrichment.yml`` with the papers found added, and whether the
+    curator's text was kept. With the file's ``old`` text, the new records are appended
+    to it as they are, its comments, order and layout untouched, when that reads back as
+    the old records and the new; else (another layout: a flow mapping, another
+    indentation, a key after ``papers``) the whole file is written afresh."""
+    everything = merged(records, outcomes)
+    fresh = enrichment_yaml(everything)
+    if old is None or not old.strip():
+        return fresh, True
+    added = {key: everything[key] for key in sorted(everything) if key not in records}
+    if not added:
+        return old, True
+    block = enrichment_yaml(added).removeprefix(HEADER).removeprefix("papers:\n")
+    appended = old.rstrip("\n") + "\n" + block
+    try:
+        kept = parse_enrichment(appended, "enrichment.yml") == everything
+    except InputError:
+        kept = False
+    return (appended, True) if kept else (fresh, False)
