@@ -215,7 +215,7 @@ def _day(value: str) -> dt.date:
 
 
 def _positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # digits 0-9 only
         raise argparse.ArgumentTypeError(f"not a whole number of at least 1: {value!r}")
     return int(value)
 
@@ -269,7 +269,7 @@ def _fetch_parsers(sub: Any) -> None:
         "arxiv",
         help="an arXiv API query",
         description="Write DIR/YYYY-MM-DD-arxiv-<query>.yml with the papers submitted on a "
-        "day (or the N days up to it) that match an arXiv API query, newest first. Asks "
+        "day (or the N days up to today, --days) that match an arXiv API query, newest first. Asks "
         "at most once every 3 seconds, as the arXiv API terms say.",
     )
     ax.add_argument(

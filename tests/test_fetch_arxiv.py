@@ -185,6 +185,13 @@ def test_days_reaching_before_the_year_1_are_a_usage_error(
         assert err == f"paperfeed: error: --days {days} reaches back before the year 1\n"
 
 
+def test_days_must_be_written_in_digits(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fetch", "arxiv", "--query", "x", "--days", "\u00b2"])
+    assert exit_info.value.code == 2
+    assert "argument --days: not a whole number of at least 1: '\u00b2'" in capsys.readouterr().err
+
+
 def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])
