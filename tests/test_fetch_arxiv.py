@@ -192,6 +192,26 @@ def test_days_must_be_written_in_digits(capsys: pytest.CaptureFixture[str]) -> N
     assert "argument --days: not a whole number of at least 1: '\u00b2'" in capsys.readouterr().err
 
 
+def test_force_never_replaces_another_querys_digest(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.route("/api/query", atom_reply((FIXTURES / "arxiv-query.xml").read_bytes()))
+    args = ["fetch", "arxiv", "--date", "2025-03-14", "--force"]
+    assert main([*args, "--query", "cat:cs.CL"]) == 0
+    path = Path("digests") / "2025-03-14-arxiv-cat-cs-cl.yml"
+    before = path.read_bytes()
+    capsys.readouterr()
+    api.requests.clear()
+    assert main([*args, "--query", "cat:cs-CL"]) == 1  # the same file name
+    assert capsys.readouterr().err == (
+        f"paperfeed: {path} holds the digest of another query ('arXiv: cat:cs.CL "
+        "(2025-03-14)'), whose file name this query's would take: rename that file first; "
+        "nothing was fetched\n"
+    )
+    assert path.read_bytes() == before and api.requests == []
+    assert main([*args, "--query", "cat:cs.CL"]) == 0  # the same query: replaced
+
+
 def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])

@@ -104,6 +104,29 @@ def _unwritable(path: Path, force: bool) -> bool:
     return bool(problem)
 
 
+def _another_query(path: Path, query: str) -> bool:
+    """Whether ``path`` holds the digest of another arXiv query whose name is the same
+    (``cat:cs.CL`` and ``cat:cs-CL``, or queries alike in their first 60 characters):
+    ``--force`` replaces a day's digest of this query, never another's (said on stderr)."""
+    import yaml
+
+    try:
+        title = yaml.safe_load(path.read_text("utf-8")).get("title", "")
+    except (OSError, ValueError, AttributeError, yaml.YAMLError):
+        return False  # no such file, or not a digest this command wrote: _unwritable's
+    prefix = "arXiv: "
+    if not isinstance(title, str) or not title.startswith(prefix):
+        return False
+    if title.startswith(f"{prefix}{query} ("):
+        return False
+    print(
+        f"paperfeed: {path} holds the digest of another query ({title!r}), whose file name "
+        "this query's would take: rename that file first; nothing was fetched",
+        file=sys.stderr,
+    )
+    return True
+
+
 def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) -> int:
     date = date or today()
     base = base_url(api, hf.ENV, hf.DEFAULT_API)
@@ -150,7 +173,7 @@ def fetch_arxiv(
         raise UsageError(f"--days {days} reaches back before the year 1") from None
     slug = slugify(query, 60) or "query"
     path = digests / f"{last.isoformat()}-arxiv-{slug}.yml"
-    if _unwritable(path, force):
+    if _unwritable(path, force) or _another_query(path, query):
         return 1
     try:
         papers, skipped = arxiv.search(
