@@ -185,6 +185,13 @@ def test_days_reaching_before_the_year_1_are_a_usage_error(
         assert err == f"paperfeed: error: --days {days} reaches back before the year 1\n"
 
 
+def test_an_empty_query_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fetch", "arxiv", "--query", " ", "--api", "http://h"]) == 2
+    assert capsys.readouterr().err == (
+        "paperfeed: error: --query is empty: give an arXiv API search query\n"
+    )
+
+
 def test_days_must_be_written_in_digits(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--days", "\u00b2"])

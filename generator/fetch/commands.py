@@ -165,6 +165,8 @@ def fetch_arxiv(
     force: bool,
     api: str | None,
 ) -> int:
+    if not query.strip():
+        raise UsageError("--query is empty: give an arXiv API search query")
     base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
     last = date or today()
     try:
