@@ -12,8 +12,11 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -602,13 +605,33 @@ def run() -> NoReturn:
     sys.exit(code)
 
 
+def _terminated(signum: int, frame: Any) -> None:
+    """SIGTERM (a CI job cancelled or timed out, ``timeout``, ``kill``): as Ctrl-C."""
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt while the block runs (in the main thread, where
+    Python runs signal handlers): a command cleans up and exits 130 as on Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if engine.PROBLEM is not None:
         print(f"paperfeed: error: {engine.PROBLEM}", file=sys.stderr)
         return 2
     try:
-        return COMMANDS[args.command](args)
+        with _sigterm_as_interrupt():
+            return COMMANDS[args.command](args)
     except InputError as e:
         _print_problems(e, sys.stderr)
         return 1

@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -373,29 +374,40 @@ def _build_site(
         if measured is not None
         else sum(1 for _ in staging.rglob("*.html"))  # the plugin measured nothing
     )
-    try:
-        mark(staging)
-        # A large previous site is deleted in the background: the new one is already live.
-        swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
-    except OSError as e:
-        discard(staging)
-        raise BuildFailed(_cannot_write(e)) from None
-    if kept is not None and plugin.preview is not None:
+    # From the new site in place to the published URLs recorded, Ctrl-C and SIGTERM wait:
+    # the site, its record, the Markdown copy and published.txt change together.
+    with _interrupts_deferred():
         try:
-            save_record(kept, plugin.preview)
-        except OSError as e:  # the next build renders every page, nothing worse
-            logging.getLogger(engine.logger_name("plugins.paperfeed")).warning(
-                f"paperfeed: could not record this build for the next one: {e}"
-            )
-    try:
-        pages = staged[0].apply()
-    except OSError as e:
-        raise BuildFailed(
-            f"{_cannot_write(e)}; the new site was published, the previous Markdown copy "
-            f"({pages_dir}) was left as it was",
-            site_published=True,
-        ) from None
-    _remember_urls(config, plugin, generated, published[0] if published else None)
+            mark(staging)
+            # A large previous site is deleted in the background: the new one is live.
+            swap_in(staging, site_dir, detach_cleanup=html_pages >= DETACHED_CLEANUP_PAGES)
+        except OSError as e:
+            discard(staging)
+            raise BuildFailed(_cannot_write(e)) from None
+        if kept is not None and plugin.preview is not None:
+            try:
+                save_record(kept, plugin.preview)
+            except OSError as e:  # the next build renders every page, nothing worse
+                logging.getLogger(engine.logger_name("plugins.paperfeed")).warning(
+                    f"paperfeed: could not record this build for the next one: {e}"
+                )
+        try:
+            pages = staged[0].apply()
+        except OSError as e:
+            raise BuildFailed(
+                f"{_cannot_write(e)}; the new site was published, the previous Markdown "
+                f"copy ({pages_dir}) was left as it was",
+                site_published=True,
+            ) from None
+        try:
+            _remember_urls(config, plugin, generated, published[0] if published else None)
+        except OSError as e:
+            raise BuildFailed(
+                f"{_cannot_write(e)}; the new site was published, the published URLs "
+                f"({plugin.published_path(config)}) were left as they were: the next "
+                "build adds this one's",
+                site_published=True,
+            ) from None
     planned = plugin.preview
     return BuildResult(
         generated=generated,
@@ -469,6 +481,28 @@ def _interrupts_held() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+@contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Ctrl-C and SIGTERM, while the block runs, are remembered and raised as Ctrl-C once
+    it has ended (not if it raised). Python's handlers, not the signal mask: a signal is
+    held back whichever thread the system gives it to."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    seen: list[int] = []
+    before = {
+        signum: signal.signal(signum, lambda got, frame: seen.append(got))
+        for signum in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+    if seen:
+        raise KeyboardInterrupt
 
 
 @contextmanager

@@ -58,12 +58,16 @@ def test_ctrl_c_on_serve_exits_130(tmp_path: Path) -> None:
     assert "paperfeed: interrupted" in rest
 
 
-@pytest.mark.parametrize("previous", [False, True])
+@pytest.mark.parametrize(
+    ("previous", "signum"),
+    [(False, signal.SIGINT), (True, signal.SIGINT), (True, signal.SIGTERM)],
+)
 def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(
-    tmp_path: Path, previous: bool
+    tmp_path: Path, previous: bool, signum: signal.Signals
 ) -> None:
     """Ctrl-C as soon as the new site's folder is made: a first build, or one that keeps
-    pages of the previous site (their linking starts then, before the pages are made)."""
+    pages of the previous site (their linking starts then, before the pages are made).
+    SIGTERM (a cancelled CI job, ``timeout``) the same."""
     project = make_project(tmp_path / "p")
     subprocess.run(
         [
@@ -89,7 +93,7 @@ def test_ctrl_c_during_a_build_exits_130_and_leaves_no_staging_folder(
     timer = _kill_later(proc, 240)
     while not list(project.root.glob(".site.new-*")) and proc.poll() is None:
         time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
     timer.cancel()
     assert proc.returncode == 130, err

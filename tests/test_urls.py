@@ -46,6 +46,55 @@ def _refresh(page: Path) -> str | None:
     return match.group(1) if match else None
 
 
+def test_published_urls_that_cannot_be_written_after_the_site_is_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site is in place when published.txt is written: a failure then says so, in a
+    line, not a traceback."""
+    import generator.site as site_module
+
+    project = make_project(tmp_path, {"2025-03-14.yml": DIGEST})
+
+    def refuse(path: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(site_module, "replace_text", refuse)
+    assert project.build() == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"paperfeed: cannot write the output (Permission denied): {tmp_path / 'published.txt'}; "
+        f"the new site was published, the published URLs ({tmp_path / 'published.txt'}) were "
+        "left as they were: the next build adds this one's\n"
+    )
+    assert "Go Wider Instead of Deeper" in project.page("papers/")  # the new site
+    assert not (tmp_path / "published.txt").exists()
+
+
+def test_ctrl_c_once_the_site_is_in_place_waits_for_the_published_urls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C right after the new site is swapped in takes effect once the Markdown copy
+    and published.txt match it: never a new site with the previous build's URLs."""
+    import os
+    import signal
+
+    import generator.site as site_module
+
+    project = make_project(tmp_path, {"2025-03-14.yml": DIGEST})
+    swap_in = site_module.swap_in
+
+    def swap_then_interrupt(*args: object, **kwargs: object) -> None:
+        swap_in(*args, **kwargs)  # type: ignore[arg-type]
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(site_module, "swap_in", swap_then_interrupt)
+    assert project.build() == 130
+    assert capsys.readouterr().err == "paperfeed: interrupted\n"
+    published = (tmp_path / "published.txt").read_text("utf-8")
+    assert "topics/reasoning-agents/\ttopic\treasoning-agents\n" in published
+    assert (project.pages / "index.md").is_file()
+
+
 def test_every_url_of_the_previous_build_still_answers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
