@@ -33,6 +33,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.classify import with_parents
 from generator.errors import InputError, Problem
+from generator.feed import RESERVED_SLUGS
 from generator.ids import arxiv_id, normalize_title, slugify
 from generator.model import Feed, Paper, Taxonomy
 from generator.taxonomy import Reader, line_of
@@ -256,6 +257,15 @@ def resolve(curation: Curation, feed: Feed, taxonomy: Taxonomy) -> Resolved:
                         line,
                         f"slug {edit.slug!r} must be lower-case ASCII words joined by '-'"
                         f" (e.g. {slugify(edit.slug) or 'my-paper'!r})",
+                    )
+                )
+            elif RESERVED_SLUGS.fullmatch(edit.slug):
+                problems.append(
+                    Problem(
+                        source,
+                        line,
+                        f"slug {edit.slug!r} is reserved: papers/{edit.slug}/ is a page of "
+                        "the list of every paper ('index' and 'page-N' are)",
                     )
                 )
             elif slugs.get(edit.slug, paper.id) != paper.id:

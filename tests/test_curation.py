@@ -125,6 +125,16 @@ papers:
     ]
 
 
+@pytest.mark.parametrize("slug", ["index", "page-3"])
+def test_a_slug_of_the_list_of_every_paper_is_reserved(slug: str) -> None:
+    """papers/index and papers/page-N are the list of every paper: no paper takes them
+    (page-3 before the list has three pages too: it would clash once the feed grows)."""
+    assert errors(f"papers:\n  Seeing Things:\n    slug: {slug}\n") == [
+        f"curation.yml:3: slug {slug!r} is reserved: papers/{slug}/ is a page of the list "
+        "of every paper ('index' and 'page-N' are)"
+    ]
+
+
 def test_shape_errors() -> None:
     with pytest.raises(InputError) as info:
         parse_curation(
