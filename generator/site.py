@@ -130,11 +130,26 @@ def _load_config(options: BuildOptions) -> Any:
     from generator.config import session as config_session
 
     _check_paths(options)
+    warned = _Warnings()
+    log = logging.getLogger(engine.logger_name("config"))
+    level = log.level
+    log.addFilter(warned)
+    log.setLevel(logging.WARNING)  # seen with --quiet too: they fail a strict build
     try:
         with config_session(Session(overrides=_overrides(options))):
             config = load_config(os.fspath(options.config_file))
     except MkDocsException as e:
-        raise BuildFailed(f"{options.config_file}: {e}") from e
+        raise BuildFailed(f"{options.config_file}: {'; '.join([*warned.messages, str(e)])}") from e
+    finally:
+        log.removeFilter(warned)
+        log.setLevel(level)
+    if warned.messages and options.strict:
+        raise BuildFailed(
+            f"{options.config_file}: {'; '.join(warned.messages)} (a warning fails a strict "
+            "build: fix the setting, or build with --no-strict)"
+        )
+    for message in warned.messages:
+        log.warning(message)
     if "paperfeed" not in config.plugins:
         raise UsageError(f"{options.config_file}: 'paperfeed' is not listed under plugins")
     if not config.plugins["paperfeed"].config.enabled:
@@ -142,6 +157,21 @@ def _load_config(options: BuildOptions) -> Any:
             f"{options.config_file}: the paperfeed plugin is turned off (enabled: false)"
         )
     return config
+
+
+class _Warnings(logging.Filter):
+    """Takes the warnings MkDocs logs while it reads the config (an unknown setting, say)
+    out of its log, to report them with the build's result; its errors pass."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        self.messages.append(record.getMessage())
+        return False
 
 
 def prepare(

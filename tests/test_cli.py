@@ -174,3 +174,26 @@ def test_a_build_freezes_what_it_generated_while_mkdocs_builds_and_thaws_it_afte
         assert before > 10_000 and seen[0] <= before and after <= before
     else:
         assert before == 0 and after == 0 and seen[0] > 10_000
+
+
+def test_an_unknown_setting_in_mkdocs_yml_fails_a_strict_build(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As ``mkdocs build --strict`` does: a misspelt option is not left to its default."""
+    text = (ROOT / "mkdocs.yml").read_text("utf-8")
+    assert "  - paperfeed:\n" in text
+    typo = text.replace("  - paperfeed:\n", "  - paperfeed:\n      page_sise: 5\n", 1)
+    project = make_project(
+        tmp_path, {"2025-03-14.txt": SAMPLE.read_text("utf-8")}, config_text=typo
+    )
+    for command in (project.build, project.check):
+        assert command() == 1
+        err = capsys.readouterr().err
+        assert (
+            f"{project.config}: Config value 'plugins': Plugin 'paperfeed' option 'page_sise': "
+            "Unrecognised configuration name: page_sise (a warning fails a strict build: fix "
+            "the setting, or build with --no-strict)"
+        ) in err
+    assert not project.site.exists()
+    assert project.build("--no-strict") == 0
+    assert "Unrecognised configuration name: page_sise" in capsys.readouterr().err
