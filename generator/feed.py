@@ -8,6 +8,7 @@ one under the same title (never overriding its text) when their abstracts agree.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -89,7 +90,10 @@ def _group_entries(digests: Sequence[Digest]) -> _Grouping:
                     if keys:
                         warnings.append(_kept_apart(digest, entry, groups[keys[0]].entries[0]))
                     keys.append(key)
-            groups.setdefault(key, _Group(key)).entries.append((digest, position, entry))
+            group = groups.setdefault(key, _Group(key))
+            if group.entries:
+                warnings.extend(_joined(digest, entry, group))
+            group.entries.append((digest, position, entry))
     merges = [
         f"{g.entries[0][2].title!r}: " + ", ".join(f"{d.source}:{e.line}" for d, _, e in g.entries)
         for g in groups.values()
@@ -105,6 +109,32 @@ def _kept_apart(digest: Digest, entry: Entry, other: tuple[Digest, int, Entry] |
         "abstract: kept as a paper of its own"
     )
     return Problem(digest.source, entry.line, message)
+
+
+def _joined(digest: Digest, entry: Entry, group: _Group) -> list[Problem]:
+    """What to say when ``entry`` joins ``group``'s paper: listed again in the same
+    digest (its page lists it once), or under the arXiv id of a paper whose title and
+    abstract both differ (one paper all the same: the id decides; check it)."""
+    first_digest, _, first = group.entries[0]
+    again = next((e for d, _, e in group.entries if d is digest), None)
+    if again is not None:
+        message = (
+            f"{excerpt(entry.title)} is listed again in this digest (line {again.line}): "
+            "listed once"
+        )
+        return [Problem(digest.source, entry.line, message)]
+    if (
+        group.key.startswith("arxiv:")
+        and normalize_title(entry.title) != normalize_title(first.title)
+        and not same_text(entry.abstract, first.abstract)
+    ):
+        message = (
+            f"{excerpt(entry.title)} has the arXiv id of another paper "
+            f"({first_digest.source}:{first.line}), whose title and abstract differ: one "
+            f"paper all the same (check {group.key.removeprefix('arxiv:')})"
+        )
+        return [Problem(digest.source, entry.line, message)]
+    return []
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -131,7 +161,10 @@ def _merge(group: _Group, slug: str) -> Paper:
     for entry in entries:
         for link in entry.links:
             links.setdefault(link.url, link)
-    appearances = {Appearance(d.date, d.slug, pos) for d, pos, _ in occurrences}
+    first_place: dict[tuple[dt.date, str], int] = {}  # a digest lists a paper once
+    for d, pos, _ in occurrences:
+        first_place[d.date, d.slug] = min(pos, first_place.get((d.date, d.slug), pos))
+    appearances = {Appearance(day, digest, pos) for (day, digest), pos in first_place.items()}
     return Paper(
         id=arxiv or slug,
         slug=slug,

@@ -57,6 +57,52 @@ def test_arxiv_versions_merge_and_title_only_entries_join_them() -> None:
     assert len(paper.appearances) == 3
 
 
+def test_a_paper_listed_twice_in_a_digest_appears_there_once_with_a_warning() -> None:
+    def at(line: int, title: str, abstract: str, **kw: object) -> Entry:
+        return Entry(title=title, abstract=abstract, line=line, **kw)  # type: ignore[arg-type]
+
+    day = digest(
+        15,
+        at(3, "Sparse experts", "Routers pick experts.", arxiv_id="2503.10622"),
+        at(6, "Other", "Something else."),
+        at(9, "Sparse experts", "Routers pick experts."),
+        at(12, "Sparse experts", "Routers pick experts.", arxiv_id="2503.10622"),
+    )
+    feed = build_feed([day])
+    paper = next(p for p in feed.papers if p.id == "2503.10622")
+    assert [(a.digest, a.position) for a in paper.appearances] == [("2025-03-15", 1)]
+    assert [(w.line, w.message) for w in feed.warnings] == [
+        (9, "'Sparse experts' is listed again in this digest (line 3): listed once"),
+        (12, "'Sparse experts' is listed again in this digest (line 3): listed once"),
+    ]
+
+
+def test_an_arxiv_id_given_to_two_different_papers_is_said() -> None:
+    feed = build_feed(
+        [
+            digest(
+                14,
+                entry(
+                    "Sparse experts at scale", "Routers pick k of N experts.", arxiv_id="2503.10622"
+                ),
+            ),
+            digest(
+                15,
+                entry(
+                    "Diffusion from noise",
+                    "Images come out of noise in steps.",
+                    arxiv_id="2503.10622",
+                ),
+            ),
+        ]
+    )
+    assert len(feed.papers) == 1
+    assert [w.message for w in feed.warnings] == [
+        "'Diffusion from noise' has the arXiv id of another paper (digests/2025-03-14.yml:1), "
+        "whose title and abstract differ: one paper all the same (check 2503.10622)"
+    ]
+
+
 def test_different_titles_with_the_same_slug_get_distinct_stable_slugs() -> None:
     # Accents make different titles (different papers) but the same ASCII slug.
     a, b, c = entry("Café Bar"), entry("Cafe Bar"), entry("Cafè Bar")
