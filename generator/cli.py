@@ -14,14 +14,12 @@ import logging
 import os
 import signal
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from generator import __version__, engine
-from generator.errors import BuildFailed, InputError, UsageError
+from generator.errors import BuildFailed, InputError, UsageError, signals_to
 
 DESCRIPTION = """\
 paperfeed turns the daily paper digests in a folder into a searchable MkDocs
@@ -610,27 +608,13 @@ def _terminated(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """SIGTERM raises KeyboardInterrupt while the block runs (in the main thread, where
-    Python runs signal handlers): a command cleans up and exits 130 as on Ctrl-C."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGTERM, _terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, before)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if engine.PROBLEM is not None:
         print(f"paperfeed: error: {engine.PROBLEM}", file=sys.stderr)
         return 2
-    try:
-        with _sigterm_as_interrupt():
+    try:  # SIGTERM (a CI job cancelled, timeout) ends a command as Ctrl-C does
+        with signals_to(_terminated, signal.SIGTERM):
             return COMMANDS[args.command](args)
     except InputError as e:
         _print_problems(e, sys.stderr)

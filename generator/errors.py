@@ -8,7 +8,13 @@ mistake at once (MkDocs' config validation does the same), formatted as
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from types import FrameType
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -61,3 +67,18 @@ class BuildFailed(Exception):
         super().__init__(message)
         self.site_published = site_published
         """True when the failure came after the new site was in place (or there is none)."""
+
+
+@contextmanager
+def signals_to(handler: Callable[[int, FrameType | None], Any], *signums: int) -> Iterator[None]:
+    """``handler`` for ``signums`` while the block runs, the handlers before it after. In
+    the main thread only (elsewhere Python cannot set handlers): in another, nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, handler) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, previous in before.items():
+            signal.signal(signum, previous)

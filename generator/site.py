@@ -15,7 +15,6 @@ import logging
 import os
 import shutil
 import signal
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator import engine
-from generator.errors import BuildFailed, UsageError
+from generator.errors import BuildFailed, UsageError, signals_to
 from generator.lock import exclusive
 from generator.outputs import check_outputs, mark, project_inputs
 from generator.pipeline import Generated, updated_published
@@ -518,19 +517,9 @@ def _interrupts_deferred() -> Iterator[None]:
     """Ctrl-C and SIGTERM, while the block runs, are remembered and raised as Ctrl-C once
     it has ended (not if it raised). Python's handlers, not the signal mask: a signal is
     held back whichever thread the system gives it to."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     seen: list[int] = []
-    before = {
-        signum: signal.signal(signum, lambda got, frame: seen.append(got))
-        for signum in (signal.SIGINT, signal.SIGTERM)
-    }
-    try:
+    with signals_to(lambda got, frame: seen.append(got), signal.SIGINT, signal.SIGTERM):
         yield
-    finally:
-        for signum, handler in before.items():
-            signal.signal(signum, handler)
     if seen:
         raise KeyboardInterrupt
 
