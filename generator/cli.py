@@ -468,7 +468,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     missing = [f for f in args.files if not f.is_file()]
     if missing:
-        raise UsageError(", ".join(f"{f}: no such file" for f in missing))
+        raise UsageError(
+            ", ".join(
+                f"{f}: a folder, not a digest file (give its files: {f}/*)"
+                if f.is_dir()
+                else f"{f}: no such file"
+                for f in missing
+            )
+        )
     digests, problems, warnings = read_digests_with_warnings(list(args.files))
     if problems:
         raise InputError(problems)

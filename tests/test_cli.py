@@ -72,6 +72,16 @@ def test_missing_file_to_parse_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().err == "paperfeed: error: no-such-file.txt: no such file\n"
 
 
+def test_a_folder_to_parse_is_named_as_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["parse", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"paperfeed: error: {tmp_path}: a folder, not a digest file (give its files: "
+        f"{tmp_path}/*)\n"
+    )
+
+
 def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", str(SAMPLE), "--json"]) == 0
     papers = json.loads(capsys.readouterr().out)
