@@ -176,10 +176,17 @@ def read_digest_with_warnings(
     return digest, list(warnings)
 
 
+def digest_name(path: Path) -> str:
+    """The name a digest file gives its digest (its page ``archive/<name>/``): the slug
+    of its file name without the suffix ("" when it has no letters or digits: then the
+    digest's date)."""
+    return slugify(path.stem)
+
+
 def _parse(path: Path, source: str, parser: _Parser, data: bytes) -> tuple[Digest, list[Problem]]:
     text = decode(data, source)
     file_date = date_from_name(path.name, source)
-    slug = slugify(path.stem)
+    slug = digest_name(path)
     digest, warnings = parser(text, source, file_date, slug or "digest")
     if not slug:
         digest = dataclasses.replace(digest, slug=digest.date.isoformat())

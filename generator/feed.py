@@ -162,8 +162,8 @@ def _merge(group: _Group, slug: str) -> Paper:
         for link in entry.links:
             links.setdefault(link.url, link)
     first_place: dict[tuple[dt.date, str], int] = {}  # a digest lists a paper once
-    for d, pos, _ in occurrences:
-        first_place[d.date, d.slug] = min(pos, first_place.get((d.date, d.slug), pos))
+    for d, pos, _ in occurrences:  # (in order: the first place in a digest comes first)
+        first_place.setdefault((d.date, d.slug), pos)
     appearances = {Appearance(day, digest, pos) for (day, digest), pos in first_place.items()}
     return Paper(
         id=arxiv or slug,

@@ -423,20 +423,15 @@ def _build_site(
         try:
             pages = staged[0].apply()
         except OSError as e:
-            raise BuildFailed(
-                f"{_cannot_write(e)}; the new site was published, the previous Markdown "
-                f"copy ({pages_dir}) was left as it was",
-                site_published=True,
-            ) from None
+            left = f"the previous Markdown copy ({pages_dir}) was left as it was"
+            raise _published_but(e, left) from None
         try:
             _remember_urls(config, plugin, generated, published[0] if published else None)
         except OSError as e:
-            raise BuildFailed(
-                f"{_cannot_write(e)}; the new site was published, the published URLs "
-                f"({plugin.published_path(config)}) were left as they were: the next "
-                "build adds this one's",
-                site_published=True,
-            ) from None
+            where = plugin.published_path(config)
+            left = f"the published URLs ({where}) were left as they were: the next build adds"
+            left += " this one's"
+            raise _published_but(e, left) from None
     planned = plugin.preview
     return BuildResult(
         generated=generated,
@@ -543,6 +538,12 @@ def _freezing() -> Iterator[Callable[[], None]]:
 
 def _nothing() -> None:
     return None
+
+
+def _published_but(error: OSError, left: str) -> BuildFailed:
+    """A write that failed after the new site was in place; ``left``: what was not done."""
+    message = f"{_cannot_write(error)}; the new site was published, {left}"
+    return BuildFailed(message, site_published=True)
 
 
 def _cannot_write(error: OSError) -> str:

@@ -80,7 +80,7 @@ def _unwritable(path: Path, force: bool) -> bool:
     anything is downloaded: its folder is a file, it is a folder, it exists (without
     ``force``), or another digest in the folder has the name it would have (the build
     would refuse the two)."""
-    from generator.digests import EXTENSIONS
+    from generator.digests import EXTENSIONS, digest_name
 
     problem = ""
     folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
@@ -91,9 +91,9 @@ def _unwritable(path: Path, force: bool) -> bool:
     elif path.exists() and not force:
         problem = f"{path} exists: use --force to replace it"
     elif path.parent.is_dir():
-        name = slugify(path.stem)
+        name = digest_name(path)
         for other in sorted(path.parent.iterdir()):
-            if other != path and other.suffix.lower() in EXTENSIONS and slugify(other.stem) == name:
+            if other != path and other.suffix.lower() in EXTENSIONS and digest_name(other) == name:
                 problem = (
                     f"{other} has the digest name {name!r} that {path.name} would have "
                     "(a build refuses the two): rename or remove it"

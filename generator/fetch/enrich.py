@@ -153,9 +153,8 @@ def updated_file(
     the old records and the new; else (another layout: a flow mapping, another
     indentation, a key after ``papers``) the whole file is written afresh."""
     everything = merged(records, outcomes)
-    fresh = enrichment_yaml(everything)
     if old is None or not old.strip():
-        return fresh, True
+        return enrichment_yaml(everything), True
     added = {key: everything[key] for key in sorted(everything) if key not in records}
     if not added:
         return old, True
@@ -165,4 +164,4 @@ def updated_file(
         kept = parse_enrichment(appended, "enrichment.yml") == everything
     except InputError:
         kept = False
-    return (appended, True) if kept else (fresh, False)
+    return (appended, True) if kept else (enrichment_yaml(everything), False)
