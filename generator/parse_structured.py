@@ -176,8 +176,10 @@ class _JsonWalker:
                 pos = self.skip(pos + 1) if self.text[pos] == "," else pos
             return _Value(line, "mapping", fields=tuple(fields)), pos + 1
         scalar, end = self.decoder.raw_decode(self.text, pos)
-        if isinstance(scalar, str):
+        if char == '"':
             return _Value(line, "string", text=scalar), end
+        # Numbers (and NaN, Infinity) come back as their text, so the kind is the first
+        # character's.
         kind = "null" if scalar is None else "boolean" if isinstance(scalar, bool) else "number"
         return _Value(line, kind, text=self.text[pos:end]), end
 
@@ -251,9 +253,10 @@ class _Checker(ProblemLog):
                 found[name] = item
         return found
 
-    def string(self, name: str, value: _Value) -> str | None:
+    def string(self, name: str, value: _Value, wanted: str = "a string") -> str | None:
+        """The text of a string field; ``wanted`` says what the field may be."""
         if value.kind in ("list", "mapping", "null"):
-            self.add(value.line, f"{name!r} must be a string, got {value.kind}")
+            self.add(value.line, f"{name!r} must be {wanted}, got {value.kind}")
             return None
         limit = FIELD_CHARS.get(name, FIELD_CHARS["title"])
         if len(value.text) > limit:
@@ -374,11 +377,11 @@ class _Checker(ProblemLog):
         return int(text)
 
     def strings(self, name: str, value: _Value) -> tuple[str, ...]:
-        items = value.items if value.kind == "list" else (value,)
+        items, wanted = _list_or_one(value)
         if len(items) > MAX_KEYWORDS:
             self.add(value.line, f"{name!r} lists {len(items):,} (at most {MAX_KEYWORDS:,})")
             return ()
-        found = (self.string(name, item) for item in items)
+        found = (self.string(name, item, wanted) for item in items)
         return tuple(dict.fromkeys(s for s in found if s))
 
     def arxiv(self, value: _Value) -> str | None:
@@ -407,9 +410,9 @@ class _Checker(ProblemLog):
                     f"'authors' lists {len(value.items):,} names (at most {MAX_AUTHORS:,})",
                 )
                 return ()
-            names = [self.string("authors", item) for item in value.items]
+            names = [self.string("authors", item, _LIST) for item in value.items]
             return tuple(n for n in names if n)
-        text = self.string("authors", value)
+        text = self.string("authors", value, _LIST_OR_ONE)
         found = tuple(n for n in (clean_text(p) for p in (text or "").split(",")) if n)
         if len(found) > MAX_AUTHORS:
             self.add(value.line, f"'authors' lists {len(found):,} names (at most {MAX_AUTHORS:,})")
@@ -418,14 +421,14 @@ class _Checker(ProblemLog):
 
     def slugs(self, name: str, value: _Value) -> tuple[tuple[str, ...], tuple[int, ...]]:
         """The slugs of a ``topics`` or ``tags`` field, and the line of each."""
-        items = value.items if value.kind == "list" else (value,)
+        items, wanted = _list_or_one(value)
         most = MAX_TOPICS if name == "topics" else MAX_TAGS
         if len(items) > most:
             self.add(value.line, f"{name!r} lists {len(items):,} names (at most {most} a paper)")
             return (), ()
         slugs: dict[str, int] = {}
         for item in items:
-            text = self.string(name, item)
+            text = self.string(name, item, wanted)
             if text is None:
                 continue
             slug = slugify(text)
@@ -435,6 +438,15 @@ class _Checker(ProblemLog):
             else:
                 slugs.setdefault(slug, item.line)
         return tuple(slugs), tuple(slugs.values())
+
+
+_LIST = "a list of strings"
+_LIST_OR_ONE = "a list of strings or one string"
+
+
+def _list_or_one(value: _Value) -> tuple[tuple[_Value, ...], str]:
+    """The items of a field that is a list of strings or one string, and what each must be."""
+    return (value.items, _LIST) if value.kind == "list" else ((value,), _LIST_OR_ONE)
 
 
 @dataclass(frozen=True)

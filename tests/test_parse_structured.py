@@ -151,9 +151,17 @@ def test_wrong_types() -> None:
         "d.yml:2: 'title' must be a string, got list",
         "d.yml:3: 'abstract' must be a string, got mapping",
         "d.yml:4: 'note' must be a string, got null",
-        "d.yml:5: 'authors' must be a string, got list",
-        "d.yml:6: 'topics' must be a string, got mapping",
+        "d.yml:5: 'authors' must be a list of strings, got list",
+        "d.yml:6: 'topics' must be a list of strings, got mapping",
         "d.yml:7: a paper must be a mapping with 'title' and 'abstract', got string",
+    ]
+
+
+def test_a_field_of_a_list_or_one_string_says_both() -> None:
+    text = "papers:\n  - title: T\n    abstract: A\n    authors: {x: 1}\n    tags:\n"
+    assert yaml_errors(text) == [
+        "d.yml:4: 'authors' must be a list of strings or one string, got mapping",
+        "d.yml:5: 'tags' must be a list of strings or one string, got null",
     ]
 
 
@@ -300,6 +308,26 @@ def test_json_errors_carry_lines() -> None:
 )  # fmt: skip
 def test_json_structure_errors(text: str, message: str) -> None:
     assert json_errors(text)[0] == message
+
+
+def test_json_numbers_and_booleans_are_the_text_written() -> None:
+    """As YAML's plain 1984 and yes: where text is wanted, a JSON number or true is the text
+    as written (the walker tells the kinds apart; the counts take numbers or strings)."""
+    paper = {"title": 5, "abstract": True, "tags": ["ok", 7], "arxiv": 2503.0123, "stars": 3}
+    data = {"date": "2025-03-18", "title": 2025, "papers": [paper]}
+    digest = parse_json_digest(json.dumps(data), "d.json", DAY, "d")
+    entry = digest.entries[0]
+    assert (digest.title, entry.title, entry.abstract, entry.tags) == (
+        "2025",
+        "5",
+        "true",
+        ("ok", "7"),
+    )
+    assert (entry.arxiv_id, entry.stars) == ("2503.0123", 3)
+    paper = {"title": "T", "abstract": "A", "upvotes": "4", "comments": 1.5, "authors": 12}
+    assert json_errors({"papers": [paper]}) == [
+        "d.json:7: 'comments' must be a whole number, got '1.5'"
+    ]
 
 
 def test_json_whitespace_and_nesting() -> None:
