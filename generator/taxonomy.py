@@ -192,8 +192,12 @@ class _Reader(ProblemLog):
             word = self.text(item, f"keyword of {what}")
             if word is None:
                 continue
-            if not any(ch.isalnum() for ch in word):
+            if not word.strip():
                 self.add(_line(item), f"empty keyword in {what}")
+                continue
+            if not any(ch.isalnum() for ch in word):
+                message = f"keyword {excerpt(word)} of {what} has no letters or digits"
+                self.add(_line(item), f"{message} (it would match nothing)")
                 continue
             words.append(" ".join(word.split()))
         return tuple(dict.fromkeys(words))

@@ -188,7 +188,8 @@ topics:
     ) == [
         "taxonomy.yml:4: empty keyword in topic 'Other'",
         "taxonomy.yml:5: empty keyword in topic 'Other'",
-        "taxonomy.yml:6: empty keyword in topic 'Other'",
+        "taxonomy.yml:6: keyword '--' of topic 'Other' has no letters or digits"
+        " (it would match nothing)",
         "taxonomy.yml:7: keyword of topic 'Other' must be a string, not empty",
         "taxonomy.yml:9: topic '中文' needs a 'slug' (its name has no ASCII letters)",
         "taxonomy.yml:11: slug 'Not A Slug' of topic 'X' must be lower-case ASCII words"
