@@ -32,7 +32,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.classify import with_parents
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, decode_utf8
 from generator.feed import RESERVED_SLUGS
 from generator.ids import arxiv_id, normalize_title, slugify
 from generator.model import Feed, Paper, Taxonomy
@@ -103,9 +103,7 @@ def load_curation(path: Path, source: str | None = None) -> Curation:
     """Read and check the curation file at ``path``; ``source`` names it in errors."""
     name = source if source is not None else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(name, 0, f"not UTF-8 text ({exc.reason})")) from exc
+        text = decode_utf8(path.read_bytes(), name)
     except OSError as exc:
         raise InputError(
             Problem(name, 0, f"cannot read the curation file: {exc.strerror}")

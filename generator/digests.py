@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, MutableMapping
 from pathlib import Path
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, decode_utf8
 from generator.ids import key, slugify
 from generator.limits import MAX_DIGEST_MB
 from generator.model import Digest
@@ -27,7 +27,6 @@ LAST_DATE = dt.date(2106, 2, 6)
 ``sitemap.xml.gz`` as seconds since 1970 in 32 bits)."""
 EXTENSIONS = (".txt", ".yml", ".yaml", ".json")
 _NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_BOM = b"\xef\xbb\xbf"
 
 _Parser = Callable[[str, str, dt.date | None, str], tuple[Digest, list[Problem]]]
 DigestMemo = MutableMapping[str, tuple[Digest, list[Problem]]]
@@ -36,17 +35,7 @@ DigestMemo = MutableMapping[str, tuple[Digest, list[Problem]]]
 
 def decode(data: bytes, source: str) -> str:
     """The text of a digest file: UTF-8 (a BOM is dropped), LF line ends, NFC."""
-    data = data.removeprefix(_BOM)
-    bad = data.find(b"\0")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        bad = err.start if bad < 0 else min(bad, err.start)
-    if bad >= 0:
-        line = data.count(b"\n", 0, bad) + 1
-        message = f"not UTF-8 text (invalid byte 0x{data[bad]:02x})"
-        raise InputError(Problem(source, line, message))
-    text = normalize_text(text)
+    text = normalize_text(decode_utf8(data, source, nul=False))
     if not text.strip():
         raise InputError(Problem(source, 1, "empty digest (no papers)"))
     return text

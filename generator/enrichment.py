@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, decode_utf8
 from generator.ids import normalize_title
 from generator.links import clean_url
 from generator.model import Digest, Entry, Link
@@ -37,11 +37,7 @@ def load_enrichment(path: Path) -> dict[str, tuple[str, Metadata]]:
         return {}
     except OSError as err:
         raise InputError(Problem(str(path), 0, f"cannot read: {err.strerror}")) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InputError(Problem(str(path), 1, f"not UTF-8 text ({err.reason})")) from None
-    return parse_enrichment(text, str(path))
+    return parse_enrichment(decode_utf8(data, str(path)), str(path))
 
 
 def enrich_entry(entry: Entry, meta: Metadata) -> Entry:

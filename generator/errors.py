@@ -45,6 +45,21 @@ class ProblemLog:
         self.problems.append(Problem(self.source, line, message))
 
 
+def decode_utf8(data: bytes, source: str, *, nul: bool = True) -> str:
+    """The UTF-8 text of an input file, a BOM dropped, line ends LF (as ``read_text``); raises
+    InputError naming the line of the first byte that is not UTF-8 (or NUL, unless ``nul``)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    bad = -1 if nul else data.find(b"\0")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        bad = err.start if bad < 0 else min(bad, err.start)
+    if bad >= 0:
+        line = data.count(b"\n", 0, bad) + 1
+        raise InputError(Problem(source, line, f"not UTF-8 text (invalid byte 0x{data[bad]:02x})"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class InputError(Exception):
     """The inputs cannot be built; ``problems`` lists every reason (sorted)."""
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import InputError, Problem, ProblemLog
+from .errors import InputError, Problem, ProblemLog, decode_utf8
 from .ids import slugify
 from .limits import excerpt
 from .model import TagDef, Taxonomy, Topic
@@ -50,9 +50,7 @@ def load_taxonomy(path: Path, source: str | None = None) -> Taxonomy:
     """Read and check the taxonomy file at ``path``; ``source`` names it in errors."""
     name = source if source is not None else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(name, 0, f"not UTF-8 text ({exc.reason})")) from exc
+        text = decode_utf8(path.read_bytes(), name)
     except OSError as exc:
         raise InputError(Problem(name, 0, f"cannot read taxonomy: {exc.strerror}")) from exc
     return parse_taxonomy(text, name)

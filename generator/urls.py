@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import InputError, Problem
+from generator.errors import InputError, Problem, decode_utf8
 from generator.model import Feed, Taxonomy
 from generator.render.common import digest_path, listing_path, page_url, paper_path
 from generator.taxonomy import renamed_topics
@@ -112,11 +112,9 @@ def load_published(path: Path, source: str | None = None) -> dict[str, Record]:
     """The records of the file at ``path``; none when it does not exist."""
     name = source if source is not None else str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = decode_utf8(path.read_bytes(), name)
     except FileNotFoundError:
         return {}
-    except UnicodeDecodeError as exc:
-        raise InputError(Problem(name, 0, f"not UTF-8 text ({exc.reason})")) from exc
     except OSError as exc:
         raise InputError(Problem(name, 0, f"cannot read: {exc.strerror}")) from exc
     return parse_published(text, name)

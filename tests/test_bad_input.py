@@ -201,3 +201,32 @@ def test_no_traceback_for_any_bad_fixture() -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines()[:-1] == [n + MESSAGES[n] for n in names]
+
+
+@pytest.mark.parametrize(
+    "name", ["taxonomy.yml", "curation.yml", "published.txt", "enrichment.yml"]
+)
+def test_an_input_file_not_utf8_is_named_with_its_line(name: str, tmp_path: Path) -> None:
+    """Every input the build reads says where its first byte that is not UTF-8 is (the
+    curation, taxonomy and published-URLs files named only the file before); a BOM and
+    Windows line ends are read as the digests' are."""
+    from generator.curation import load_curation
+    from generator.enrichment import load_enrichment
+    from generator.errors import InputError
+    from generator.taxonomy import load_taxonomy
+    from generator.urls import load_published
+
+    load = {
+        "taxonomy.yml": load_taxonomy,
+        "curation.yml": load_curation,
+        "published.txt": load_published,
+        "enrichment.yml": load_enrichment,
+    }[name]
+    path = tmp_path / name
+    path.write_bytes(b"# a comment\r\n# another\r\n# caf\xe9\n")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert str(caught.value) == f"{path}:3: not UTF-8 text (invalid byte 0xe9)"
+    if name != "taxonomy.yml":  # (a taxonomy of comments only is empty, an error)
+        path.write_bytes(b"\xef\xbb\xbf# a comment\r\n# another\r\n")
+        load(path)
