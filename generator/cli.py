@@ -476,7 +476,10 @@ def cmd_parse(args: argparse.Namespace) -> int:
                 for f in missing
             )
         )
-    digests, problems, warnings = read_digests_with_warnings(list(args.files))
+    files: dict[Path, Path] = {}  # one file named twice (a, ./a) is read once
+    for f in args.files:
+        files.setdefault(f.resolve(), f)
+    digests, problems, warnings = read_digests_with_warnings(files.values())
     if problems:
         raise InputError(problems)
     for warning in warnings:

@@ -95,6 +95,17 @@ def test_parse_json_fields(capsys: pytest.CaptureFixture[str]) -> None:
     ]
 
 
+def test_parse_a_file_named_twice_reads_it_once(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``paperfeed parse a ./a`` lists a's papers once (it said a's digest name 'is also
+    used by' a, and failed)."""
+    monkeypatch.chdir(SAMPLE.parent)
+    assert main(["parse", SAMPLE.name, f"./{SAMPLE.name}", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert len(json.loads(out)) == 75 and err == ""
+
+
 def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
     project = make_project(tmp_path, digests={SAMPLE.name: SAMPLE.read_bytes()})
     assert project.build("--markdown-only") == 0
