@@ -378,7 +378,12 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"paperfeed: {e}", file=sys.stderr)
         else:
             print(f"paperfeed: the site did not build: {e}", file=sys.stderr)
-            print("paperfeed: the previous site was left as it was", file=sys.stderr)
+            left = (
+                "the previous site was left as it was"
+                if e.previous_site
+                else "nothing was published"
+            )
+            print(f"paperfeed: {left}", file=sys.stderr)
         return 1
     _clear_progress(progress)
     acc = result.generated.accounting

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -82,6 +83,8 @@ class BuildFailed(Exception):
         super().__init__(message)
         self.site_published = site_published
         """True when the failure came after the new site was in place (or there is none)."""
+        self.previous_site: Path | None = None
+        """The site a failure before that left as it was, when there is one."""
 
 
 @contextmanager

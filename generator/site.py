@@ -322,9 +322,14 @@ def _build(options: BuildOptions, progress: Callable[[int, int], None] | None) -
     # The pages are written (staged beside the Markdown copy) as they are made, and MkDocs
     # reads them back from the disk: a large feed's pages are never all in memory.
     staged: list[Staged] = []
+    site_dir: list[Path] = []  # known once the config is checked
     try:
         with _freezing() as freeze:
-            return _build_site(options, progress, start, staged, freeze)
+            return _build_site(options, progress, start, staged, freeze, site_dir.append)
+    except BuildFailed as e:
+        if not e.site_published and site_dir and site_dir[0].exists():
+            e.previous_site = site_dir[0]
+        raise
     finally:
         for pages in staged:
             pages.discard()  # what was not applied: a failed build leaves the copy as it was
@@ -336,6 +341,7 @@ def _build_site(
     start: float,
     staged: list[Staged],
     freeze: Callable[[], None],
+    site_dir_known: Callable[[Path], None],
 ) -> BuildResult:
     from mkdocs.exceptions import Abort, MkDocsException
 
@@ -354,6 +360,7 @@ def _build_site(
     begun: list[_Begun] = []
 
     def begin(config: Any, plugin: Any) -> None:
+        site_dir_known(_site_dir(options, config))
         _begin(options, config, plugin, begun.append)
 
     try:
@@ -464,6 +471,10 @@ class _Begun:
         discard(self.staging)
 
 
+def _site_dir(options: BuildOptions, config: Any) -> Path:
+    return Path(options.site_dir or config.site_dir).resolve()
+
+
 def _begin(
     options: BuildOptions, config: Any, plugin: Any, made: Callable[[_Begun], object]
 ) -> None:
@@ -473,7 +484,7 @@ def _begin(
 
     from generator.preview import KeptSite, head_start
 
-    site_dir = Path(options.site_dir or config.site_dir).resolve()
+    site_dir = _site_dir(options, config)
     try:
         recover(site_dir)
         staging = new_sibling(site_dir)

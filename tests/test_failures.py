@@ -102,6 +102,31 @@ def test_a_full_disk_says_the_previous_site_was_left_as_it_was(
     assert (tree_files(project.site), tree_files(project.pages)) == before
 
 
+def test_a_first_build_that_fails_says_nothing_was_published(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no site before, a failed build does not speak of a previous site (it did); a
+    build failing before its config is read cannot know of one either."""
+    project = _project(tmp_path)
+
+    def read_only(new: Path, dest: Path, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(dest))
+
+    monkeypatch.setattr(site_module, "swap_in", read_only)
+    assert project.build() == 1
+    assert capsys.readouterr().err == (
+        "paperfeed: the site did not build: cannot write the output (Permission denied): "
+        f"{project.site}\npaperfeed: nothing was published\n"
+    )
+    assert not project.site.exists() and not list(project.root.glob(".site.*"))
+    monkeypatch.undo()
+    assert project.build() == 0
+    project.config.write_text(project.config.read_text() + "site_dir: 5\n[", "utf-8")
+    capsys.readouterr()
+    assert project.build() == 1
+    assert capsys.readouterr().err.endswith("paperfeed: nothing was published\n")
+
+
 def test_a_read_only_output_says_the_previous_site_was_left_as_it_was(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
