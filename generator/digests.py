@@ -35,7 +35,7 @@ DigestMemo = MutableMapping[str, tuple[Digest, list[Problem]]]
 
 def decode(data: bytes, source: str) -> str:
     """The text of a digest file: UTF-8 (a BOM is dropped), LF line ends, NFC."""
-    text = normalize_text(decode_utf8(data, source, nul=False))
+    text = normalize_text(decode_utf8(data, source, refuse_nul=True))
     if not text.strip():
         raise InputError(Problem(source, 1, "empty digest (no papers)"))
     return text

@@ -46,11 +46,11 @@ class ProblemLog:
         self.problems.append(Problem(self.source, line, message))
 
 
-def decode_utf8(data: bytes, source: str, *, nul: bool = True) -> str:
+def decode_utf8(data: bytes, source: str, *, refuse_nul: bool = False) -> str:
     """The UTF-8 text of an input file, a BOM dropped, line ends LF (as ``read_text``); raises
-    InputError naming the line of the first byte that is not UTF-8 (or NUL, unless ``nul``)."""
+    InputError naming the line of the first byte that is not UTF-8 (or NUL: ``refuse_nul``)."""
     data = data.removeprefix(b"\xef\xbb\xbf")
-    bad = -1 if nul else data.find(b"\0")
+    bad = data.find(b"\0") if refuse_nul else -1
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
