@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import InputError, Problem, decode_utf8
+from generator.limits import excerpt
 from generator.model import Feed, Taxonomy
 from generator.render.common import digest_path, listing_path, page_url, paper_path
 from generator.taxonomy import renamed_topics
@@ -43,6 +44,9 @@ SAME_TITLE = 0.5
 """A paper at the same place of the same digest is the same paper when its title shares at
 least this share of the words (Jaccard) of the old one."""
 
+_PAGE_URL = re.compile(r"(.*/)?|.*\.html")
+"""What a page's URL is: the site's root, a folder (``a/b/``) or an HTML file."""
+_POSITION = re.compile(r"[0-9]{1,9}")
 _PART = re.compile(r"^(topics|tags)/([^/]+)/(?:index|page-\d+)\.md$")
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -70,6 +74,7 @@ class Record:
 def parse_published(text: str, source: str) -> dict[str, Record]:
     """The records of a published-URLs file; every malformed line is an error."""
     records: dict[str, Record] = {}
+    lines: dict[str, int] = {}
     problems: list[Problem] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
@@ -80,9 +85,19 @@ def parse_published(text: str, source: str) -> dict[str, Record]:
         if kind not in KINDS or len(fields) != size or not _safe(fields[0]):
             problems.append(Problem(source, number, "not a published URL line (URL, kind, key...)"))
             continue
-        if kind == "paper" and not fields[4].isdigit():
-            problems.append(Problem(source, number, f"position {fields[4]!r} is not a number"))
+        if not _PAGE_URL.fullmatch(fields[0]):
+            message = f"{excerpt(fields[0])} is not a page's URL (one ends in '/' or '.html')"
+            problems.append(Problem(source, number, message))
             continue
+        if kind == "paper" and not _POSITION.fullmatch(fields[4]):
+            message = f"position {excerpt(fields[4])} is not a number"
+            problems.append(Problem(source, number, message))
+            continue
+        if fields[0] in records:
+            message = f"{excerpt(fields[0])} is listed again (first on line {lines[fields[0]]})"
+            problems.append(Problem(source, number, message))
+            continue
+        lines[fields[0]] = number
         position = int(fields[4]) if kind == "paper" else 0
         digest = fields[3] if kind == "paper" else ""
         records[fields[0]] = Record(fields[0], kind, fields[2], digest, position)

@@ -191,6 +191,29 @@ def test_a_bad_line_is_an_error_with_its_line() -> None:
     ]
 
 
+def test_what_no_build_writes_is_an_error_with_its_line() -> None:
+    """A position in other digits ('²' passed isdigit and failed int: a traceback), a URL
+    no page has (a redirect page at feed.xml wanted the generated feed's path: a
+    traceback in build, check said ok), a URL listed twice (the last one won)."""
+    text = (
+        "papers/x/\tpaper\tx\td\t\u00b2\n"
+        "feed.xml\tpage\tfeed.md\n"
+        "papers/y/\tpaper\ty\td\t3\n"
+        "papers/y/\tpaper\ty\td\t4\n"
+        "\tpage\tindex.md\n"
+        "about.html\tpage\tabout.md\n"
+        f"papers/z/\tpaper\tz\td\t{'9' * 5000}\n"
+    )
+    with pytest.raises(InputError) as info:
+        parse_published(text, "published.txt")
+    assert [str(p) for p in info.value.problems] == [
+        "published.txt:1: position '\u00b2' is not a number",
+        "published.txt:2: 'feed.xml' is not a page's URL (one ends in '/' or '.html')",
+        "published.txt:4: 'papers/y/' is listed again (first on line 3)",
+        f"published.txt:7: position '{'9' * 40}'... (5,000 characters) is not a number",
+    ]
+
+
 def test_a_redirect_page_escapes_and_links_relatively() -> None:
     page = redirect_page("papers/old/", 'papers/n"ew/', "https://example.org/site/")
     assert '<meta http-equiv="refresh" content="0; url=../../papers/n&quot;ew/">' in page
