@@ -121,6 +121,8 @@ def parse_curation(text: str, source: str) -> Curation:
         raise InputError(Problem(source, line, f"invalid YAML: {exc.problem}")) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its errors
         raise InputError(Problem(source, 0, f"invalid YAML: {exc}")) from exc
+    except RecursionError:  # PyYAML's composer recurses into nested lists and mappings
+        raise InputError(Problem(source, 1, "nested too deeply")) from None
     if root is None:
         return Curation(source)
     reader = Reader(source)

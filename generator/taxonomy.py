@@ -69,6 +69,8 @@ def parse_taxonomy(text: str, source: str) -> Taxonomy:
         raise InputError(Problem(source, line, f"invalid YAML: {exc.problem}")) from exc
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its errors
         raise InputError(Problem(source, 0, f"invalid YAML: {exc}")) from exc
+    except RecursionError:  # PyYAML's composer recurses into nested lists and mappings
+        raise InputError(Problem(source, 1, "nested too deeply")) from None
     reader = _Reader(source)
     taxonomy = reader.taxonomy(root)
     if reader.problems or taxonomy is None:

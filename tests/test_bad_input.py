@@ -230,3 +230,21 @@ def test_an_input_file_not_utf8_is_named_with_its_line(name: str, tmp_path: Path
     if name != "taxonomy.yml":  # (a taxonomy of comments only is empty, an error)
         path.write_bytes(b"\xef\xbb\xbf# a comment\r\n# another\r\n")
         load(path)
+
+
+@pytest.mark.parametrize("name", ["taxonomy.yml", "curation.yml", "enrichment.yml"])
+def test_yaml_nested_too_deeply_is_an_error_not_a_traceback(name: str, tmp_path: Path) -> None:
+    """PyYAML's composer recurses: 5,000 nested lists raised RecursionError from the
+    taxonomy and curation readers (the digests' and enrichment's said so already)."""
+    from generator.curation import load_curation
+    from generator.enrichment import load_enrichment
+    from generator.errors import InputError
+    from generator.taxonomy import load_taxonomy
+
+    load = {"taxonomy.yml": load_taxonomy, "curation.yml": load_curation}.get(name, load_enrichment)
+    path = tmp_path / name
+    top = {"taxonomy.yml": "topics"}.get(name, "papers")
+    path.write_text(f"{top}: {'[' * 5000}{']' * 5000}\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load(path)
+    assert str(caught.value) == f"{path}:1: nested too deeply"
