@@ -24,7 +24,7 @@ entry's line, about every entry that changes nothing. All pure: reading the file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -195,10 +195,17 @@ def _identity(name: str) -> str:
     return f"arxiv:{found}" if found else f"title:{normalize_title(name)}"
 
 
-def resolve(curation: Curation, feed: Feed, taxonomy: Taxonomy) -> Resolved:
+def resolve(
+    curation: Curation,
+    feed: Feed,
+    taxonomy: Taxonomy,
+    published: Mapping[str, str] | None = None,
+) -> Resolved:
     """Find every entry's paper in ``feed`` and check its topics, tags and slug.
 
-    Raises :class:`InputError` with every unknown paper, topic or tag and every bad slug."""
+    Raises :class:`InputError` with every unknown paper, topic or tag and every bad slug
+    (``published``: the slugs of the paper pages the site published, and their papers'
+    ids: a slug may not give another paper's published page to this one)."""
     source = curation.source
     by_arxiv = {p.arxiv_id: p for p in feed.papers if p.arxiv_id}
     by_title: dict[str, Paper] = {}
@@ -272,6 +279,14 @@ def resolve(curation: Curation, feed: Feed, taxonomy: Taxonomy) -> Resolved:
                 problems.append(
                     Problem(source, line, f"slug {edit.slug!r} is another paper's page already")
                 )
+            elif (published or {}).get(edit.slug, paper.id) != paper.id:
+                assert published is not None
+                message = (
+                    f"slug {edit.slug!r} was published for another paper "
+                    f"({published[edit.slug]!r}, published.txt): a reader who saved it would "
+                    "find this one; choose another"
+                )
+                problems.append(Problem(source, line, message))
             else:
                 slugs[edit.slug] = paper.id
         if edit.hide and edit.feature:

@@ -36,7 +36,7 @@ from generator.related import Vectors, related_from, term_vectors
 from generator.render import Content, SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
 from generator.taxonomy import load_taxonomy
-from generator.urls import Record, published_text, records_of, redirects
+from generator.urls import Record, paper_slugs, published_text, records_of, redirects
 
 
 @dataclass(frozen=True)
@@ -310,7 +310,11 @@ def generate(
     t0 = time.perf_counter()
     with _no_cycle_collection():
         everything = build_feed(digests)
-        resolved = resolve(curation, everything, taxonomy) if curation else NO_CURATION
+        resolved = (
+            resolve(curation, everything, taxonomy, paper_slugs(published or {}))
+            if curation
+            else NO_CURATION
+        )
         feed, curated = apply_to_feed(everything, resolved)
         del everything
         t1 = time.perf_counter()

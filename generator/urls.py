@@ -135,6 +135,18 @@ def load_published(path: Path, source: str | None = None) -> dict[str, Record]:
     return parse_published(text, name)
 
 
+def paper_slugs(published: Mapping[str, Record]) -> dict[str, str]:
+    """The slugs of the published paper pages (``papers/<slug>/``, ``papers/<slug>.html``)
+    and the ids of their papers."""
+    found: dict[str, str] = {}
+    for record in published.values():
+        if record.kind == "paper" and record.url.startswith("papers/"):
+            slug = record.url[len("papers/") :].removesuffix("/").removesuffix(".html")
+            if slug and "/" not in slug:
+                found[slug] = record.key
+    return found
+
+
 def published_text(records: Iterable[Record]) -> str:
     """The file's text: the header, then a line a record, sorted by URL."""
     lines = sorted({r.url: r for r in records}.values())

@@ -15,6 +15,7 @@ from generator.curation import (
 from generator.errors import InputError
 from generator.model import Appearance, Feed, Paper
 from generator.taxonomy import parse_taxonomy
+from generator.urls import Record, paper_slugs
 
 DAY = dt.date(2025, 3, 14)
 TAXONOMY = parse_taxonomy(
@@ -123,6 +124,30 @@ papers:
         "curation.yml:10: slug 'Not A Slug' must be lower-case ASCII words joined by '-'"
         " (e.g. 'not-a-slug')",
     ]
+
+
+def test_a_slug_published_for_another_paper_is_an_error() -> None:
+    """A reader who saved papers/<slug>/ for one paper must not find another there: a
+    curator's slug that published.txt gives to another paper (one renamed since, whose
+    old URL redirects) is an error; the paper's own published slug is fine. It passed
+    silently before, and the record of the other paper was overwritten."""
+    published = paper_slugs(
+        {
+            "papers/old-title/": Record("papers/old-title/", "paper", "a-survey", "d", 1),
+            "papers/mine.html": Record("papers/mine.html", "paper", "seeing-things", "d", 2),
+            "topics/rl/": Record("topics/rl/", "topic", "rl"),
+        }
+    )
+    assert published == {"old-title": "a-survey", "mine": "seeing-things"}
+    text = "papers:\n  Seeing Things:\n    slug: old-title\n"
+    with pytest.raises(InputError) as info:
+        resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY, published)
+    assert [str(p) for p in info.value.problems] == [
+        "curation.yml:3: slug 'old-title' was published for another paper ('a-survey',"
+        " published.txt): a reader who saved it would find this one; choose another"
+    ]
+    text = "papers:\n  Seeing Things:\n    slug: mine\n"
+    assert resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY, published).edits
 
 
 @pytest.mark.parametrize("slug", ["index", "page-3"])
