@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +72,13 @@ class _Value:
     text: str = ""
     items: tuple[_Value, ...] = ()
     fields: tuple[tuple[str, _Value], ...] = ()
+    key_lines: tuple[int, ...] = ()
+    """The line of each field's name (its value may start on a later one)."""
+
+    def named(self) -> Iterator[tuple[str, _Value, int]]:
+        """Each field: its name, its value and the line of its name."""
+        for (name, value), line in zip(self.fields, self.key_lines, strict=True):
+            yield name, value, line
 
 
 class _Fail(Exception):
@@ -122,12 +129,13 @@ def _from_node(node: yaml.Node, seen: set[int]) -> _Value:
         return _Value(line, kind, text=node.value)
     if isinstance(node, yaml.SequenceNode):
         return _Value(line, "list", items=tuple(_from_node(n, seen) for n in node.value))
-    fields = []
+    fields, key_lines = [], []
     for key, value in node.value:
         if not isinstance(key, yaml.ScalarNode):
             raise _Fail(key.start_mark.line + 1, "a field name must be a plain word")
         fields.append((str(key.value), _from_node(value, seen)))
-    return _Value(line, "mapping", fields=tuple(fields))
+        key_lines.append(key.start_mark.line + 1)
+    return _Value(line, "mapping", fields=tuple(fields), key_lines=tuple(key_lines))
 
 
 # --- JSON --------------------------------------------------------------------------------
@@ -166,15 +174,18 @@ class _JsonWalker:
             return _Value(line, "list", items=tuple(items)), pos + 1
         if char == "{":
             fields: list[tuple[str, _Value]] = []
+            key_lines: list[int] = []
             pos = self.skip(pos + 1)
             while self.text[pos] != "}":
+                key_lines.append(self.line(pos))
                 key, pos = self.decoder.raw_decode(self.text, pos)
                 pos = self.skip(pos) + 1  # the colon
                 item, pos = self.value(pos)
                 fields.append((key, item))
                 pos = self.skip(pos)
                 pos = self.skip(pos + 1) if self.text[pos] == "," else pos
-            return _Value(line, "mapping", fields=tuple(fields)), pos + 1
+            mapping = _Value(line, "mapping", fields=tuple(fields), key_lines=tuple(key_lines))
+            return mapping, pos + 1
         scalar, end = self.decoder.raw_decode(self.text, pos)
         if char == '"':
             return _Value(line, "string", text=scalar), end
@@ -243,12 +254,12 @@ class _Checker(ProblemLog):
 
     def fields(self, value: _Value, allowed: tuple[str, ...]) -> dict[str, _Value]:
         found: dict[str, _Value] = {}
-        for name, item in value.fields:
+        for name, item, line in value.named():
             if name not in allowed:
                 expected = ", ".join(allowed)
-                self.add(item.line, f"unknown field {excerpt(name)} (expected one of {expected})")
+                self.add(line, f"unknown field {excerpt(name)} (expected one of {expected})")
             elif name in found:
-                self.add(item.line, f"duplicate field {name!r}")
+                self.add(line, f"duplicate field {name!r}")
             else:
                 found[name] = item
         return found
@@ -526,9 +537,9 @@ def parse_enrichment(text: str, source: str) -> dict[str, tuple[str, Metadata]]:
     if papers is not None and papers.kind not in ("mapping", "null"):
         checker.add(papers.line, f"'papers' must be a mapping of title keys, got {papers.kind}")
     elif papers is not None:
-        for key, value in papers.fields:
+        for key, value, line in papers.named():
             if key in records:
-                checker.add(value.line, f"duplicate paper {excerpt(key)}")
+                checker.add(line, f"duplicate paper {excerpt(key)}")
                 continue
             if value.kind != "mapping":
                 checker.add(value.line, f"paper {excerpt(key)} must be a mapping, got {value.kind}")
@@ -538,7 +549,7 @@ def parse_enrichment(text: str, source: str) -> dict[str, tuple[str, Metadata]]:
                     f"{excerpt(key)} is not a title key "
                     f"(lower case words: {excerpt(normalize_title(key))})"
                 )
-                checker.add(value.line, message)
+                checker.add(line, message)
                 continue
             f = checker.fields(value, ENRICHMENT_FIELDS)
             title = checker.string("title", f["title"]) if "title" in f else key

@@ -285,7 +285,7 @@ def test_a_bad_enrichment_file_stops_the_build_with_its_line(
     assert project.build() == 1
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "enrichment.yml:3: 'Attention Is All You Need' is not a title key"
+        "enrichment.yml:2: 'Attention Is All You Need' is not a title key"
         " (lower case words: 'attention is all you need')",
         "enrichment.yml:5: 'arxiv' must be an arXiv id or URL, got 'soon'",
         "enrichment.yml:6: 'stars' must be a whole number, got 'many'",

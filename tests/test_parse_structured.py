@@ -165,6 +165,21 @@ def test_a_field_of_a_list_or_one_string_says_both() -> None:
     ]
 
 
+def test_a_field_name_is_reported_at_its_own_line() -> None:
+    """Not at its value's, which may start on a later line (a block list)."""
+    text = (
+        "papers:\n  - title: T\n    abstract: A\n    authorz:\n      - Ada\n    title:\n      X\n"
+    )
+    assert yaml_errors(text) == [
+        "d.yml:4: unknown field 'authorz' (expected one of title, abstract, arxiv, url, authors,"
+        " code, topics, tags, note, project, pdf, published, category, arxiv_comment, upvotes,"
+        " comments, stars, keywords, organization)",
+        "d.yml:6: duplicate field 'title'",
+    ]
+    text = '{"papers": [{"title": "T", "abstract": "A",\n "titel":\n "T"}]}'
+    assert json_errors(text)[0].startswith("d.json:2: unknown field 'titel'")
+
+
 def test_missing_required_fields() -> None:
     assert yaml_errors("papers:\n  - note: hi\n") == [
         "d.yml:2: missing required field 'abstract'",
