@@ -135,6 +135,11 @@ def test_every_url_of_the_previous_build_still_answers(
         return resolved.as_posix() + "/"
 
     assert lands("topics/reasoning-agents/") == "topics/agents/"
+    # A feed reader does not follow a redirect page: the renamed topic's feed and BibTeX
+    # are at the old address too (they answered 404 before).
+    for name in ("feed.xml", "papers.bib"):
+        old, new = (project.site / "topics" / s / name for s in ("reasoning-agents", "agents"))
+        assert old.read_bytes() == new.read_bytes(), name
     fixed = "papers/planning-in-natural-language-improves-llm-search-for-code-generation/"
     assert (
         lands("papers/planning-in-natural-languag-improves-llm-search-for-code-generation/")
