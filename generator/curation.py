@@ -36,7 +36,7 @@ from generator.errors import InputError, Problem, decode_utf8
 from generator.feed import RESERVED_SLUGS
 from generator.ids import arxiv_id, normalize_title, slugify
 from generator.model import Feed, Paper, Taxonomy
-from generator.taxonomy import Reader, line_of
+from generator.taxonomy import Reader, ancestors, line_of
 
 FILE_NAME = "curation.yml"
 """The file's name beside the taxonomy when the plugin's ``curation`` option is not set."""
@@ -236,6 +236,15 @@ def resolve(
             )
             continue
         edits[paper.id] = edit
+        given = {*(edit.topics or ()), *edit.add_topics, *([edit.primary] if edit.primary else [])}
+        for name, taken, added in (
+            ("remove_topics", edit.remove_topics, given),
+            ("remove_tags", edit.remove_tags, set(edit.add_tags)),
+        ):
+            both = [slug for slug in taken if slug in added]
+            if both:
+                message = f"{both[0]!r} is both given and taken away in the entry of {edit.paper!r}"
+                problems.append(Problem(source, edit.lines[name], message))
         for name, known, kind in (
             ("primary", topics, "topic"),
             ("topics", topics, "topic"),
@@ -354,10 +363,16 @@ def apply_to_classes(
             if edit.primary:
                 chosen = [edit.primary, *(t for t in chosen if t != edit.primary)]
             chosen += edit.add_topics
-            parents = with_parents(dict.fromkeys(chosen), taxonomy)
-            after = tuple(t for t in parents if t not in edit.remove_topics)
-            if not after:
-                after = (taxonomy.catch_all,)
+            kept = [t for t in dict.fromkeys(chosen) if t not in edit.remove_topics]
+            after = with_parents(kept, taxonomy) or (taxonomy.catch_all,)
+            for slug in edit.remove_topics:
+                under = next((t for t in kept if slug in ancestors(taxonomy, t)), None)
+                if under is not None:  # parents of the topics kept are added, as always
+                    message = (
+                        f"{edit.paper!r} keeps {under!r}, which is under {slug!r}: "
+                        f"{slug!r} stays (take {under!r} away too)"
+                    )
+                    warnings.append(Problem(resolved.source, edit.lines["remove_topics"], message))
             topics[paper_id] = after
             if after == before:
                 warnings.append(_unchanged(resolved, edit, "", "leaves its topics as they are"))

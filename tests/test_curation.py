@@ -150,6 +150,37 @@ def test_a_slug_published_for_another_paper_is_an_error() -> None:
     assert resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY, published).edits
 
 
+def test_a_topic_or_tag_given_and_taken_away_in_one_entry_is_an_error() -> None:
+    """Adding and removing alignment gave the paper alignment's parent, rl, which nobody
+    asked for, without a word."""
+    assert errors(
+        "papers:\n  Reward models:\n    add_topics: [alignment]\n"
+        "    remove_topics: [alignment]\n    add_tags: [llm]\n    remove_tags: [llm]\n"
+        "  Seeing Things:\n    primary: vision\n    remove_topics: [vision]\n"
+    ) == [
+        "curation.yml:4: 'alignment' is both given and taken away in the entry of 'Reward models'",
+        "curation.yml:6: 'llm' is both given and taken away in the entry of 'Reward models'",
+        "curation.yml:9: 'vision' is both given and taken away in the entry of 'Seeing Things'",
+    ]
+
+
+def test_taking_away_the_parent_of_a_topic_kept_says_it_stays() -> None:
+    """As the manual says, the parents of the topics kept are added: rl stays under
+    alignment, with a warning naming the topic to take away too (rl went, without a
+    word, leaving alignment without its parent, before)."""
+    text = "papers:\n  Reward models:\n    remove_topics: [rl]\n  Seeing Things:\n"
+    text += "    remove_topics: [alignment]\n"
+    resolved = resolve(parse_curation(text, "curation.yml"), FEED, TAXONOMY)
+    topics = {"2501.00001": ("alignment", "rl"), "seeing-things": ("alignment", "rl")}
+    topics, _, warnings = apply_to_classes(topics, {}, resolved, TAXONOMY)
+    assert topics == {"2501.00001": ("alignment", "rl"), "seeing-things": ("rl",)}
+    assert [str(w) for w in warnings] == [
+        "curation.yml:3: 'Reward models' keeps 'alignment', which is under 'rl': 'rl' stays"
+        " (take 'alignment' away too)",
+        "curation.yml:2: 'Reward models' leaves its topics as they are: the entry changes nothing",
+    ]
+
+
 @pytest.mark.parametrize("slug", ["index", "page-3"])
 def test_a_slug_of_the_list_of_every_paper_is_reserved(slug: str) -> None:
     """papers/index and papers/page-N are the list of every paper: no paper takes them
