@@ -208,9 +208,10 @@ def resolve(
     ids: a slug may not give another paper's published page to this one)."""
     source = curation.source
     by_arxiv = {p.arxiv_id: p for p in feed.papers if p.arxiv_id}
-    by_title: dict[str, Paper] = {}
+    by_id = {p.id: p for p in feed.papers if not p.arxiv_id}  # (the id is its page's name)
+    by_title: dict[str, list[Paper]] = {}
     for each in feed.papers:
-        by_title.setdefault(normalize_title(each.title), each)
+        by_title.setdefault(normalize_title(each.title), []).append(each)
     topics = {t.slug for t in taxonomy.topics}
     tags = {t.slug for t in taxonomy.tags}
     problems: list[Problem] = []
@@ -218,8 +219,16 @@ def resolve(
     slugs = {p.slug: p.id for p in feed.papers}
     for edit in curation.edits:
         found = arxiv_id(edit.paper)
+        same = [] if found or edit.paper in by_id else by_title.get(normalize_title(edit.paper))
+        if same and len(same) > 1:
+            ids = ", ".join(p.id for p in same)
+            message = (
+                f"{edit.paper!r} is the title of {len(same)} papers ({ids}): name one by its id"
+            )
+            problems.append(Problem(source, edit.line, message))
+            continue
         paper: Paper | None = (
-            by_arxiv.get(found) if found else by_title.get(normalize_title(edit.paper))
+            by_arxiv.get(found) if found else by_id.get(edit.paper, same[0] if same else None)
         )
         if paper is None:
             how = "arXiv id" if found else "title"

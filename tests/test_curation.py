@@ -181,6 +181,29 @@ def test_taking_away_the_parent_of_a_topic_kept_says_it_stays() -> None:
     ]
 
 
+def test_a_title_of_two_papers_is_an_error_and_each_can_be_named_by_its_id() -> None:
+    """Two papers kept apart under one title (different abstracts): an entry by the title
+    took the first without a word; each is named by its id (an arXiv id, or, without one,
+    its page's name)."""
+    feed = Feed(
+        digests=(),
+        papers=(
+            paper("2501.00001", "Reward models", arxiv="2501.00001"),
+            paper("reward-models", "Reward Models"),
+        ),
+        entries_read=2,
+    )
+    with pytest.raises(InputError) as info:
+        resolve(parse_curation("papers:\n  reward models: {hide: true}\n", "c.yml"), feed, TAXONOMY)
+    assert [str(p) for p in info.value.problems] == [
+        "c.yml:2: 'reward models' is the title of 2 papers (2501.00001, reward-models):"
+        " name one by its id"
+    ]
+    text = "papers:\n  reward-models: {hide: true}\n  '2501.00001': {feature: true}\n"
+    resolved = resolve(parse_curation(text, "c.yml"), feed, TAXONOMY)
+    assert (resolved.hidden, resolved.featured) == ({"reward-models"}, ("2501.00001",))
+
+
 @pytest.mark.parametrize("slug", ["index", "page-3"])
 def test_a_slug_of_the_list_of_every_paper_is_reserved(slug: str) -> None:
     """papers/index and papers/page-N are the list of every paper: no paper takes them
