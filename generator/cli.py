@@ -583,7 +583,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     for warning in generated.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.paper is not None:
-        paper = find_paper(generated.feed, args.paper)
+        paper = find_paper(generated.feed.papers, args.paper) or find_paper(
+            generated.hidden, args.paper
+        )
         if paper is None:
             raise UsageError(f"--paper {args.paper!r}: no paper has this id, slug or title")
         sections = paper_report(generated, paper)

@@ -21,6 +21,7 @@ from generator.classify import check_overrides, topics_and_tags
 from generator.curation import (
     NO_CURATION,
     Curation,
+    Resolved,
     apply_to_classes,
     apply_to_feed,
     resolve,
@@ -31,7 +32,7 @@ from generator.enrichment import apply_enrichment, enrichment_path, load_enrichm
 from generator.errors import InputError, Problem
 from generator.feed import build_feed
 from generator.limits import MAX_DIGEST_MB, MAX_TAGS, MAX_TOPICS, excerpt
-from generator.model import Classification, Digest, Feed, Taxonomy
+from generator.model import Classification, Digest, Feed, Paper, Taxonomy
 from generator.related import Vectors, related_from, term_vectors
 from generator.render import Content, SiteSettings, iter_site, render_site
 from generator.render.common import paper_path
@@ -91,6 +92,10 @@ class Generated:
     accounting: Accounting
     warnings: tuple[Problem, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
+    curation: Resolved = NO_CURATION
+    """The curation applied (``paperfeed report`` says what it changed)."""
+    hidden: tuple[Paper, ...] = ()
+    """The papers it hid."""
 
 
 def shown(path: Path) -> Path:
@@ -316,6 +321,7 @@ def generate(
             else NO_CURATION
         )
         feed, curated = apply_to_feed(everything, resolved)
+        hidden = tuple(p for p in everything.papers if p.id in resolved.hidden)
         del everything
         t1 = time.perf_counter()
         vectors = term_vectors(feed.papers, cache.terms if cache else None)
@@ -358,4 +364,6 @@ def generate(
         accounting=accounting,
         warnings=(*(warnings or ()), *feed.warnings, *sorted(curated)),
         timings=timings,
+        curation=resolved,
+        hidden=hidden,
     )

@@ -25,6 +25,7 @@ from generator.classify import (
     paper_example_keys,
 )
 from generator.classify import _rules as rule_topics
+from generator.curation import Edit
 from generator.ids import arxiv_id, normalize_title
 from generator.model import Feed, Paper, Taxonomy
 from generator.pipeline import Generated
@@ -197,18 +198,23 @@ def near_duplicates(papers: Sequence[Paper]) -> list[tuple[str, str, str]]:
     ]
 
 
-def find_paper(feed: Feed, name: str) -> Paper | None:
-    """The paper ``name`` means: its id, arXiv id, page slug or title."""
+def find_paper(papers: Sequence[Paper], name: str) -> Paper | None:
+    """The paper of ``papers`` that ``name`` means: its id, arXiv id, page slug or title."""
     found = arxiv_id(name)
     title = normalize_title(name)
-    for paper in feed.papers:
+    for paper in papers:
         if name in (paper.id, paper.slug) or (found and paper.arxiv_id == found):
             return paper
-    return next((p for p in feed.papers if normalize_title(p.title) == title), None)
+    return next((p for p in papers if normalize_title(p.title) == title), None)
 
 
 def paper_report(generated: Generated, paper: Paper) -> list[Section]:
-    """Which rules, examples and other sources gave ``paper`` each of its topics and tags."""
+    """Which rules, examples and other sources gave ``paper`` each of its topics and tags
+    (a paper the curation hid: where it says so)."""
+    if paper.id in generated.curation.hidden:
+        where = _Curated.of(generated, paper).where("hide")
+        hidden = (("id", paper.id), ("title", paper.title), ("hidden", f"by {where}: no page"))
+        return [Section("Paper", hidden)]
     feed, taxonomy, classes = generated.feed, generated.taxonomy, generated.classes
     topics, tags = explain(paper, taxonomy)
     decided, _ = rule_topics([paper], taxonomy, None)
@@ -217,18 +223,22 @@ def paper_report(generated: Generated, paper: Paper) -> list[Section]:
         everything, _ = rule_topics(feed.papers, taxonomy, None)
         nearest = nearest_topics(feed.papers, everything, taxonomy, term_vectors(feed.papers))
     final = classes.topics.get(paper.id, ())
+    curated = _Curated.of(generated, paper)
     topic_rows = []
     for n, slug in enumerate(final):
         role = "primary" if n == 0 else "also"
-        topic_rows.append((slug, role, _why_topic(slug, paper, final, topics, nearest, taxonomy)))
-    topic_rows += [(s.slug, "not given", _evidence(s)) for s in topics if s.slug not in final]
+        why = _why_topic(slug, paper, final, topics, nearest, taxonomy, curated)
+        topic_rows.append((slug, role, why))
+    topic_rows += [
+        (s.slug, "not given", curated.taken(s, "topics")) for s in topics if s.slug not in final
+    ]
+    given_tags = classes.tags.get(paper.id, ())
     tag_rows = [
-        (slug, "given", _why_tag(slug, paper, tags)) for slug in classes.tags.get(paper.id, ())
+        (slug, "given", _why_tag(slug, paper, tags) or curated.where("add_tags"))
+        for slug in given_tags
     ]
     tag_rows += [
-        (s.slug, "not given", _evidence(s))
-        for s in tags
-        if s.slug not in classes.tags.get(paper.id, ())
+        (s.slug, "not given", curated.taken(s, "tags")) for s in tags if s.slug not in given_tags
     ]
     facts = (
         ("id", paper.id),
@@ -264,6 +274,7 @@ def _why_topic(
     scored: Sequence[Scored],
     nearest: dict[str, tuple[str, float]],
     taxonomy: Taxonomy,
+    curated: _Curated,
 ) -> str:
     reasons = []
     if slug in paper.extra_topics:
@@ -278,7 +289,39 @@ def _why_topic(
         reasons.append("parent of " + ", ".join(children))
     if not reasons and slug == taxonomy.catch_all:
         reasons.append("catch-all: no rule, example or centroid decided")
-    return "; ".join(reasons) or "curation.yml"
+    return "; ".join(reasons) or curated.where("add_topics", "primary", "topics")
+
+
+@dataclass(frozen=True)
+class _Curated:
+    """What the curation file said of one paper, for the report's reasons."""
+
+    source: str
+    edit: Edit | None
+
+    @classmethod
+    def of(cls, generated: Generated, paper: Paper) -> _Curated:
+        return cls(generated.curation.source, generated.curation.edits.get(paper.id))
+
+    def where(self, *fields: str) -> str:
+        """``curation.yml:N`` of the first of ``fields`` the entry has (the entry's line)."""
+        if self.edit is None:
+            return "curation.yml"
+        line = next((self.edit.lines[f] for f in fields if f in self.edit.lines), self.edit.line)
+        return f"{self.source}:{line}"
+
+    def taken(self, scored: Scored, kind: str) -> str:
+        """Why a topic or tag the rules scored is not given: its evidence, and the entry
+        that took it away, if one did."""
+        evidence = _evidence(scored)
+        edit = self.edit
+        if edit is None:
+            return evidence
+        if scored.slug in (edit.remove_topics if kind == "topics" else edit.remove_tags):
+            return f"taken away by {self.where('remove_' + kind)}; {evidence}"
+        if kind == "topics" and edit.topics is not None:
+            return f"not in the topics of {self.where('topics')}; {evidence}"
+        return evidence
 
 
 def _why_tag(slug: str, paper: Paper, scored: Sequence[Scored]) -> str:
@@ -290,7 +333,7 @@ def _why_tag(slug: str, paper: Paper, scored: Sequence[Scored]) -> str:
         reasons.append(_evidence(found))
     if slug == CODE_TAG and any(link.kind == "code" for link in paper.links):
         reasons.append("the paper links a code repository")
-    return "; ".join(reasons) or "curation.yml"
+    return "; ".join(reasons)
 
 
 def text_lines(sections: Iterable[Section]) -> list[str]:

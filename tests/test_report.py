@@ -57,6 +57,33 @@ def test_one_papers_evidence(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert "--paper 'nope': no paper has this id, slug or title" in capsys.readouterr().err
 
 
+def test_one_papers_evidence_names_the_curation_that_changed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A tag the curation took away was reported 'not given' with its score alone (a
+    score that meets min_score), a hidden paper as no paper at all."""
+    project = make_project(tmp_path)
+    copy_digests(REPO / "digests", project)
+    curation = project.root / "curation.yml"
+    hidden = "Natural GaLore: Accelerating GaLore for memory-efficient LLM Training and Fine-tuning"
+    curation.write_text(
+        "papers:\n  go wider instead of deeper:\n    remove_tags: [moe]\n"
+        f"    add_tags: [survey]\n  {hidden!r}:\n    hide: true\n",
+        "utf-8",
+    )
+    argv = ["report", "--config", str(project.config), "--paper", "go wider instead of deeper"]
+    assert run_cli(argv) == 0
+    lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert any(
+        line.startswith(f"moe not given taken away by {curation}:3; 3: 'MoE' in the abstract")
+        for line in lines
+    ), lines
+    assert f"survey given {curation}:4" in lines
+    argv[-1] = hidden
+    assert run_cli(argv) == 0
+    assert f"hidden by {curation}:6: no page" in " ".join(capsys.readouterr().out.split())
+
+
 def test_near_duplicates_and_missing_examples() -> None:
     papers = [
         paper("a", "Scaling Laws for Neural Language Models"),
