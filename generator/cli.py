@@ -553,7 +553,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     for merge in generated.feed.title_merges:
         print(f"merged by title alone: {merge}")
     if acc.balanced:
-        print("ok: every paper read has a page")
+        hidden = f" or is hidden by {generated.curation.source}" if acc.hidden else ""
+        print(f"ok: every paper read has a page{hidden}")
         return 0
     print("error: the accounting does not balance", file=sys.stderr)
     return 1

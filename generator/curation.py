@@ -34,7 +34,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from generator.classify import with_parents
 from generator.errors import InputError, Problem, decode_utf8
 from generator.feed import RESERVED_SLUGS
-from generator.ids import arxiv_id, normalize_title, slugify
+from generator.ids import arxiv_id, normalize_title, slug_problem
+from generator.limits import excerpt
 from generator.model import Feed, Paper, Taxonomy
 from generator.taxonomy import Reader, ancestors, line_of
 
@@ -184,7 +185,9 @@ def _edit(reader: Reader, name: str, line: int, node: Node) -> Edit | None:
                 values[name_] = flag.value.lower() in ("true", "yes", "on")
     if "note" in fields:
         note = reader.text(fields["note"], f"'note' of {what}")
-        if note is not None:
+        if note is not None and not note.strip():
+            reader.add(line_of(fields["note"]), f"'note' of {what} is empty (leave it out)")
+        elif note is not None:
             values["note"] = note
     lines = {k: line_of(v) for k, v in fields.items()}
     return Edit(paper=name, line=line, lines=lines, **values)  # type: ignore[arg-type]
@@ -275,15 +278,9 @@ def resolve(
             problems.append(Problem(source, edit.lines["topics"], "'topics' must name a topic"))
         if edit.slug is not None:
             line = edit.lines["slug"]
-            if not edit.slug or slugify(edit.slug) != edit.slug:
-                problems.append(
-                    Problem(
-                        source,
-                        line,
-                        f"slug {edit.slug!r} must be lower-case ASCII words joined by '-'"
-                        f" (e.g. {slugify(edit.slug) or 'my-paper'!r})",
-                    )
-                )
+            wrong = slug_problem(edit.slug, "my-paper")
+            if wrong is not None:
+                problems.append(Problem(source, line, f"slug {excerpt(edit.slug)} {wrong}"))
             elif RESERVED_SLUGS.fullmatch(edit.slug):
                 problems.append(
                     Problem(

@@ -108,6 +108,17 @@ def slugify(text: str, max_bytes: int = MAX_SLUG_BYTES) -> str:
     return slug
 
 
+def slug_problem(slug: str, example: str) -> str | None:
+    """What is wrong with ``slug`` as a page's name written by hand (``"must be ..."``), or
+    None; ``example`` stands in where the slug gives none."""
+    if slug and slugify(slug) == slug:
+        return None
+    if slug and slugify(slug, max_bytes=len(slug)) == slug:
+        suggestion = slugify(slug)
+        return f"must be at most {MAX_SLUG_BYTES} characters long (e.g. {suggestion!r})"
+    return f"must be lower-case ASCII words joined by '-' (e.g. {slugify(slug) or example!r})"
+
+
 def file_digest(data: bytes) -> str:
     """The hash of a generated file's bytes that the writer's manifest records (SHA-256, hex)."""
     return hashlib.sha256(data).hexdigest()

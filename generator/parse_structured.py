@@ -12,6 +12,7 @@ import bisect
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -549,6 +550,11 @@ def parse_enrichment(text: str, source: str) -> dict[str, tuple[str, Metadata]]:
                     f"{excerpt(key)} is not a title key "
                     f"(lower case words: {excerpt(normalize_title(key))})"
                 )
+                if unicodedata.normalize("NFC", key) != key:  # looks the same, is not
+                    message += (
+                        ": its accented letters are each a letter and a combining accent;"
+                        " write each as one character"
+                    )
                 checker.add(line, message)
                 continue
             f = checker.fields(value, ENRICHMENT_FIELDS)

@@ -274,7 +274,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if self.option("curation"):
             return self.path(config, "curation")
         beside = self.path(config, "taxonomy").parent / CURATION_FILE
-        return beside if beside.is_file() else None
+        # (one that is there but not a file, a folder or a broken link, is named: not
+        # skipped as if there were none)
+        return beside if beside.exists() or beside.is_symlink() else None
 
     def published_path(self, config: MkDocsConfig) -> Path:
         """The published-URLs file: the ``published`` option's, else beside the taxonomy."""

@@ -191,7 +191,8 @@ def prepare(
 
     curation = plugin.curation_path(config)
     if curation is not None and not curation.is_file():
-        raise UsageError(f"{curation}: no such curation file (see --curation)")
+        what = "a folder, not a curation file" if curation.is_dir() else "no such curation file"
+        raise UsageError(f"{curation}: {what} (see --curation)")
     outputs = _check_outputs(options, config, plugin)
     if checked is not None:
         checked(config, plugin)

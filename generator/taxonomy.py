@@ -16,7 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import InputError, Problem, ProblemLog, decode_utf8
-from .ids import slugify
+from .ids import slug_problem, slugify
 from .limits import excerpt
 from .model import TagDef, Taxonomy, Topic
 
@@ -264,8 +264,8 @@ class _Reader(ProblemLog):
     def settings(self, node: Node | None) -> Taxonomy:
         """The settings as a topic-less :class:`Taxonomy` (absent ones keep the defaults)."""
         result = _DEFAULTS
-        if node is None:
-            return result
+        if node is None or (isinstance(node, ScalarNode) and node.tag == _NULL):
+            return result  # (an empty 'settings:', its lines commented out, as 'tags:')
         fields = self.fields(node, _SETTINGS_FIELDS, "'settings'")
         if "title_weight" in fields:
             value = self.number(fields["title_weight"], "'title_weight'", integer=False, minimum=0)
@@ -325,12 +325,9 @@ class _Reader(ProblemLog):
             slug = self.text(fields["slug"], f"'slug' of {what}")
             if slug is None:
                 return None
-            if not slug or slugify(slug) != slug:
-                self.add(
-                    _line(fields["slug"]),
-                    f"slug {slug!r} of {what} must be lower-case ASCII words joined by '-'"
-                    f" (e.g. {slugify(slug) or 'my-' + kind!r})",
-                )
+            wrong = slug_problem(slug, "my-" + kind)
+            if wrong is not None:
+                self.add(_line(fields["slug"]), f"slug {excerpt(slug)} of {what} {wrong}")
                 return None
         else:
             slug = slugify(name)

@@ -204,6 +204,32 @@ def test_a_title_of_two_papers_is_an_error_and_each_can_be_named_by_its_id() -> 
     assert (resolved.hidden, resolved.featured) == ({"reward-models"}, ("2501.00001",))
 
 
+def test_an_empty_note_is_an_error() -> None:
+    """It was taken, did nothing and was not said to change nothing."""
+    with pytest.raises(InputError) as info:
+        parse_curation("papers:\n  Seeing Things:\n    note: '  '\n", "curation.yml")
+    assert str(info.value) == (
+        "curation.yml:3: 'note' of paper 'Seeing Things' is empty (leave it out)"
+    )
+
+
+def test_a_slug_too_long_says_so() -> None:
+    """It said 'must be lower-case ASCII words joined by -', which it was, with the slug cut
+    to 80 characters as the example."""
+    slug = "efficient-" * 9 + "routing"
+    assert errors(f"papers:\n  Seeing Things:\n    slug: {slug}\n") == [
+        f"curation.yml:3: slug {slug[:40]!r}... (97 characters) must be at most 80 characters"
+        f" long (e.g. {'-'.join(['efficient'] * 8)!r})"
+    ]
+    taxonomy = f"topics:\n  - name: Other\n  - name: Long\n    slug: {slug}\n"
+    with pytest.raises(InputError) as info:
+        parse_taxonomy(taxonomy, "taxonomy.yml")
+    assert (
+        f"taxonomy.yml:4: slug {slug[:40]!r}... (97 characters) of topic 'Long' must be at"
+        in str(info.value)
+    )
+
+
 @pytest.mark.parametrize("slug", ["index", "page-3"])
 def test_a_slug_of_the_list_of_every_paper_is_reserved(slug: str) -> None:
     """papers/index and papers/page-N are the list of every paper: no paper takes them

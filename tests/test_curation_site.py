@@ -41,7 +41,9 @@ def test_curation_changes_the_site(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "papers hidden:       1\n" in out
     assert "unique papers:       3\n" in out
     assert "papers rendered:     2\n" in out
-    assert out.endswith("ok: every paper read has a page\n")
+    # (it said every paper read has a page, one of them hidden)
+    hidden_by = tmp_path / "curation.yml"
+    assert out.endswith(f"ok: every paper read has a page or is hidden by {hidden_by}\n")
 
     assert project.build() == 0
     moved = project.page("papers/arxiv-2501-00001/")
@@ -96,3 +98,10 @@ def test_a_curation_file_elsewhere_and_a_missing_one(
     assert "papers hidden:       1\n" in capsys.readouterr().out
     assert project.check("--curation", str(tmp_path / "none.yml")) == 2
     assert "none.yml: no such curation file (see --curation)" in capsys.readouterr().err
+    # A folder is named as one; one beside the taxonomy is not skipped as if absent (the
+    # build applied no curation and check said ok).
+    assert project.check("--curation", str(tmp_path)) == 2
+    assert f"{tmp_path}: a folder, not a curation file" in capsys.readouterr().err
+    (tmp_path / "curation.yml").mkdir()
+    assert project.check() == 2
+    assert "curation.yml: a folder, not a curation file" in capsys.readouterr().err

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from generator.errors import InputError
 from generator.model import Digest, Entry, Link
-from generator.parse_structured import parse_json_digest, parse_yaml_digest
+from generator.parse_structured import parse_enrichment, parse_json_digest, parse_yaml_digest
 
 FIXTURES = Path(__file__).parent / "fixtures" / "digests"
 DAY = dt.date(2025, 3, 18)
@@ -178,6 +179,17 @@ def test_a_field_name_is_reported_at_its_own_line() -> None:
     ]
     text = '{"papers": [{"title": "T", "abstract": "A",\n "titel":\n "T"}]}'
     assert json_errors(text)[0].startswith("d.json:2: unknown field 'titel'")
+
+
+def test_an_enrichment_key_in_decomposed_letters_says_why_it_is_not_a_title_key() -> None:
+    """It looked the same as the key it should be, with nothing said of the difference."""
+    key = unicodedata.normalize("NFD", "caf\u00e9 au lait")
+    with pytest.raises(InputError) as info:
+        parse_enrichment(f"papers:\n  {key}:\n    arxiv: 2106.09685\n", "enrichment.yml")
+    assert str(info.value).endswith(
+        ": its accented letters are each a letter and a combining accent; write each as one"
+        " character"
+    )
 
 
 def test_missing_required_fields() -> None:

@@ -243,6 +243,15 @@ def test_load_taxonomy_names_the_file(tmp_path: Path) -> None:
         load_taxonomy(path)
 
 
+def test_an_empty_settings_keeps_the_defaults() -> None:
+    """Its lines commented out: 'settings' was 'a mapping, not empty', an error, where an
+    empty 'tags:' is none."""
+    empty = parse_taxonomy("settings:\n  # min_score: 3\ntopics:\n  - name: Other\n", "t.yml")
+    plain = parse_taxonomy("topics:\n  - name: Other\n", "t.yml")
+    names = ("title_weight", "min_score", "margin", "max_topics", "similarity")
+    assert [getattr(empty, n) for n in names] == [getattr(plain, n) for n in names]
+
+
 def test_default_taxonomy_loads_and_root_copy_is_identical() -> None:
     taxonomy = load_taxonomy(DEFAULT)
     assert taxonomy.catch_all == "other"
