@@ -210,6 +210,7 @@ def resolve(
     (``published``: the slugs of the paper pages the site published, and their papers'
     ids: a slug may not give another paper's published page to this one)."""
     source = curation.source
+    claimed: Mapping[str, str] = published or {}
     by_arxiv = {p.arxiv_id: p for p in feed.papers if p.arxiv_id}
     by_id = {p.id: p for p in feed.papers if not p.arxiv_id}  # (the id is its page's name)
     by_title: dict[str, list[Paper]] = {}
@@ -294,11 +295,10 @@ def resolve(
                 problems.append(
                     Problem(source, line, f"slug {edit.slug!r} is another paper's page already")
                 )
-            elif (published or {}).get(edit.slug, paper.id) != paper.id:
-                assert published is not None
+            elif claimed.get(edit.slug, paper.id) != paper.id:
                 message = (
                     f"slug {edit.slug!r} was published for another paper "
-                    f"({published[edit.slug]!r}, published.txt): a reader who saved it would "
+                    f"({claimed[edit.slug]!r}, published.txt): a reader who saved it would "
                     "find this one; choose another"
                 )
                 problems.append(Problem(source, line, message))

@@ -12,7 +12,7 @@ from typing import Any
 from generator.escape import XML, clean, xml_attribute, xml_text
 from generator.ids import normalize_title
 from generator.links import safe_url
-from generator.model import Content, Paper, Topic
+from generator.model import Content, Paper
 from generator.render.citation import bibtex_file, hf_url, pdf_url
 from generator.render.common import (
     Context,
@@ -68,8 +68,9 @@ def atom_feed(ctx: Context) -> str:
 def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
     """An Atom feed per topic with papers (``topics/<slug>/feed.xml``): its newest papers.
     A topic with no papers has no page, so no feed either. A renamed topic's feed is also
-    at each of its earlier slugs (``renamed_from``): a feed reader subscribed there does
-    not follow the redirect page that replaces the topic's page."""
+    at each of its earlier slugs (``renamed_from``, which no topic has: the taxonomy is
+    checked): a feed reader subscribed there does not follow the redirect page that
+    replaces the topic's page."""
     settings = ctx.settings
     for topic in ctx.taxonomy.topics:
         if not ctx.topic_papers.get(topic.slug):
@@ -79,7 +80,7 @@ def topic_feeds(ctx: Context) -> Iterator[tuple[str, Content]]:
         title = f"{clean(settings.site_name)}: {clean(topic.name)}"
         page = listing_path("topics", topic.slug)
         render = partial(_atom, ctx, title, page, path, papers)
-        for at in (path, *map(topic_feed_path, _earlier_slugs(ctx, topic))):
+        for at in (path, *map(topic_feed_path, topic.renamed_from)):
             yield at, page_content(ctx, partial(_feed_inputs, ctx, at, title, papers), render)
 
 
@@ -91,15 +92,9 @@ def topic_bibtex(ctx: Context) -> Iterator[tuple[str, Content]]:
             continue
         path = topic_bibtex_path(topic.slug)
         papers = ctx.topic_papers[topic.slug]
-        for at in (path, *map(topic_bibtex_path, _earlier_slugs(ctx, topic))):
+        for at in (path, *map(topic_bibtex_path, topic.renamed_from)):
             inputs = partial(_bibtex_inputs, ctx, at, papers)
             yield at, page_content(ctx, inputs, partial(bibtex_file, papers))
-
-
-def _earlier_slugs(ctx: Context, topic: Topic) -> tuple[str, ...]:
-    """The slugs ``topic`` was renamed from that no topic has now."""
-    current = {t.slug for t in ctx.taxonomy.topics}
-    return tuple(slug for slug in topic.renamed_from if slug not in current)
 
 
 def _bibtex_inputs(ctx: Context, path: str, papers: Sequence[Paper]) -> list[str]:
