@@ -185,11 +185,15 @@ def test_a_url_whose_redirect_page_could_leave_the_site_is_refused(url: str) -> 
     assert parse_published("# header\npapers/\u00e9t\u00e9/\tpage\tp\n", "p.txt")
 
 
-def test_a_bad_line_is_an_error_with_its_line() -> None:
-    text = "# header\npapers/x/\tpaper\tx\n../../etc/\tpage\tp\npapers/y/\tpaper\ty\td\tthree\n"
+def published_errors(text: str) -> list[str]:
     with pytest.raises(InputError) as info:
         parse_published(text, "published.txt")
-    assert [str(p) for p in info.value.problems] == [
+    return [str(p) for p in info.value.problems]
+
+
+def test_a_bad_line_is_an_error_with_its_line() -> None:
+    text = "# header\npapers/x/\tpaper\tx\n../../etc/\tpage\tp\npapers/y/\tpaper\ty\td\tthree\n"
+    assert published_errors(text) == [
         "published.txt:2: not a published URL line (URL, kind, key...)",
         "published.txt:3: not a published URL line (URL, kind, key...)",
         "published.txt:4: position 'three' is not a number",
@@ -209,9 +213,7 @@ def test_what_no_build_writes_is_an_error_with_its_line() -> None:
         "about.html\tpage\tabout.md\n"
         f"papers/z/\tpaper\tz\td\t{'9' * 5000}\n"
     )
-    with pytest.raises(InputError) as info:
-        parse_published(text, "published.txt")
-    assert [str(p) for p in info.value.problems] == [
+    assert published_errors(text) == [
         "published.txt:1: position '\u00b2' is not a number",
         "published.txt:2: 'feed.xml' is not a page's URL (one ends in '/' or '.html')",
         "published.txt:4: 'papers/y/' is listed again (first on line 3)",
