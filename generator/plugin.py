@@ -595,6 +595,13 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             server.watch(os.fspath(config.theme.custom_dir))
         return server
 
+    def on_post_template(self, output_content: str, template_name: str, **kwargs: Any) -> str:
+        """The theme's 404 page: its search dialog named, as on every other page (it is no
+        page of MkDocs's, so ``on_post_page`` never sees it)."""
+        if not self.config.enabled or template_name != "404.html":
+            return output_content
+        return name_search_dialog(output_content)
+
     def on_post_build(self, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return

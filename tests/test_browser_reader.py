@@ -72,6 +72,7 @@ def reader_pages(www: Path) -> dict[str, str]:
         "paper": feed["papers"][0]["page"],
         "tags": "tags/",
         "archive": "archive/",
+        "every paper": "papers/",  # a listing with its pager
     }
 
 
@@ -138,6 +139,9 @@ def test_reader_pages_make_no_request_to_another_host(
     assert f"/{BASE}" in fetched  # the home page itself: the recording works
     assert f"/{BASE}search/search_index.json" in fetched
     assert any(p.endswith(".css") for p in fetched) and any(p.endswith(".js") for p in fetched)
+    # Material's script fetched the sitemap.xml beside each feed link: the whole site's
+    # sitemap on every page, and a missing one (404) on a topic's.
+    assert [p for p in fetched if p.endswith("sitemap.xml")] == []
 
 
 def axe_violations(page: Any) -> list[str]:
@@ -164,10 +168,47 @@ def test_axe_finds_no_serious_violation(
     Requests(context)  # offline: anything leaving 127.0.0.1 is answered here
     found: dict[str, list[str]] = {}
     try:
-        for name, path in reader_pages(sample).items():
+        for name, path in {**reader_pages(sample), "not found": "404.html"}.items():
             page = open_page(context, server.url + BASE + path)
             found[name] = axe_violations(page)
             page.close()
     finally:
         context.close()
     assert found == {name: [] for name in found}
+
+
+def test_copy_bibtex_copies_the_entry(sample: Path, served: tuple[Server, Any]) -> None:
+    """Material gives the code block an id of its own as the page loads (it took the
+    block's own, #bibtex): the button copied nothing and threw an error."""
+    server, browser = served
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    Requests(context)
+    errors: list[str] = []
+    try:
+        page = open_page(context, server.url + BASE + reader_pages(sample)["paper"])
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.get_by_role("button", name="Copy BibTeX").click()
+        page.wait_for_timeout(300)
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+    assert errors == []
+    assert copied.startswith("@") and copied.rstrip().endswith("}")
+
+
+def test_bold_text_in_a_formula_is_bold(sample: Path, served: tuple[Server, Any]) -> None:
+    """\\textbf{...} in a formula is MathML's bold text, which Chromium drew in the normal
+    weight."""
+    server, browser = served
+    context = browser.new_context()
+    Requests(context)
+    path = (
+        "papers/only-if-revealing-the-decisive-effect-of-instruction-diversity-on-generalization/"
+    )
+    try:
+        page = open_page(context, server.url + BASE + path)
+        bold = page.locator('mtext[mathvariant="bold"]').first
+        weight = bold.evaluate("e => getComputedStyle(e).fontWeight")
+    finally:
+        context.close()
+    assert int(weight) >= 700

@@ -75,9 +75,9 @@ def test_every_fetched_paper_shows_authors_links_citation_and_bibtex(site: Proje
         )
         assert f'href="https://huggingface.co/papers/{arxiv_id}"' in body
         assert "<strong>Authors:</strong> " + html.escape(", ".join(authors)) in body
-        assert '<pre id="bibtex"><code>@misc{' in body
+        assert '<div class="pf-bibtex" id="bibtex" data-search-exclude><pre><code>@misc{' in body
         assert f"  eprint        = {{{arxiv_id}}}," in body
-        assert 'data-clipboard-target="#bibtex > code"' in body
+        assert 'data-clipboard-target="#bibtex code"' in body
 
 
 def test_the_newest_counts_and_the_facts_are_shown(site: Project) -> None:

@@ -587,8 +587,8 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         r"|<(?:p|ul|ol|div|table) data-search-exclude>"  # navigation, not searched
         r'|<details class="pf-abstract">'
         r'|<t[hd] style="text-align: right">'
-        r'|<pre id="bibtex"><code>'  # in <div class="pf-bibtex" data-search-exclude>
-        r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex > code"'
+        r'|<div class="pf-bibtex" id="bibtex" data-search-exclude><pre><code>'
+        r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex code"'
         r' title="Copy the BibTeX entry">'
         r"|</?(?:strong|em|code)>"  # text-mode LaTeX: \textbf, \emph, \texttt
         + rf"|</?(?:{MATH_NAMES})(?: (?:{MATH_ATTRIBUTE_NAMES})=\"[^\"<>]*\")*>"  # MathML
