@@ -321,7 +321,11 @@ def generate(
             else NO_CURATION
         )
         feed, curated = apply_to_feed(everything, resolved)
-        hidden = tuple(p for p in everything.papers if p.id in resolved.hidden)
+        hidden = (
+            tuple(p for p in everything.papers if p.id in resolved.hidden)
+            if resolved.hidden
+            else ()
+        )
         del everything
         t1 = time.perf_counter()
         vectors = term_vectors(feed.papers, cache.terms if cache else None)

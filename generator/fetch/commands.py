@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator.errors import InputError, UsageError
+from generator.errors import InputError, UsageError, decode_utf8
 from generator.fetch import arxiv, hf
 from generator.fetch.digest import Fetched, digest_yaml, write_atomically
 from generator.fetch.enrich import Outcome
@@ -268,7 +268,7 @@ def _save_enrichment(
     from generator.fetch.enrich import updated_file
 
     try:
-        old: str | None = path.read_text("utf-8-sig")
+        old: str | None = decode_utf8(path.read_bytes(), str(path))  # as the reader reads it
     except FileNotFoundError:
         old = None
     text, kept = updated_file(old, records, outcomes)
