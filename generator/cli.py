@@ -130,7 +130,8 @@ def make_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="skip MkDocs: write a complete project into the pages folder instead (mkdocs.yml "
         "without the paperfeed plugin, docs/ with the generated and hand-written pages, the "
-        "feeds and papers.json), which `mkdocs build` or `properdocs build` builds there",
+        "feeds and papers.json), which `mkdocs build`, `properdocs build` or `zensical build` "
+        "builds there",
     )
     b.add_argument(
         "--rebuild-all",

@@ -7,12 +7,13 @@ The folder (``--pages-dir``, by default ``build/pages``) holds::
                     files of the docs folder, and paperfeed's stylesheet
     overrides/      the theme's custom_dir, when mkdocs.yml has one
 
-``mkdocs build`` or ``properdocs build`` in that folder makes a site with the same pages
-and titles as ``paperfeed build``: what the plugin does in memory is written out
-(the navigation, which pages stay out of it, the stylesheet). What it cannot write:
-Pagefind's index (the project uses the theme's own search), the citation meta tags of
-paper pages, and the speed of ``fast_pages``. ``!ENV`` values and ``INHERIT`` are
-resolved as they are when the project is written.
+``mkdocs build``, ``properdocs build`` or ``zensical build`` in that folder makes a site
+with the same pages, addresses and titles as ``paperfeed build``: what the plugin does in
+memory is written out (the navigation, which pages stay out of it, the stylesheet), and
+each generated page is the ``index.md`` of its own folder (:func:`_in_own_folder`).
+What it cannot write: Pagefind's index (the project uses the theme's own search), the
+head's feed links, OpenGraph and citation tags, and the speed of ``fast_pages``.
+``!ENV`` values and ``INHERIT`` are resolved as they are when the project is written.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ NAVIGATION = [
 
 HEADER = (
     "# Written by `paperfeed build --markdown-only`: the site without the paperfeed plugin.\n"
-    "# Build it here with `mkdocs build` or `properdocs build`. Do not edit: the next\n"
-    "# paperfeed build --markdown-only writes it again.\n"
+    "# Build it here with `mkdocs build`, `properdocs build` or `zensical build`. Do not\n"
+    "# edit: the next paperfeed build --markdown-only writes it again.\n"
 )
 
 
@@ -52,8 +53,9 @@ def project_files(
 ) -> Iterator[tuple[str, Content]]:
     """Every file of the project, by path: the generated ones (as they come, so that a
     large feed is never held whole) under ``docs/``, then the rest."""
+    own_folders = bool(config.use_directory_urls)
     for path, content in generated:
-        yield f"{DOCS}/{path}", content
+        yield f"{DOCS}/{_in_own_folder(path) if own_folders else path}", content
     docs_dir = Path(config.docs_dir)
     hand_written = []
     for file in _files_under(docs_dir):
@@ -68,6 +70,20 @@ def project_files(
         for file in _files_under(Path(custom_dir)):
             yield f"{OVERRIDES}/{file.relative_to(custom_dir).as_posix()}", file.read_bytes()
     yield "mkdocs.yml", neutral_config(config_file, config, hand_written)
+
+
+def _in_own_folder(path: str) -> str:
+    """``papers/x.md`` as ``papers/x/index.md``: the same page at the same address.
+
+    A generated page's links are HTML, relative to its address (``papers/x/``). MkDocs and
+    ProperDocs leave links in HTML as they are; Zensical reads them as it reads Markdown
+    links, relative to the file (``papers/``), and rewrites them: one ``../`` too many. In
+    its own folder a page's file and address are in the same place, and every engine
+    reads its links alike."""
+    folder, _, name = path.rpartition("/")
+    if not name.endswith(".md") or name == "index.md":
+        return path
+    return f"{folder}/{name[:-3]}/index.md" if folder else f"{name[:-3]}/index.md"
 
 
 def _files_under(folder: Path) -> list[Path]:

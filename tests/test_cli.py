@@ -111,9 +111,22 @@ def test_markdown_only_build_writes_pages_and_no_site(tmp_path: Path) -> None:
     assert project.build("--markdown-only") == 0
     assert (project.pages / "mkdocs.yml").is_file()  # a project (tests/test_neutral.py)
     pages = project.pages / "docs"
-    assert len([p for p in (pages / "papers").glob("*.md") if is_paper(p.name)]) == 75
+    # each page the index.md of its own folder, where its address is (generator/neutral.py)
+    assert len([p for p in (pages / "papers").glob("*/index.md") if is_paper(p.parent.name)]) == 75
+    assert [p.name for p in (pages / "papers").glob("*.md")] == ["index.md"]
     assert (pages / "feed.xml").is_file() and (pages / "papers.json").is_file()
     assert not (tmp_path / "site").exists()
+
+
+def test_markdown_only_pages_keep_their_files_without_directory_urls(tmp_path: Path) -> None:
+    """Without directory URLs ``papers/x.md`` is ``papers/x.html``, beside its file."""
+    project = make_project(tmp_path, digests={SAMPLE.name: SAMPLE.read_bytes()})
+    with project.config.open("a", encoding="utf-8") as f:
+        f.write("use_directory_urls: false\n")
+    assert project.build("--markdown-only") == 0
+    papers = project.pages / "docs" / "papers"
+    assert len([p for p in papers.glob("*.md") if is_paper(p.name)]) == 75
+    assert list(papers.glob("*/index.md")) == []
 
 
 @pytest.mark.parametrize("json_output", [False, True])
