@@ -5,14 +5,15 @@ The folder (``--pages-dir``, by default ``build/pages``) holds::
     mkdocs.yml      the site's mkdocs.yml, without the paperfeed plugin
     docs/           the generated pages, feeds and papers.json, the hand-written pages and
                     files of the docs folder, and paperfeed's stylesheet
-    overrides/      the theme's custom_dir, when mkdocs.yml has one
+    overrides/      the theme's custom_dir, when mkdocs.yml has one, and paperfeed's
+                    main.html (the head's feed links and OpenGraph tags) unless it has one
 
 ``mkdocs build``, ``properdocs build`` or ``zensical build`` in that folder makes a site
 with the same pages, addresses and titles as ``paperfeed build``: what the plugin does in
 memory is written out (the navigation, which pages stay out of it, the stylesheet), and
 each generated page is the ``index.md`` of its own folder (:func:`_in_own_folder`).
 What it cannot write: Pagefind's index (the project uses the theme's own search), the
-head's feed links, OpenGraph and citation tags, and the speed of ``fast_pages``.
+paper pages' citation tags, and the speed of ``fast_pages``.
 ``!ENV`` values and ``INHERIT`` are resolved as they are when the project is written.
 """
 
@@ -32,6 +33,8 @@ from generator.render import Content
 DOCS = "docs"
 OVERRIDES = "overrides"
 CSS_PATH = "assets/paperfeed.css"
+HEAD_DIR, HEAD = "theme_head", "main.html"
+"""paperfeed's additions to the head (feed links, OpenGraph tags), in ``overrides/``."""
 IN_NAV = ("index.md", "topics/index.md", "tags/index.md", "archive/index.md")
 NAVIGATION = [
     {"Home": "index.md"},
@@ -66,9 +69,17 @@ def project_files(
     css = resources.files("generator").joinpath("theme").joinpath("paperfeed.css")
     yield f"{DOCS}/{CSS_PATH}", css.read_bytes()
     custom_dir = config.theme.custom_dir
+    own_head = False
     if custom_dir:
         for file in _files_under(Path(custom_dir)):
-            yield f"{OVERRIDES}/{file.relative_to(custom_dir).as_posix()}", file.read_bytes()
+            rel = file.relative_to(custom_dir).as_posix()
+            own_head = own_head or rel == HEAD
+            yield f"{OVERRIDES}/{rel}", file.read_bytes()
+    if not own_head:  # the plugin puts it behind the custom_dir's (generator.plugin)
+        yield (
+            f"{OVERRIDES}/{HEAD}",
+            resources.files("generator").joinpath(HEAD_DIR, HEAD).read_bytes(),
+        )
     yield "mkdocs.yml", neutral_config(config_file, config, hand_written)
 
 
@@ -120,8 +131,10 @@ def neutral_config(config_file: Path, config: Any, hand_written: list[str]) -> s
     own = data.get("not_in_nav")
     data["not_in_nav"] = "\n".join([*([own.strip()] if own else []), *patterns]) + "\n"
     theme = data.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
+    if isinstance(theme, dict):
         data["theme"] = {**theme, "custom_dir": OVERRIDES}
+    elif isinstance(theme, str):  # `theme: material`
+        data["theme"] = {"name": theme, "custom_dir": OVERRIDES}
     try:
         text = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     except yaml.YAMLError as e:

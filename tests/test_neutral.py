@@ -58,6 +58,20 @@ def broken_links(site: Path) -> dict[str, str]:
     return broken
 
 
+_HEAD_TAGS = re.compile(r'<link rel="alternate"[^>]*>|<meta property="og:[^>]*>')
+
+
+def head_tags(site: Path) -> dict[str, list[str]]:
+    """The feed links and OpenGraph tags of every HTML page of a site, by path (an address
+    ``./feed.xml``, as Zensical writes the home page's, as ``feed.xml``)."""
+    return {
+        page.relative_to(site).as_posix(): [
+            tag.replace('href="./', 'href="') for tag in _HEAD_TAGS.findall(page.read_text("utf-8"))
+        ]
+        for page in sorted(site.rglob("*.html"))
+    }
+
+
 def _command(name: str) -> str:
     found = shutil.which(name, path=str(Path(sys.executable).parent))
     assert found is not None, f"{name} is installed with paperfeed's test dependencies"
@@ -130,5 +144,8 @@ def test_the_project_builds_the_same_pages_and_titles(
     assert len(expected) > 100
     assert pages_and_titles(site) == expected
     assert broken_links(site) == {}
+    tags = head_tags(project.site)
+    assert tags["papers/index.html"] and any(len(t) == 7 for t in tags.values())  # a topic's
+    assert head_tags(site) == tags
     for data in ("feed.xml", "papers.json"):
         assert (site / data).read_bytes() == (project.site / data).read_bytes()
