@@ -149,3 +149,27 @@ def test_the_project_builds_the_same_pages_and_titles(
     assert head_tags(site) == tags
     for data in ("feed.xml", "papers.json"):
         assert (site / data).read_bytes() == (project.site / data).read_bytes()
+
+
+@pytest.mark.parametrize("own_head", [False, True])
+def test_the_custom_dir_is_copied_with_the_head_template_unless_it_has_one(
+    tmp_path: Path, own_head: bool
+) -> None:
+    """The plugin puts its ``main.html`` behind the ``custom_dir``'s: a site's own wins."""
+    text = (REPO / "mkdocs.yml").read_text("utf-8")
+    config = text.replace("  name: material\n", "  name: material\n  custom_dir: mine\n")
+    project = make_project(tmp_path / "p", config_text=config)
+    copy_digests(REPO / "digests", project)
+    (project.root / "mine").mkdir()
+    (project.root / "mine" / "404.html").write_text("{% extends 'base.html' %}\n", "utf-8")
+    if own_head:
+        (project.root / "mine" / "main.html").write_text("{% extends 'base.html' %}\n", "utf-8")
+    out = tmp_path / "out"
+    args = ["build", "--config", str(project.config), "--markdown-only", "--pages-dir", str(out)]
+    assert run_cli([*args, "-q"]) == 0
+    assert yaml.safe_load((out / "mkdocs.yml").read_text("utf-8"))["theme"]["custom_dir"] == (
+        "overrides"
+    )
+    assert sorted(p.name for p in (out / "overrides").iterdir()) == ["404.html", "main.html"]
+    head = (out / "overrides" / "main.html").read_text("utf-8")
+    assert ("og:title" in head) is not own_head
