@@ -93,6 +93,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, PluginCollection
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as Page
+from mkdocs.structure.toc import TableOfContents
 from mkdocs.structure.toc import get_toc as get_toc
 from mkdocs.utils import clean_directory as clean_directory
 from mkdocs.utils import get_relative_url as get_relative_url
@@ -100,6 +101,7 @@ from mkdocs.utils.yaml import yaml_load as _yaml_load
 
 from generator import engine
 from generator.model import Known, Stored
+from generator.render.common import SKIP_ID
 
 # 1. GeneratedPage ----------------------------------------------------------------------
 
@@ -253,10 +255,19 @@ class GeneratedPage(Page):
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         self._content = None
         self._rendered = True
-        self.toc = get_toc([])
+        self.toc = skip_toc(self)
         self._title_from_render = None
         self.present_anchor_ids = set(_ID.findall(self.content or ""))
         self.links_to_anchors = {}
+
+
+def skip_toc(page: Page) -> TableOfContents:
+    """A generated page's table of contents (which its front matter hides): one place,
+    the start of its content, where the theme's "Skip to content" link leads. The theme
+    links the table's first place, and a generated page has no Markdown headings (its
+    HTML's are not read) to make one."""
+    skip: Any = {"level": 1, "id": SKIP_ID, "name": str(page.title or ""), "children": []}
+    return get_toc([skip])
 
 
 class NavPage(GeneratedPage):

@@ -78,7 +78,7 @@ def project_files(
     if not own_head:  # the plugin puts it behind the custom_dir's (generator.plugin)
         yield (
             f"{OVERRIDES}/{HEAD}",
-            resources.files("generator").joinpath(HEAD_DIR, HEAD).read_bytes(),
+            resources.files("generator").joinpath(HEAD_DIR).joinpath(HEAD).read_bytes(),
         )
     yield "mkdocs.yml", neutral_config(config_file, config, hand_written)
 

@@ -39,6 +39,7 @@ from generator.mkdocs_boundary import (
     Page,
     get_relative_url,
     name_search_dialog,
+    skip_toc,
 )
 from generator.model import Known, Paper, Stored
 from generator.pipeline import Generated, generate, load_inputs, shown
@@ -524,6 +525,12 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         if self.page_tick is not None:
             self.page_tick()
         return markdown
+
+    def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
+        generated = isinstance(page.file, preview.PreviewFile)
+        if self.config.enabled and generated and not isinstance(page, GeneratedPage):
+            page.toc = skip_toc(page)  # (without fast_pages: MkDocs' own Page)
+        return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
         if not self.config.enabled:

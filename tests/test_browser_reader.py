@@ -212,3 +212,31 @@ def test_bold_text_in_a_formula_is_bold(sample: Path, served: tuple[Server, Any]
     finally:
         context.close()
     assert int(weight) >= 700
+
+
+def test_the_first_tab_offers_to_skip_to_the_content(
+    sample: Path, served: tuple[Server, Any]
+) -> None:
+    """Material writes its "Skip to content" link to a page's first heading in the table of
+    contents; generated pages had none, so a keyboard reader tabbed through the header,
+    the tabs and the navigation on every page."""
+    server, browser = served
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    Requests(context)
+    found = {}
+    try:
+        for name, path in {**reader_pages(sample), "hand-written": "about/"}.items():
+            page = open_page(context, server.url + BASE + path)
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                "[document.activeElement.textContent.trim(),"
+                " document.activeElement.getBoundingClientRect().height > 0]"
+            )
+            page.keyboard.press("Enter")
+            page.keyboard.press("Tab")  # the first link after the target: the article's
+            inside = page.evaluate("!!document.activeElement.closest('article')")
+            found[name] = (*focused, inside)
+            page.close()
+    finally:
+        context.close()
+    assert found == {name: ("Skip to content", True, True) for name in found}

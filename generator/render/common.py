@@ -363,10 +363,17 @@ def front_matter(
 BLOCKS = HTML("\n\n")
 """What separates the HTML blocks of a page: a blank line."""
 
+SKIP_ID = "__skip"
+"""Where the theme's "Skip to content" link of a generated page leads: the start of its
+content (:class:`generator.mkdocs_boundary.GeneratedPage` gives the page a table of
+contents of this one place, which the theme links; Zensical's name for it)."""
+SKIP_TARGET = HTML(f'<div id="{SKIP_ID}"></div>')
+
 
 def page_text(meta: str, blocks: Iterable[HTML]) -> str:
-    """A page: front matter (YAML), then the HTML blocks separated by blank lines."""
-    return meta + str(BLOCKS.join(b for b in blocks if b)) + "\n"
+    """A page: front matter (YAML), then the HTML blocks separated by blank lines, the
+    first the place the "Skip to content" link leads to."""
+    return meta + str(BLOCKS.join([SKIP_TARGET, *(b for b in blocks if b)])) + "\n"
 
 
 def heading(level: int, label: str | HTML, anchor: str, *, searched: bool = True) -> HTML:
