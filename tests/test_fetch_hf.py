@@ -67,7 +67,7 @@ def _digest(path: Path) -> list[dict[str, object]]:
 def test_a_normal_day_becomes_a_structured_digest(
     api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     assert _fetch() == 0
     out, err = capsys.readouterr()
     assert out == f"paperfeed: wrote digests/{DAY}-hf.yml: 2 papers, 1 skipped\n"
@@ -109,13 +109,13 @@ def test_a_normal_day_becomes_a_structured_digest(
         },
     ]
     [request] = api.requests
-    assert request.path == PATH and request.query == {"date": DAY}
+    assert request.path == PATH and request.query == {"date": DAY, "limit": "100", "p": "0"}
     assert request.headers["User-Agent"].startswith("paperfeed/")
     assert waits == []
 
 
 def test_the_digest_keeps_the_apis_order_and_reads_back(api: ApiServer, waits: list[float]) -> None:
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     assert _fetch() == 0
     text = (Path("digests") / f"{DAY}-hf.yml").read_text("utf-8")
     assert text.startswith("# The Hugging Face daily papers of 2025-03-14, from http://127.0.0.1:")
@@ -126,8 +126,8 @@ def test_the_digest_keeps_the_apis_order_and_reads_back(api: ApiServer, waits: l
 def test_the_same_paper_on_two_days_is_one_paper_with_the_newest_metadata(
     api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.route(f"{PATH}?date=2025-03-14", json_reply("hf-2025-03-14.json"))
-    api.route(f"{PATH}?date=2025-03-15", json_reply("hf-2025-03-15.json"))
+    api.route(f"{PATH}?date=2025-03-14&limit=100&p=0", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date=2025-03-15&limit=100&p=0", json_reply("hf-2025-03-15.json"))
     assert _fetch() == 0
     assert main(["fetch", "hf", "--date", "2025-03-15"]) == 0
     capsys.readouterr()
@@ -148,7 +148,7 @@ def test_the_same_paper_on_two_days_is_one_paper_with_the_newest_metadata(
 
 def test_429_then_200_waits_as_asked(api: ApiServer, waits: list[float]) -> None:
     api.route(
-        f"{PATH}?date={DAY}",
+        f"{PATH}?date={DAY}&limit=100&p=0",
         Reply(429, b'{"error":"rate limited"}', {"Retry-After": "1"}),
         json_reply("hf-2025-03-14.json"),
     )
@@ -161,11 +161,11 @@ def test_429_then_200_waits_as_asked(api: ApiServer, waits: list[float]) -> None
 def test_503_until_the_tries_run_out(
     api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", Reply(503, b"<html>busy</html>"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", Reply(503, b"<html>busy</html>"))
     assert _fetch() == 1
     assert capsys.readouterr().err == (
-        f"paperfeed: GET {api.url}{PATH}?date={DAY} failed: HTTP 503 Service Unavailable"
-        " (after 4 tries); nothing was written\n"
+        f"paperfeed: GET {api.url}{PATH}?date={DAY}&limit=100&p=0 failed: "
+        "HTTP 503 Service Unavailable (after 4 tries); nothing was written\n"
     )
     assert waits == [2.0, 4.0, 8.0]  # backoff, doubling
     assert len(api.requests) == 4
@@ -177,7 +177,7 @@ def test_a_client_error_is_not_retried(
 ) -> None:
     assert _fetch() == 1  # the server answers 404 to what it does not know
     assert capsys.readouterr().err == (
-        f"paperfeed: GET {api.url}{PATH}?date={DAY} failed: HTTP 404 Not Found;"
+        f"paperfeed: GET {api.url}{PATH}?date={DAY}&limit=100&p=0 failed: HTTP 404 Not Found;"
         " nothing was written\n"
     )
     assert len(api.requests) == 1 and waits == []
@@ -195,7 +195,9 @@ def test_a_server_that_is_not_there(
     monkeypatch.chdir(tmp_path)
     assert main(["fetch", "hf", "--date", DAY, "--api", url]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"paperfeed: GET {url}{PATH}?date={DAY} failed: ConnectError")
+    assert err.startswith(
+        f"paperfeed: GET {url}{PATH}?date={DAY}&limit=100&p=0 failed: ConnectError"
+    )
     assert err.endswith("(after 4 tries); nothing was written\n")
     assert waits == [2.0, 4.0, 8.0]
     assert not (tmp_path / "digests").exists()
@@ -225,10 +227,12 @@ def test_a_response_that_is_not_the_apis_is_an_error_and_writes_nothing(
     body: bytes,
     problem: str,
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", Reply(200, body, {"Content-Type": "application/json"}))
+    api.route(
+        f"{PATH}?date={DAY}&limit=100&p=0", Reply(200, body, {"Content-Type": "application/json"})
+    )
     assert _fetch() == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"paperfeed: {api.url}{PATH}?date={DAY}: {problem}")
+    assert err.startswith(f"paperfeed: {api.url}{PATH}?date={DAY}&limit=100&p=0: {problem}")
     assert err.endswith("; nothing was written\n")
     assert not Path("digests").exists()
 
@@ -236,7 +240,9 @@ def test_a_response_that_is_not_the_apis_is_an_error_and_writes_nothing(
 def test_an_empty_day_writes_nothing_and_says_so(
     api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", Reply(200, b"[]", {"Content-Type": "application/json"}))
+    api.route(
+        f"{PATH}?date={DAY}&limit=100&p=0", Reply(200, b"[]", {"Content-Type": "application/json"})
+    )
     assert _fetch() == 0
     assert capsys.readouterr().out == (
         f"paperfeed: no papers on {DAY} at {api.url}{PATH}?date={DAY}; nothing written\n"
@@ -247,7 +253,7 @@ def test_an_empty_day_writes_nothing_and_says_so(
 def test_an_existing_digest_is_replaced_only_with_force(
     api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     path = Path("digests") / f"{DAY}-hf.yml"
     path.parent.mkdir()
     path.write_text("curated by hand\n", "utf-8")
@@ -265,7 +271,7 @@ def test_an_existing_digest_is_replaced_only_with_force(
 def test_api_option_wins_over_the_variable(
     api: ApiServer, waits: list[float], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     monkeypatch.setenv("PAPERFEED_HF_API", "http://127.0.0.1:9/not-here")
     assert _fetch("--api", api.url + "/") == 0
 
@@ -313,7 +319,7 @@ def test_a_digest_that_could_not_be_written_is_not_fetched(
 ) -> None:
     """Checked before the download: another digest of the same name (the build would
     refuse the two), a file where the folder should be, a folder where the digest goes."""
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     assert callable(make)
     make(Path("digests"))
     assert _fetch("--force") == 1
@@ -333,7 +339,7 @@ def test_a_digest_that_cannot_be_written_is_named(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(commands, "write_atomically", refuse)
-    api.route(f"{PATH}?date={DAY}", json_reply("hf-2025-03-14.json"))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
     assert _fetch() == 1
     assert capsys.readouterr().err.endswith(
         f"\npaperfeed: cannot write digests/{DAY}-hf.yml: Permission denied\n"
@@ -386,3 +392,85 @@ def test_items_are_fitted_to_the_digest_limits() -> None:
     two, three = day.papers
     assert two.project is None and len(two.authors) == 10_000
     assert three.keywords[0] == "ok" and len(three.keywords) == 100
+
+
+def _items(first: int, n: int) -> bytes:
+    return json.dumps(
+        [
+            {"paper": {"id": f"2503.{i:05d}", "title": f"Paper {i}", "summary": "An abstract."}}
+            for i in range(first, first + n)
+        ]
+    ).encode()
+
+
+def test_a_day_of_more_than_a_page_is_fetched_page_after_page(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The API pages its list (50 items unless asked): a day of 150 papers was cut to its
+    first page."""
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", Reply(200, _items(1, 100)))
+    api.route(f"{PATH}?date={DAY}&limit=100&p=1", Reply(200, _items(101, 50)))
+    assert _fetch() == 0
+    path = Path("digests") / f"{DAY}-hf.yml"
+    assert [e["arxiv"] for e in _digest(path)] == [f"2503.{i:05d}" for i in range(1, 151)]
+    assert [r.query["p"] for r in api.requests] == ["0", "1"]
+    assert capsys.readouterr().out == f"paperfeed: wrote {path}: 150 papers, 0 skipped\n"
+
+
+def test_an_api_that_does_not_page_is_asked_once_more(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its second page repeats the first: the day is the first, none "listed twice"."""
+    api.route(f"{PATH}", Reply(200, _items(1, 100)))
+    assert _fetch() == 0
+    assert len(_digest(Path("digests") / f"{DAY}-hf.yml")) == 100
+    assert len(api.requests) == 2
+    assert "warning" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("reply", "problem"),
+    [
+        (Reply(302, b"", {"Location": PATH}), "TooManyRedirects"),
+        (Reply(302, b"", {"Location": "ftp://127.0.0.1/x"}), "UnsupportedProtocol"),
+        (
+            Reply(200, b"garbage", {"Content-Encoding": "gzip"}),
+            "the response cannot be decoded (DecodingError",
+        ),
+        (Reply(200, b"[" * 100_000 + b"]" * 100_000), "the response's JSON is nested too deeply"),
+    ],
+)
+def test_a_response_no_retry_mends_is_one_line_and_writes_nothing(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    reply: Reply,
+    problem: str,
+) -> None:
+    """A redirect loop, a redirect to another scheme, a body that does not decompress and
+    JSON nested too deeply ended in a traceback (or were tried four times)."""
+    api.route(PATH, reply)
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert err.startswith("paperfeed: ") and problem in err, err
+    assert err.endswith("; nothing was written\n") and err.count("\n") == 1
+    assert waits == []
+    assert not Path("digests").exists()
+
+
+def test_stars_go_with_a_code_link_left_out() -> None:
+    body = json.dumps(
+        [
+            {
+                "paper": {
+                    "id": "2503.00001",
+                    "title": "T",
+                    "summary": "A.",
+                    "githubRepo": "https://github.com/a/" + "b" * 2_000,
+                    "githubStars": 5,
+                }
+            }
+        ]
+    ).encode()
+    [paper] = parse_daily_papers(body, "u").papers
+    assert (paper.code, paper.stars) == (None, None)

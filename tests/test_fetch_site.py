@@ -24,8 +24,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("fetched")
     project = make_project(root)
     server = ApiServer()
-    server.route("/api/daily_papers?date=2025-03-14", json_reply("hf-2025-03-14.json"))
-    server.route("/api/daily_papers?date=2025-03-15", json_reply("hf-2025-03-15.json"))
+    server.route(
+        "/api/daily_papers?date=2025-03-14&limit=100&p=0", json_reply("hf-2025-03-14.json")
+    )
+    server.route(
+        "/api/daily_papers?date=2025-03-15&limit=100&p=0", json_reply("hf-2025-03-15.json")
+    )
     with pytest.MonkeyPatch.context() as mp, server.running():
         mp.setenv("PAPERFEED_HF_API", server.url)
         mp.setattr(http, "sleep", lambda _: None)

@@ -54,7 +54,9 @@ def test_the_fetch_step_writes_the_digest_and_says_it_changed(tmp_path: Path) ->
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     output = tmp_path / "github-output"
     server = ApiServer()
-    server.route("/api/daily_papers?date=2025-03-14", json_reply("hf-2025-03-14.json"))
+    server.route(
+        "/api/daily_papers?date=2025-03-14&limit=100&p=0", json_reply("hf-2025-03-14.json")
+    )
     with server.running():
         env = {
             **os.environ,

@@ -133,11 +133,9 @@ def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) 
     path = digests / f"{date.isoformat()}-hf.yml"
     if _unwritable(path, force):
         return 1
-    url = hf.daily_papers_url(base)
-    params = {"date": date.isoformat()}
-    shown = f"{url}?date={date.isoformat()}"
+    shown = hf.day_url(base, date)
     try:
-        day = hf.parse_daily_papers(Client().get(url, params), shown)
+        day = hf.fetch_day(Client(), base, date)
     except FetchError as err:
         print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
         return 1

@@ -75,6 +75,8 @@ def fit(paper: Fetched) -> Fetched | str:
         value = getattr(paper, name)
         if value and len(value) > FIELD_CHARS[name]:
             changes[name] = None if name in ("url", "code", "project", "pdf") else ""
+    if changes.get("code", paper.code) is None:
+        changes["stars"] = None  # a code repository's stars, never shown without its link
     authors = paper.authors[:MAX_AUTHORS]
     while authors and sum(len(a) + 2 for a in authors) > FIELD_CHARS["authors"]:
         authors = authors[:-1]

@@ -1,4 +1,7 @@
-"""Hugging Face daily papers: ``GET {base}/api/daily_papers?date=YYYY-MM-DD``.
+"""Hugging Face daily papers: ``GET {base}/api/daily_papers?date=YYYY-MM-DD&limit=100&p=0``.
+
+The API pages its list (``limit`` items a page, 50 unless asked, at most 100; ``p`` the
+page from 0): :func:`fetch_day` asks for pages until one is not full.
 
 The response is a JSON list, newest submissions first; each item has a ``paper`` (its
 ``id`` is the arXiv id, with ``title``, ``summary``, ``authors`` (``name``, maybe
@@ -16,11 +19,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
+
 from generator.fetch.digest import Fetched, count, day, fit, paper_id, text, web_url
-from generator.fetch.http import FetchError
+from generator.fetch.http import Client, FetchError
 
 DEFAULT_API = "https://huggingface.co"
 ENV = "PAPERFEED_HF_API"
+PAGE = 100
+"""Items asked for a page (the most the API gives)."""
+MAX_PAGES = 20
+"""Pages of one day at most (2,000 papers; a day has tens): more is an error."""
 
 
 def daily_papers_url(base: str) -> str:
@@ -34,6 +43,42 @@ class Day:
     papers: list[Fetched]
     skipped: list[str]
     """Why each item left out was left out (``item 3 (2503.01234): no abstract``)."""
+    items: int = 0
+    """Items in the response (papers, skipped or not)."""
+    new: int = 0
+    """Items whose arXiv id no earlier page had."""
+
+
+def day_url(base: str, date: dt.date) -> str:
+    """The day's list as a person would ask for it (named in the digest's header)."""
+    return f"{daily_papers_url(base)}?date={date.isoformat()}"
+
+
+def fetch_day(http: Client, base: str, date: dt.date) -> Day:
+    """The day's papers, page after page (:data:`PAGE` items each) until one is not full:
+    FetchError when a page is not the API's, or after :data:`MAX_PAGES` full ones. A page
+    with no paper the earlier ones had not (an API that does not page repeats its list)
+    ends it too."""
+    url = daily_papers_url(base)
+    papers: list[Fetched] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    for page in range(MAX_PAGES):
+        params = {"date": date.isoformat(), "limit": str(PAGE), "p": str(page)}
+        shown = str(httpx.URL(url, params=params))
+        day = parse_daily_papers(http.get(url, params), shown, seen=seen, first=page * PAGE + 1)
+        if page and not day.new:
+            break
+        papers += day.papers
+        skipped += day.skipped
+        if day.items < PAGE:
+            break
+    else:
+        raise FetchError(
+            f"{day_url(base, date)}: more than {MAX_PAGES * PAGE:,} items on one day "
+            f"({MAX_PAGES} full pages of {PAGE}): not a day of daily papers"
+        )
+    return Day(papers, skipped, len(papers) + len(skipped), len(papers) + len(skipped))
 
 
 def parse_json(body: bytes, url: str) -> Any:
@@ -42,6 +87,8 @@ def parse_json(body: bytes, url: str) -> Any:
         return json.loads(body)
     except UnicodeDecodeError:
         raise FetchError(f"{url}: the response is not UTF-8 text") from None
+    except RecursionError:
+        raise FetchError(f"{url}: the response's JSON is nested too deeply") from None
     except json.JSONDecodeError as err:
         start = body.lstrip()[:100].lower()
         if start.startswith((b"<!doctype", b"<html", b"<")):
@@ -59,20 +106,25 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def parse_daily_papers(body: bytes, url: str) -> Day:
+def parse_daily_papers(
+    body: bytes, url: str, *, seen: set[str] | None = None, first: int = 1
+) -> Day:
     """The papers of a daily-papers response, in its order.
 
     FetchError when the response is not what the API returns (not JSON, not a list,
     an item without ``paper``, ``paper.id`` or ``title``); an item with an empty title or
     abstract, or an id that is no arXiv id, is left out and named in ``skipped``.
+    ``seen``: the arXiv ids of the earlier pages (added to); ``first``: the number of the
+    page's first item in the day.
     """
     document = parse_json(body, url)
     if not isinstance(document, list):
         raise FetchError(f"{url}: expected a JSON list of papers, got {_kind(document)}")
     papers: list[Fetched] = []
     skipped: list[str] = []
-    seen: set[str] = set()
-    for n, item in enumerate(document, start=1):
+    seen = set() if seen is None else seen
+    new = 0
+    for n, item in enumerate(document, start=first):
         where = f"{url}: item {n}"
         if not isinstance(item, dict):
             raise FetchError(f"{where}: expected an object, got {_kind(item)}")
@@ -87,6 +139,7 @@ def parse_daily_papers(body: bytes, url: str) -> Day:
         abstract = text(paper.get("summary")) or text(item.get("summary"))
         arxiv = paper_id(raw_id)
         label = f"item {n} ({raw_id!r})"
+        new += arxiv not in seen
         if arxiv is None:
             skipped.append(f"{label}: 'paper.id' is not an arXiv id")
             continue
@@ -105,7 +158,7 @@ def parse_daily_papers(body: bytes, url: str) -> Day:
             skipped.append(f"{label} {title[:80]!r}: {fitted}")
         else:
             papers.append(fitted)
-    return Day(papers, skipped)
+    return Day(papers, skipped, len(document), new)
 
 
 def _paper(

@@ -69,6 +69,10 @@ def _status(response: httpx.Response) -> str:
     return f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
 
 
+def _error(err: Exception) -> str:
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
 def _retryable(status: int) -> bool:
     return status == 429 or 500 <= status <= 599
 
@@ -102,8 +106,15 @@ class Client:
                 self._pace()
                 try:
                     response = client.get(shown)
+                except (httpx.UnsupportedProtocol, httpx.TooManyRedirects) as err:
+                    # a redirect to a URL no retry reaches (not http(s), or a loop)
+                    raise FetchError(f"GET {shown} failed: {_error(err)}") from None
+                except httpx.DecodingError as err:
+                    raise FetchError(
+                        f"GET {shown} failed: the response cannot be decoded ({_error(err)})"
+                    ) from None
                 except httpx.TransportError as err:
-                    problem = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+                    problem = _error(err)
                     wait = self.backoff * 2 ** (attempt - 1)
                 else:
                     if response.status_code == 200:
