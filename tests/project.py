@@ -104,8 +104,18 @@ class Project:
         """Slugs of the generated paper pages in ``build/pages/papers`` (``build/pages/docs/
         papers`` after ``build --markdown-only``, which writes a whole project there); not
         the list of all papers (``papers/index.md``, ``papers/page-N.md``)."""
-        papers = (self.markdown / "papers").glob("*.md")
-        return sorted(p.stem for p in papers if is_paper(p.stem))
+        if self.markdown != self.pages:  # each page the index.md of its own folder
+            found = [p.parent.name for p in (self.markdown / "papers").glob("*/index.md")]
+        else:
+            found = [p.stem for p in (self.markdown / "papers").glob("*.md")]
+        return sorted(slug for slug in found if is_paper(slug))
+
+    def source(self, path: str) -> Path:
+        """The generated Markdown file of ``path`` (``papers/x.md``): ``papers/x/index.md``
+        in the project ``build --markdown-only`` writes (``generator/neutral.py``)."""
+        if self.markdown != self.pages and not path.endswith("index.md"):
+            path = path.removesuffix(".md") + "/index.md"
+        return self.markdown / path
 
     @property
     def markdown(self) -> Path:

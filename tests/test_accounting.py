@@ -64,7 +64,7 @@ def test_every_paper_of_every_fixture_gets_a_page(
     assert len(pages) == len(parsed)
     # The page title is the title as plain text, text-mode LaTeX (0.07\%) as what it means.
     assert sorted(plain(p["title"]) for p in parsed) == sorted(
-        _title(project.markdown / "papers" / f"{slug}.md") for slug in pages
+        _title(project.source(f"papers/{slug}.md")) for slug in pages
     )
 
 
