@@ -12,6 +12,7 @@ import gc
 import json
 import logging
 import os
+import re
 import signal
 import sys
 from collections.abc import Sequence
@@ -210,7 +211,11 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _day(value: str) -> dt.date:
+    """``YYYY-MM-DD`` only: Python 3.11 also reads ``20250314`` and ``2025-W11-5``, and
+    the digest's name would not be the date as given (the fetch workflow looks for it)."""
     try:
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date like 2025-03-14: {value!r}") from None

@@ -219,6 +219,20 @@ def test_force_never_replaces_another_querys_digest(
     assert main([*args, "--query", "cat:cs.CL"]) == 0  # the same query: replaced
 
 
+def test_the_query_is_taken_without_its_outer_spaces(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--query 'pager '`` then ``--query pager --force`` refused its own digest (the
+    titles differed by the space) and the API was asked for the query with it."""
+    api.route("/api/query", atom_reply((FIXTURES / "arxiv-query.xml").read_bytes()))
+    args = ["fetch", "arxiv", "--date", "2025-03-14", "--force"]
+    assert main([*args, "--query", " cat:cs.CL "]) == 0
+    assert main([*args, "--query", "cat:cs.CL"]) == 0
+    path = Path("digests") / "2025-03-14-arxiv-cat-cs-cl.yml"
+    assert "title: 'arXiv: cat:cs.CL (2025-03-14)'" in path.read_text("utf-8")
+    assert api.requests[0].query["search_query"].startswith("(cat:cs.CL) AND")
+
+
 def test_date_and_days_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["fetch", "arxiv", "--query", "x", "--date", "2025-03-14", "--days", "3"])

@@ -276,12 +276,15 @@ def test_api_option_wins_over_the_variable(
     assert _fetch("--api", api.url + "/") == 0
 
 
-def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize("date", ["2025-02-30", "20250314", "2025-W11-5", "2025-3-14"])
+def test_a_bad_date_is_a_usage_error(capsys: pytest.CaptureFixture[str], date: str) -> None:
+    """Python 3.11 reads ``20250314`` and ``2025-W11-5`` as dates too: the digest was
+    named otherwise than the date given (the fetch workflow looks for that name)."""
     with pytest.raises(SystemExit) as exit_info:
-        main(["fetch", "hf", "--date", "2025-02-30"])
+        main(["fetch", "hf", "--date", date])
     assert exit_info.value.code == 2
     assert capsys.readouterr().err.endswith(
-        "paperfeed fetch hf: error: argument --date: not a date like 2025-03-14: '2025-02-30'\n"
+        f"paperfeed fetch hf: error: argument --date: not a date like 2025-03-14: '{date}'\n"
     )
 
 
@@ -296,6 +299,17 @@ def test_a_bad_api_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     )
     assert main(["fetch", "hf", "--api", "http://"]) == 2
     assert capsys.readouterr().err == "paperfeed: error: --api names no host: 'http://'\n"
+    # An empty --api went to the real service.
+    assert main(["fetch", "hf", "--api", ""]) == 2
+    assert capsys.readouterr().err == (
+        "paperfeed: error: --api is empty: give an http(s) base URL\n"
+    )
+    # A user name and password were written into the digest's header and the messages.
+    assert main(["fetch", "hf", "--api", "http://user:pw@127.0.0.1:9"]) == 2
+    assert capsys.readouterr().err == (
+        "paperfeed: error: --api holds a user name or password: the URL is written into "
+        "the digest and the messages; give the API's address alone\n"
+    )
 
 
 @pytest.mark.parametrize(

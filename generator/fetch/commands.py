@@ -30,16 +30,27 @@ def base_url(option: str | None, env: str, default: str) -> str:
     """The API base URL: ``--api``, else the environment variable, else the default."""
     import httpx
 
-    base = option or os.environ.get(env) or default
-    where = "--api" if option else env
+    if option is not None:
+        base, where = option, "--api"
+    else:
+        base, where = os.environ.get(env, ""), env
+    if not base.strip():
+        if option is not None:  # never the real service in its place
+            raise UsageError("--api is empty: give an http(s) base URL")
+        base = default
     if not base.lower().startswith(("http://", "https://")):
         raise UsageError(f"{where} must be an http(s) base URL, got {base!r}")
     try:
-        host = httpx.URL(base).host
+        url = httpx.URL(base)
     except httpx.InvalidURL as err:
         raise UsageError(f"{where} is not a valid URL: {base!r} ({err})") from None
-    if not host:
+    if not url.host:
         raise UsageError(f"{where} names no host: {base!r}")
+    if url.userinfo:
+        raise UsageError(
+            f"{where} holds a user name or password: the URL is written into the digest "
+            "and the messages; give the API's address alone"
+        )
     return base.rstrip("/")
 
 
@@ -163,7 +174,8 @@ def fetch_arxiv(
     force: bool,
     api: str | None,
 ) -> int:
-    if not query.strip():
+    query = query.strip()  # as the API reads it: the digest's name and title say the same
+    if not query:
         raise UsageError("--query is empty: give an arXiv API search query")
     base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
     last = date or today()
