@@ -12,7 +12,7 @@ import pytest
 from apiserver import FIXTURES, ApiServer, Reply, atom_reply
 
 from generator.cli import main
-from generator.fetch import http
+from generator.fetch import commands, http
 from generator.fetch.arxiv import day_query, parse_feed, title_query
 from generator.fetch.http import Client
 from generator.parse_structured import parse_yaml_digest
@@ -312,3 +312,61 @@ def test_a_server_that_never_answers_times_out(
         listener.close()
     assert str(error.value) == f"GET {url} failed: ReadTimeout: timed out (after 2 tries)"
     assert waits == [2.0]
+
+
+def _feed(entries: list[tuple[str, str, str]], total: int | None = None) -> str:
+    """An Atom feed of ``(id, title, abstract)`` entries, counting ``total`` results."""
+    count = len(entries) if total is None else total
+    body = "".join(
+        f"<entry><id>http://arxiv.org/abs/{i}</id><title>{t}</title><summary>{a}</summary>"
+        "<published>2025-03-14T10:00:00Z</published></entry>"
+        for i, t, a in entries
+    )
+    return EMPTY_FEED.replace(">0<", f">{count}<").replace("</feed>", body + "</feed>")
+
+
+def test_an_arxiv_id_listed_twice_is_written_once(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two versions of a paper (or pages of a day that grew while being read) wrote the
+    id twice: the digest then warned of a paper listed again."""
+    entries = [("2503.00001v1", "One", "A."), ("2503.00001v2", "One again", "A.")]
+    api.route("/api/query", atom_reply(_feed(entries)))
+    assert _fetch() == 0
+    out, err = capsys.readouterr()
+    assert out == f"paperfeed: wrote digests/{FILE}: 1 paper, 1 skipped\n"
+    assert err == "warning: skipped 2503.00001 'One again': listed twice\n"
+
+
+def test_more_papers_than_max_are_said(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first --max papers of 250 were written without a word."""
+    entries = [(f"2503.{i:05d}", f"Paper {i}", "A.") for i in range(1, 6)]
+    api.route("/api/query", atom_reply(_feed(entries, total=250)))
+    assert _fetch("--max", "5") == 0
+    out, err = capsys.readouterr()
+    assert out == f"paperfeed: wrote digests/{FILE}: 5 papers, 0 skipped\n"
+    assert err == (
+        "warning: the arXiv API counts 250 papers for 2025-03-14; the first 5 (--max 5) are "
+        "written: raise --max for the others\n"
+    )
+
+
+def test_a_digest_a_build_would_refuse_for_its_size_is_not_written(
+    api: ApiServer,
+    waits: list[float],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 22 MB digest was written, then refused by check and build (max_digest_mb)."""
+    monkeypatch.setattr(commands, "MAX_DIGEST_MB", 0)  # a build's limit, made small
+    api.route("/api/query", atom_reply((FIXTURES / "arxiv-query.xml").read_bytes()))
+    assert _fetch() == 1
+    err = capsys.readouterr().err
+    assert err.startswith("paperfeed: the digest of 2 papers would be ")
+    assert err.endswith(
+        "bytes, more than the 0 a build reads (the plugin's max_digest_mb); fetch fewer "
+        "papers (--max, --days); nothing was written\n"
+    )
+    assert not Path("digests").exists()

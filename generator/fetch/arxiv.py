@@ -134,17 +134,18 @@ def _paper(entry: feedparser.FeedParserDict, arxiv: str, title: str, abstract: s
     )
 
 
-def search(
-    http: Client, base: str, query: str, limit: int, *, sort: bool = True
-) -> tuple[list[Fetched], list[str]]:
+def search(http: Client, base: str, query: str, limit: int, *, sort: bool = True) -> Results:
     """Up to ``limit`` papers matching ``query`` (newest submissions first), a page of
-    :data:`PAGE` at a time; and the reasons for the entries left out.
+    :data:`PAGE` at a time; the reasons for the entries left out (an arXiv id listed
+    again, as the pages of a day still growing can); and how many the API counts.
 
     A page with fewer results than the API counts for it (``opensearch:totalResults``) is
     asked for again, up to :data:`SHORT_TRIES` times, then FetchError: a day is written
     whole or not at all."""
     papers: list[Fetched] = []
     skipped: list[str] = []
+    seen: set[str] = set()
+    total: int | None = None
     start = 0
     while len(papers) + len(skipped) < limit:
         size = min(PAGE, limit - start)
@@ -164,12 +165,19 @@ def search(
                 f"{shown}: the arXiv API sent {got} of the {expected} results it counts for "
                 f"this page ({results.total} in all), {SHORT_TRIES} times; try again later"
             )
-        papers += results.papers
+        total = results.total
+        for paper in results.papers:
+            key = paper.arxiv or paper.title  # (an entry has an id: parse_feed)
+            if key in seen:
+                skipped.append(f"{key} {paper.title[:80]!r}: listed twice")
+            else:
+                seen.add(key)
+                papers.append(paper)
         skipped += results.skipped
         start += got
         if got < size or (results.total is not None and start >= results.total):
             break
-    return papers[:limit], skipped
+    return Results(papers[:limit], skipped, total)
 
 
 def _shown(url: str, params: dict[str, str]) -> str:

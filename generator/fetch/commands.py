@@ -18,6 +18,7 @@ from generator.fetch.digest import Fetched, digest_yaml, write_atomically
 from generator.fetch.enrich import Outcome
 from generator.fetch.http import Client, FetchError
 from generator.ids import slugify
+from generator.limits import MAX_DIGEST_MB
 from generator.parse_structured import Metadata, parse_yaml_digest
 
 
@@ -67,6 +68,15 @@ def _write_digest(
     path: Path, date: dt.date, title: str, papers: list[Fetched], header: str, force: bool
 ) -> int:
     data = digest_yaml(date, title, papers, header)
+    size, most = len(data.encode("utf-8")), MAX_DIGEST_MB * 1_000_000
+    if size > most:  # a build would refuse it
+        print(
+            f"paperfeed: the digest of {_count(len(papers), 'paper')} would be {size:,} bytes, "
+            f"more than the {most:,} a build reads (the plugin's max_digest_mb); fetch fewer "
+            "papers (--max, --days); nothing was written",
+            file=sys.stderr,
+        )
+        return 1
     try:
         parse_yaml_digest(data, str(path), date, path.stem)
     except InputError as err:  # never expected: the papers were fitted to the format
@@ -188,14 +198,19 @@ def fetch_arxiv(
     if _unwritable(path, force) or _another_query(path, query):
         return 1
     try:
-        papers, skipped = arxiv.search(
-            arxiv.client(), base, arxiv.day_query(query, first, last), limit
-        )
+        results = arxiv.search(arxiv.client(), base, arxiv.day_query(query, first, last), limit)
     except FetchError as err:
         print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
         return 1
+    papers, skipped = results.papers, results.skipped
     _warn(skipped)
     span = last.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+    if results.total is not None and results.total > limit:
+        print(
+            f"warning: the arXiv API counts {results.total:,} papers for {span}; the first "
+            f"{limit:,} (--max {limit}) are written: raise --max for the others",
+            file=sys.stderr,
+        )
     if not papers:
         print(f"paperfeed: no arXiv papers match {query!r} for {span}; nothing written")
         return 0
@@ -228,8 +243,8 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
     client = arxiv.client()
 
     def search(title: str) -> list[Fetched]:
-        found, _ = arxiv.search(client, base, arxiv.title_query(title), lookups.RESULTS, sort=False)
-        return found
+        query = arxiv.title_query(title)
+        return arxiv.search(client, base, query, lookups.RESULTS, sort=False).papers
 
     outcomes: list[lookups.Outcome] = []
 
