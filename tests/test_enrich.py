@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apiserver import ApiServer, Reply, atom_reply
@@ -316,3 +317,76 @@ def test_the_manuals_examples_read() -> None:
         "1706.03762",
         "cs.CL",
     )
+
+
+def test_records_indented_four_spaces_are_appended_in_their_layout(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file indented four spaces a level was written afresh: its comments were lost."""
+    mine = (
+        "# Curator: checked by hand. Do not remove.\n"
+        "papers:\n"
+        "    attention is all you need:\n"
+        "        title: Attention Is All You Need\n"
+        "        arxiv: '1706.03762'\n"
+    )
+    path = project.root / "enrichment.yml"
+    path.write_text(mine, "utf-8")
+    assert main(["enrich", "--dry-run"]) == 0
+    assert "written afresh" not in capsys.readouterr().err
+    assert main(["enrich"]) == 0
+    assert "written afresh" not in capsys.readouterr().err
+    text = path.read_text("utf-8")
+    assert text.startswith(mine)
+    assert "\n        arxiv: '2503.10622'\n" in text
+
+
+def test_a_dry_run_says_the_file_would_be_written_afresh(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = project.root / "enrichment.yml"
+    before = "# mine\npapers: {x: {title: X, arxiv: '1706.03762'}}\n"
+    path.write_text(before, "utf-8")
+    assert main(["enrich", "--dry-run"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: enrichment.yml would be written afresh (the new records could not be "
+        "appended to its layout): comments in it are not kept\n"
+    )
+    assert path.read_text("utf-8") == before
+
+
+def test_an_interrupted_run_keeps_what_was_found(
+    project: Project,
+    api: ApiServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C after a match lost it, as a failed download no longer does."""
+    from generator.fetch import enrich as lookups
+
+    real = lookups.resolve
+
+    def resolve(key: str, title: str, results: Any) -> Any:
+        if title.lower().startswith("zebra"):  # the user's Ctrl-C, during the last lookup
+            raise KeyboardInterrupt
+        return real(key, title, results)
+
+    monkeypatch.setattr(lookups, "resolve", resolve)
+    project.write_digest("2025-03-15.txt", "Mar 15\n\nZebra Routing Revisited\n\nAn abstract.\n")
+    assert main(["enrich"]) == 130
+    assert capsys.readouterr().err.endswith(
+        "paperfeed: 1 paper found added to enrichment.yml\npaperfeed: interrupted\n"
+    )
+    assert "arxiv: '2503.10622'" in (project.root / "enrichment.yml").read_text("utf-8")
+
+
+def test_a_taxonomy_that_does_not_exist_is_a_usage_error(
+    project: Project, api: ApiServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A mistyped --taxonomy made a folder and an enrichment.yml of its own."""
+    assert main(["enrich", "--taxonomy", "typo/taxnomy.yml"]) == 2
+    assert capsys.readouterr().err == (
+        "paperfeed: error: --taxonomy typo/taxnomy.yml: no such file (enrichment.yml is "
+        "beside it)\n"
+    )
+    assert not (project.root / "typo").exists() and api.requests == []

@@ -229,6 +229,8 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
     from generator.fetch import enrich as lookups
 
     base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
+    if not taxonomy.is_file():  # enrichment.yml is beside it: a typo made a new one
+        raise UsageError(f"--taxonomy {taxonomy}: no such file (enrichment.yml is beside it)")
     path = enrichment_path(taxonomy)
     records = load_enrichment(path)
     digests, problems, _ = read_digests_with_warnings(find_digests(digests_dir))
@@ -254,13 +256,19 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
 
     try:
         lookups.lookup(titles, search, done)
-    except FetchError as err:
+    except (FetchError, KeyboardInterrupt) as err:
+        # What was found before is kept: a long run that fails (or is stopped) late loses
+        # no lookup.
         found = sum(1 for o in outcomes if o.found is not None)
+        if found and not dry_run:
+            _save_enrichment(path, records, outcomes)
+        if isinstance(err, KeyboardInterrupt):
+            if found and not dry_run:
+                print(f"paperfeed: {_count(found, 'paper')} found added to {path}", file=sys.stderr)
+            raise
         if not found or dry_run:
             print(f"paperfeed: {err}; nothing was written", file=sys.stderr)
             return 1
-        # What was found before is kept: a long run that fails late loses no lookup.
-        _save_enrichment(path, records, outcomes)
         print(
             f"paperfeed: {err}; {_count(found, 'paper')} found before it "
             f"{'was' if found == 1 else 'were'} added to {path}, the other titles are "
@@ -271,6 +279,8 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
     found = sum(1 for o in outcomes if o.found is not None)
     rest = len(outcomes) - found
     if dry_run:
+        if found and not _updated(path, records, outcomes)[1]:
+            print(f"warning: {path} {_AFRESH.format('would be')}", file=sys.stderr)
         print(
             f"paperfeed: would add {_count(found, 'paper')} to {path}; "
             f"{rest} without a single match (dry run: nothing written)"
@@ -290,17 +300,26 @@ def _save_enrichment(
 ) -> None:
     """Write ``path`` with the papers found added (appended to the curator's text where
     it reads back the same: :func:`generator.fetch.enrich.updated_file`)."""
+    text, kept = _updated(path, records, outcomes)
+    if not kept:
+        print(f"warning: {path} {_AFRESH.format('is')}", file=sys.stderr)
+    write_atomically(path, text, replace=True)
+
+
+_AFRESH = (
+    "{} written afresh (the new records could not be appended to its layout): comments in "
+    "it are not kept"
+)
+
+
+def _updated(
+    path: Path, records: dict[str, tuple[str, Metadata]], outcomes: list[Outcome]
+) -> tuple[str, bool]:
+    """The new text of ``path`` and whether the curator's text is kept in it."""
     from generator.fetch.enrich import updated_file
 
     try:
         old: str | None = decode_utf8(path.read_bytes(), str(path))  # as the reader reads it
     except FileNotFoundError:
         old = None
-    text, kept = updated_file(old, records, outcomes)
-    if not kept:
-        print(
-            f"warning: {path} is written afresh (the new records could not be appended to "
-            "its layout): comments in it are not kept",
-            file=sys.stderr,
-        )
-    write_atomically(path, text, replace=True)
+    return updated_file(old, records, outcomes)

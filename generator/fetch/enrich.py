@@ -159,9 +159,33 @@ def updated_file(
     if not added:
         return old, True
     block = enrichment_yaml(added).removeprefix(HEADER).removeprefix("papers:\n")
-    appended = old.rstrip("\n") + "\n" + block
-    try:
-        kept = parse_enrichment(appended, "enrichment.yml") == everything
-    except InputError:
-        kept = False
-    return (appended, True) if kept else (enrichment_yaml(everything), False)
+    for indented in dict.fromkeys([_indented(block, _indent(old)), block]):
+        appended = old.rstrip("\n") + "\n" + indented
+        try:
+            if parse_enrichment(appended, "enrichment.yml") == everything:
+                return appended, True
+        except InputError:
+            pass
+    return enrichment_yaml(everything), False
+
+
+def _indent(text: str) -> int:
+    """The indentation of the first record under ``papers:`` in ``text`` (2 if none)."""
+    lines = text.splitlines()
+    start = next((n for n, line in enumerate(lines) if line.startswith("papers:")), None)
+    for line in lines[start + 1 :] if start is not None else ():
+        stripped = line.lstrip(" ")
+        if stripped and not stripped.startswith("#"):
+            return len(line) - len(stripped) or 2
+    return 2
+
+
+def _indented(block: str, indent: int) -> str:
+    """``block`` (written two spaces a level) ``indent`` spaces a level."""
+    if indent == 2:
+        return block
+    lines = []
+    for line in block.splitlines(keepends=True):
+        stripped = line.lstrip(" ")
+        lines.append(" " * ((len(line) - len(stripped)) // 2 * indent) + stripped)
+    return "".join(lines)
