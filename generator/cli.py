@@ -253,7 +253,12 @@ def _fetch_parsers(sub: Any) -> None:
             metavar="DIR",
             help="where the digest is written (default: digests)",
         )
-        p.add_argument("--force", action="store_true", help="replace the day's digest if it exists")
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the day's digest if it exists (keeping the note, topics and tags "
+            "of each paper fetched again)",
+        )
         p.add_argument(
             "--api",
             metavar="URL",

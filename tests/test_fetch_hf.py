@@ -488,3 +488,32 @@ def test_stars_go_with_a_code_link_left_out() -> None:
     ).encode()
     [paper] = parse_daily_papers(body, "u").papers
     assert (paper.code, paper.stars) == (None, None)
+
+
+def test_force_keeps_the_curators_review_of_the_papers_fetched_again(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The header asks the curator to add a note, topics or tags; --force dropped them."""
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
+    assert _fetch() == 0
+    path = Path("digests") / f"{DAY}-hf.yml"
+    text = path.read_text("utf-8")
+    reviewed = text.replace(
+        "  arxiv: '2503.10622'\n",
+        "  arxiv: '2503.10622'\n  note: My review\n  topics:\n  - peft\n  tags: [moe]\n",
+    )
+    assert reviewed != text
+    gone = (
+        "- title: A Paper Hugging Face Dropped\n  abstract: An abstract.\n  arxiv: '2503.00042'\n"
+    )
+    path.write_text(reviewed + gone + "  note: Read it\n", "utf-8")
+    capsys.readouterr()
+    assert _fetch("--force") == 0
+    out, err = capsys.readouterr()
+    assert f"paperfeed: kept the note, topics and tags of 1 paper from {path}\n" in out
+    assert err.endswith(
+        f"\nwarning: {path}: the note, topics and tags of 'A Paper Hugging Face Dropped' "
+        "(arXiv:2503.00042) are not kept: the new response does not list it\n"
+    )
+    [first, *_] = parse_yaml_digest(path.read_text("utf-8"), str(path), None, "d").entries
+    assert (first.note, first.topics, first.tags) == ("My review", ("peft",), ("moe",))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from generator.errors import InputError, UsageError, decode_utf8
@@ -64,9 +65,46 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _with_reviews(path: Path, papers: list[Fetched]) -> list[Fetched]:
+    """``papers`` with the curator's topics, tags and note of the same papers (by arXiv
+    id) in the digest at ``path``, which a ``--force`` fetch replaces; a reviewed paper
+    the new response no longer lists is named (its review goes with the old file)."""
+    try:
+        old = parse_yaml_digest(decode_utf8(path.read_bytes(), str(path)), str(path), None, "d")
+    except (OSError, InputError):
+        return papers  # none, or not a digest that reads: nothing to keep
+    reviews = {
+        e.arxiv_id: (e.topics, e.tags, e.note)
+        for e in old.entries
+        if e.arxiv_id and (e.topics or e.tags or e.note)
+    }
+    if not reviews:
+        return papers
+    kept = [
+        replace(p, topics=reviews[p.arxiv][0], tags=reviews[p.arxiv][1], note=reviews[p.arxiv][2])
+        if p.arxiv in reviews
+        else p
+        for p in papers
+    ]
+    listed = {p.arxiv for p in papers}
+    for entry in old.entries:
+        if entry.arxiv_id in reviews and entry.arxiv_id not in listed:
+            print(
+                f"warning: {path}: the note, topics and tags of {entry.title[:80]!r} "
+                f"(arXiv:{entry.arxiv_id}) are not kept: the new response does not list it",
+                file=sys.stderr,
+            )
+    n = sum(1 for p in papers if p.arxiv in reviews)
+    if n:
+        print(f"paperfeed: kept the note, topics and tags of {_count(n, 'paper')} from {path}")
+    return kept
+
+
 def _write_digest(
     path: Path, date: dt.date, title: str, papers: list[Fetched], header: str, force: bool
 ) -> int:
+    if force:
+        papers = _with_reviews(path, papers)
     data = digest_yaml(date, title, papers, header)
     size, most = len(data.encode("utf-8")), MAX_DIGEST_MB * 1_000_000
     if size > most:  # a build would refuse it

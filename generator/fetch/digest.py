@@ -46,6 +46,11 @@ class Fetched:
     stars: int | None = None
     keywords: tuple[str, ...] = ()
     organization: str = ""
+    topics: tuple[str, ...] = ()
+    """The curator's, kept from the digest a ``--force`` fetch replaces (as are the two
+    below); never the source's."""
+    tags: tuple[str, ...] = ()
+    note: str = ""
 
     def record(self) -> dict[str, Any]:
         """The paper as a structured digest's mapping: the fields it has, in this order."""
