@@ -36,8 +36,11 @@ examples:
                                        site_url: http://127.0.0.1:8000/paperfeed/ for the
                                        sample's https://paperfeed.github.io/paperfeed/
   paperfeed check                      validate every input, print the accounting
-  paperfeed report --paper 2106.09685  why a paper has its topics and tags
-  paperfeed parse digests/*.txt --json the papers of some digests, as JSON
+  paperfeed report --paper 'A Tutorial on Bayesian Optimization'
+                                       why a paper (arXiv id, page name or title) has
+                                       its topics and tags
+  paperfeed parse digests/*.txt --json
+                                       the papers of some digests, as JSON
   paperfeed fetch hf                   write today's Hugging Face papers to digests/
   paperfeed enrich                     find arXiv ids for pasted papers (enrichment.yml)
 
@@ -194,7 +197,7 @@ def make_parser() -> argparse.ArgumentParser:
         "report",
         help="what the curator should look at: topics, catch-all, unused rules, duplicates",
         description="Classify the feed in memory and report, for the curator: the papers and "
-        "share of each topic, the topics above 25%% of the feed, topics per paper, the papers "
+        "share of each topic, the topics above 25% of the feed, topics per paper, the papers "
         "in the catch-all, the tags used once, the rules that never matched, the examples "
         "not in the feed and the near-duplicate titles. With --paper, which rules, examples "
         "or other sources gave one paper each of its topics and tags, with their scores. "

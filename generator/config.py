@@ -84,7 +84,7 @@ class PaperfeedConfig(base.Config):
     fast_pages = c.Type(bool, default=True)
     """Skip Markdown for generated pages and render the theme once per kind of page
     (see :mod:`generator.fastpages`); ``false`` renders every page the usual way."""
-    size_limit_mb = c.Type(int, default=sitesize.DEFAULT_LIMIT_MB)
+    size_limit_mb = AtLeast(1, default=sitesize.DEFAULT_LIMIT_MB)
     """The host's limit on the site's size, in MB (GitHub Pages: 1 GB); the build warns
     from 80% of it (see :mod:`generator.sitesize`)."""
 

@@ -325,11 +325,6 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         # Instant navigation swaps pages without parsing them: the parts would not be put in.
         shared = self.config.lean_pages and "navigation.instant" not in features
         self.shared = lean.Shared() if shared else None
-        if self.config.size_limit_mb < 1:
-            raise PluginError(
-                "paperfeed: size_limit_mb must be at least 1 (MB) but is "
-                f"{self.config.size_limit_mb}"
-            )
         from generator.search import stop_background_index
 
         stop_background_index()  # the previous preview's, before MkDocs empties the site

@@ -42,6 +42,7 @@ def config_errors(tmp_path: Path, *lines: str, capsys: pytest.CaptureFixture[str
         ("digests: nowhere", "option 'digests': The path '{root}/nowhere' isn't an existing "
          "directory."),
         ("max_digest_mb: 0", "option 'max_digest_mb': must be at least 1, got 0"),
+        ("size_limit_mb: 0", "option 'size_limit_mb': must be at least 1, got 0"),
         ("page_size: true", "option 'page_size': must be a whole number, got True"),
         ("pagefind_threshold: -1", "option 'pagefind_threshold': must be at least 0, got -1"),
         ("enabled: maybe", "option 'enabled': Expected type: <class 'bool'> but received: "

@@ -47,3 +47,46 @@ def test_every_bench_option_has_help(script: str, monkeypatch: pytest.MonkeyPatc
         module.main()
     assert got.value.parser.description
     assert list(_undocumented(got.value.parser, f"bench/{script}.py")) == []
+
+
+def _helps(parser: argparse.ArgumentParser) -> Iterator[str]:
+    yield parser.format_help()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                yield from _helps(sub)
+
+
+def test_no_help_text_shows_a_doubled_percent_sign() -> None:
+    """A description is printed as written (no %-formatting): "25%%" was shown."""
+    assert [h for h in _helps(make_parser()) if "%%" in h] == []
+
+
+def test_the_offline_examples_of_the_help_run_on_the_repositorys_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``paperfeed report --paper 2106.09685`` failed: the sample has no arXiv ids."""
+    import shlex
+    import shutil
+
+    from generator.cli import EPILOG, main
+
+    project = tmp_path / "p"
+    project.mkdir()
+    for name in ("mkdocs.yml", "taxonomy.yml"):
+        shutil.copy(ROOT / name, project / name)
+    for folder in ("docs", "digests"):
+        shutil.copytree(ROOT / folder, project / folder)
+    monkeypatch.chdir(project)
+    examples = [
+        line.split("  ")[1].strip()
+        for line in EPILOG.splitlines()
+        if line.startswith("  paperfeed ") and line.split()[1] in ("check", "report", "parse")
+    ]
+    assert len(examples) == 3
+    for example in examples:
+        args = [a for a in shlex.split(example)[1:] if a != "digests/*.txt"]
+        if args[0] == "parse":
+            args[1:1] = [str(p) for p in sorted(Path("digests").glob("*.txt"))]
+        assert main(args) == 0, example
+    capsys.readouterr()

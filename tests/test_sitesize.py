@@ -110,7 +110,7 @@ def test_a_limit_below_one_megabyte_is_a_configuration_error(
 ) -> None:
     root = _project(tmp_path, 0)
     assert run_cli(["build", "--config", str(root / "mkdocs.yml")]) == 1
-    assert "size_limit_mb must be at least 1 (MB) but is 0" in capsys.readouterr().err
+    assert "option 'size_limit_mb': must be at least 1, got 0" in capsys.readouterr().err
 
 
 def test_a_measure_counts_the_html_files(tmp_path: Path) -> None:
