@@ -249,12 +249,13 @@ def _fetch_parsers(sub: Any) -> None:
     sources.required = True
 
     def common(p: argparse.ArgumentParser, env: str, default: str) -> None:
+        _config_option(p)
         p.add_argument(
             "--digests",
             type=Path,
-            default=Path("digests"),
             metavar="DIR",
-            help="where the digest is written (default: digests)",
+            help="where the digest is written (default: the plugin's 'digests' option in "
+            "mkdocs.yml, else digests)",
         )
         p.add_argument(
             "--force",
@@ -314,19 +315,20 @@ def _fetch_parsers(sub: Any) -> None:
         "authors and dates; builds read that file and stay offline. No match or several "
         "are listed, never guessed, and asked again next time.",
     )
+    _config_option(e)
     e.add_argument(
         "--digests",
         type=Path,
-        default=Path("digests"),
         metavar="DIR",
-        help="folder of digests (default: digests)",
+        help="folder of digests (default: the plugin's 'digests' option in mkdocs.yml, "
+        "else digests)",
     )
     e.add_argument(
         "--taxonomy",
         type=Path,
-        default=Path("taxonomy.yml"),
         metavar="FILE",
-        help="the taxonomy; enrichment.yml is beside it (default: taxonomy.yml)",
+        help="the taxonomy; enrichment.yml is beside it (default: the plugin's 'taxonomy' "
+        "option in mkdocs.yml, else taxonomy.yml)",
     )
     e.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
     e.add_argument(
@@ -337,8 +339,57 @@ def _fetch_parsers(sub: Any) -> None:
     )
 
 
+def _config_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "-f",
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="the MkDocs config file whose paperfeed settings say where the digests and "
+        "the taxonomy are (default: mkdocs.yml, if there is one)",
+    )
+
+
+def _plugin_paths(args: argparse.Namespace) -> None:
+    """``args.digests`` and ``args.taxonomy`` not given: the plugin's settings in the
+    config file (relative to its folder), else ``digests`` and ``taxonomy.yml``, as a
+    build finds them."""
+    from generator.mkdocs_boundary import load_yaml
+
+    config = args.config or Path("mkdocs.yml")
+    settings: dict[str, Any] = {}
+    if args.config is not None or config.is_file():
+        try:
+            with config.open("rb") as f:
+                data = load_yaml(f)
+        except OSError as err:
+            raise UsageError(f"{config}: cannot read: {err.strerror or err}") from None
+        except Exception as err:  # MkDocs' YAML errors: any, said in one line
+            raise UsageError(f"{config}: not a readable MkDocs config: {err}") from None
+        plugins = data.get("plugins") if isinstance(data, dict) else None
+        entries = (
+            plugins.items()
+            if isinstance(plugins, dict)
+            else [
+                next(iter(p.items())) for p in plugins or () if isinstance(p, dict) and len(p) == 1
+            ]
+        )
+        for name, options in entries:
+            if name == "paperfeed" and isinstance(options, dict):
+                settings = options
+    base = config.parent
+    for name, default in (("digests", "digests"), ("taxonomy", "taxonomy.yml")):
+        if getattr(args, name, False) is None:
+            value = settings.get(name)
+            setattr(
+                args, name, base / value if isinstance(value, str) and value else base / default
+            )
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
     from generator.fetch import commands
+
+    _plugin_paths(args)
 
     if args.source == "hf":
         return commands.fetch_hf(args.date, args.digests, args.force, args.api)
@@ -349,6 +400,8 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 def cmd_enrich(args: argparse.Namespace) -> int:
     from generator.fetch import commands
+
+    _plugin_paths(args)
 
     return commands.enrich(args.digests, args.taxonomy, args.dry_run, args.api)
 

@@ -386,7 +386,7 @@ def test_a_taxonomy_that_does_not_exist_is_a_usage_error(
     """A mistyped --taxonomy made a folder and an enrichment.yml of its own."""
     assert main(["enrich", "--taxonomy", "typo/taxnomy.yml"]) == 2
     assert capsys.readouterr().err == (
-        "paperfeed: error: --taxonomy typo/taxnomy.yml: no such file (enrichment.yml is "
-        "beside it)\n"
+        "paperfeed: error: typo/taxnomy.yml: no such taxonomy file (enrichment.yml is "
+        "beside it; see --taxonomy)\n"
     )
     assert not (project.root / "typo").exists() and api.requests == []

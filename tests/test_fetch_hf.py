@@ -517,3 +517,25 @@ def test_force_keeps_the_curators_review_of_the_papers_fetched_again(
     )
     [first, *_] = parse_yaml_digest(path.read_text("utf-8"), str(path), None, "d").entries
     assert (first.note, first.topics, first.tags) == ("My review", ("peft",), ("moe",))
+
+
+def test_the_digests_folder_is_the_one_mkdocs_yml_names(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fetch wrote to ./digests whatever mkdocs.yml said, where the build never looked."""
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
+    Path("site").mkdir()
+    Path("site/mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - paperfeed:\n      digests: papers/daily\n", "utf-8"
+    )
+    assert _fetch("-f", "site/mkdocs.yml") == 0
+    assert (Path("site/papers/daily") / f"{DAY}-hf.yml").is_file()
+    Path("mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - search\n  - paperfeed:\n      digests: daily\n", "utf-8"
+    )
+    assert _fetch() == 0  # mkdocs.yml in the current folder
+    assert (Path("daily") / f"{DAY}-hf.yml").is_file()
+    assert _fetch("--digests", "mine") == 0  # the option wins
+    assert (Path("mine") / f"{DAY}-hf.yml").is_file()
+    assert _fetch("-f", "nowhere.yml") == 2
+    assert "nowhere.yml: cannot read: No such file or directory" in capsys.readouterr().err

@@ -268,7 +268,9 @@ def enrich(digests_dir: Path, taxonomy: Path, dry_run: bool, api: str | None) ->
 
     base = base_url(api, arxiv.ENV, arxiv.DEFAULT_API)
     if not taxonomy.is_file():  # enrichment.yml is beside it: a typo made a new one
-        raise UsageError(f"--taxonomy {taxonomy}: no such file (enrichment.yml is beside it)")
+        raise UsageError(
+            f"{taxonomy}: no such taxonomy file (enrichment.yml is beside it; see --taxonomy)"
+        )
     path = enrichment_path(taxonomy)
     records = load_enrichment(path)
     digests, problems, _ = read_digests_with_warnings(find_digests(digests_dir))
