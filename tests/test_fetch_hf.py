@@ -322,6 +322,10 @@ def test_a_bad_api_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
         ),
         (lambda d: d.write_text("not a folder\n"), "digests is not a folder"),
         (lambda d: (d / f"{DAY}-hf.yml").mkdir(parents=True), f"digests/{DAY}-hf.yml is a folder"),
+        (  # it said "exists: use --force", after downloading, even with --force
+            lambda d: d.symlink_to("/nonexistent/folder"),
+            "digests is a symbolic link to /nonexistent/folder, which does not exist",
+        ),
     ],
 )
 def test_a_digest_that_could_not_be_written_is_not_fetched(

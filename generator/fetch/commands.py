@@ -125,8 +125,11 @@ def _write_digest(
         return 1
     try:
         write_atomically(path, data, replace=force)
-    except FileExistsError:
-        print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
+    except FileExistsError as err:
+        if Path(err.filename or path) == path:
+            print(f"paperfeed: {path} exists: use --force to replace it", file=sys.stderr)
+        else:  # a folder on the way (made meanwhile)
+            print(f"paperfeed: cannot write {path}: {err.filename} is in the way", file=sys.stderr)
         return 1
     except OSError as err:
         print(f"paperfeed: cannot write {path}: {err.strerror or err}", file=sys.stderr)
@@ -143,7 +146,13 @@ def _unwritable(path: Path, force: bool) -> bool:
 
     problem = ""
     folder = next((p for p in (path.parent, *path.parent.parents) if p.exists()), None)
-    if folder is not None and not folder.is_dir():
+    dangling = next(
+        (p for p in (path.parent, *path.parent.parents) if p.is_symlink() and not p.exists()),
+        None,
+    )
+    if dangling is not None:
+        problem = f"{dangling} is a symbolic link to {os.readlink(dangling)}, which does not exist"
+    elif folder is not None and not folder.is_dir():
         problem = f"{folder} is not a folder"
     elif path.is_dir():
         problem = f"{path} is a folder"
