@@ -33,7 +33,10 @@ Pages and files
    helpers (``mkdocs.utils``, ``mkdocs.structure.toc``), used rather than copied. (Earlier
    versions computed a generated file's ``url`` and a page's ``canonical_url`` with
    copies of MkDocs' logic; MkDocs' own take about 7 and 6 microseconds a page, 0.1 s of a
-   10,000-paper build: not worth a copy.)
+   10,000-paper build: not worth a copy.) :func:`skip_toc` sets a generated page's
+   ``toc`` (also on MkDocs' own ``Page`` without ``fast_pages``) to one place, the start
+   of its content: Material writes its "Skip to content" link to a page's first place
+   there, and only there. Without it: no such link on generated pages.
 
 Search
 ------
@@ -93,7 +96,6 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, PluginCollection
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as Page
-from mkdocs.structure.toc import TableOfContents
 from mkdocs.structure.toc import get_toc as get_toc
 from mkdocs.utils import clean_directory as clean_directory
 from mkdocs.utils import get_relative_url as get_relative_url
@@ -255,19 +257,19 @@ class GeneratedPage(Page):
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         self._content = None
         self._rendered = True
-        self.toc = skip_toc(self)
+        skip_toc(self)
         self._title_from_render = None
         self.present_anchor_ids = set(_ID.findall(self.content or ""))
         self.links_to_anchors = {}
 
 
-def skip_toc(page: Page) -> TableOfContents:
-    """A generated page's table of contents (which its front matter hides): one place,
-    the start of its content, where the theme's "Skip to content" link leads. The theme
-    links the table's first place, and a generated page has no Markdown headings (its
-    HTML's are not read) to make one."""
+def skip_toc(page: Page) -> None:
+    """Give a generated page its table of contents (which its front matter hides): one
+    place, the start of its content, where the theme's "Skip to content" link leads. The
+    theme links the table's first place, and a generated page has no Markdown headings
+    (its HTML's are not read) to make one."""
     skip: Any = {"level": 1, "id": SKIP_ID, "name": str(page.title or ""), "children": []}
-    return get_toc([skip])
+    page.toc = get_toc([skip])
 
 
 class NavPage(GeneratedPage):

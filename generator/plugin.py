@@ -524,7 +524,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_page_content(self, html: str, page: Page, **kwargs: Any) -> str:
         generated = isinstance(page.file, preview.PreviewFile)
         if self.config.enabled and generated and not isinstance(page, GeneratedPage):
-            page.toc = skip_toc(page)  # (without fast_pages: MkDocs' own Page)
+            skip_toc(page)  # (without fast_pages: MkDocs' own Page)
         return html
 
     def on_env(self, env: Any, config: MkDocsConfig, files: Files) -> Any:
