@@ -586,6 +586,7 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         r'|<(?:div|span|p) class="pf-[a-z-]+"(?: data-search-exclude)?>'
         r"|<(?:p|ul|ol|div|table) data-search-exclude>"  # navigation, not searched
         r'|<details class="pf-abstract">'
+        r'|<div id="__skip">'  # where "Skip to content" leads
         r'|<t[hd] style="text-align: right">'
         r'|<div class="pf-bibtex" id="bibtex" data-search-exclude><pre><code>'
         r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex code"'

@@ -367,7 +367,8 @@ SKIP_ID = "__skip"
 """Where the theme's "Skip to content" link of a generated page leads: the start of its
 content (:class:`generator.mkdocs_boundary.GeneratedPage` gives the page a table of
 contents of this one place, which the theme links; Zensical's name for it)."""
-SKIP_TARGET = HTML(f'<div id="{SKIP_ID}"></div>')
+SKIP_TARGET = HTML('<div id="__skip"></div>')
+assert SKIP_ID in SKIP_TARGET
 
 
 def page_text(meta: str, blocks: Iterable[HTML]) -> str:
