@@ -79,6 +79,63 @@ def test_every_delimiter(source: str, display: str) -> None:
     assert to_html(source) == f'<math display="{display}"><mrow><mi>x</mi></mrow></math>'
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "$$\\begin{aligned} a &= b \\\\ c &= d \\end{aligned}$$",
+        "$\\begin{align} a &= b \\\\ c &= d \\end{align}$",
+        "$\\begin{align*} a &= b \\\\ c &= d \\end{align*}$",
+        "$\\begin{alignat}{2} a &= b & c &= d \\\\ e &= f & g &= h \\end{alignat}$",
+        "$\\begin{alignedat}{2} a &= b & c &= d \\\\ e &= f & g &= h \\end{alignedat}$",
+        "$\\begin{eqnarray} a &=& b \\\\ c &=& d \\end{eqnarray}$",
+        "$\\begin{gathered} a = b \\\\ c = d \\end{gathered}$",
+        "$\\begin{gather*} a = b \\\\ c = d \\end{gather*}$",
+        "$\\begin{multline} a + b \\\\ = c + d \\end{multline}$",
+        "$x = \\begin{cases} a & b > 0 \\\\ c & d \\end{cases}$",
+        "$x = \\begin{dcases} a & b > 0 \\\\ c & d \\end{dcases}$",
+        "$\\begin{split} a &= b \\\\ c &= d \\end{split}$",
+        "$\\begin{matrix} a & b \\\\ c & d \\end{matrix}$",
+        "$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}$",
+        "$\\begin{bmatrix} a & b \\\\ c & d \\end{bmatrix}$",
+        "$\\begin{vmatrix} a & b \\\\ c & d \\end{vmatrix}$",
+    ],
+)
+def test_environments_of_rows_become_tables(source: str) -> None:
+    """latex2mathml wrote aligned's ``&`` as ``<mi>&</mi>`` (the formula failed, shown as
+    its source) and gathered's rows on one line; each is a table of two rows now, with the
+    ``=`` and the letters in it and no ``&``, and align's equation numbers left out."""
+    out = to_html(source)
+    root = _math(out)
+    rows = list(root.iter("mtr"))
+    assert len(rows) == 2, out
+    shown = "".join(root.itertext())
+    assert "&" not in shown and "(1)" not in shown and "\\" not in shown
+    assert {"a", "b", "c", "d"} <= {e.text for e in root.iter("mi")}
+
+
+def test_a_display_environment_without_dollars_is_display_math() -> None:
+    """arXiv abstracts sometimes hold ``\\begin{align}…\\end{align}`` outside any ``$``."""
+    out = to_html("We have \\begin{align} a &= b \\\\ c &= d \\end{align} for all $n$.")
+    assert out.startswith('We have <math display="block">')
+    assert out.endswith('</math> for all <math display="inline"><mrow><mi>n</mi></mrow></math>.')
+    assert len(list(_math(out).iter("mtr"))) == 2
+    for source in (
+        "We have \\begin{equation*} E = mc^2 \\end{equation*}",
+        "\\begin{gather} a = b \\end{gather}",
+    ):
+        assert '<math display="block">' in to_html(source)
+    for source in (  # not closed, closed by another, not a display environment
+        "We have \\begin{align} a &= b",
+        "\\begin{align} a &= b \\end{gather}",
+        "\\begin{itemize} a \\end{itemize}",
+        "\\begin{align}" + "x+" * MAX_FORMULA + "x\\end{align}",
+    ):
+        assert to_html(source) == html.escape(source, quote=True)
+    assert (
+        plain("so \\begin{align} a &= b \\end{align}.") == "so \\begin{align} a &= b \\end{align}."
+    )
+
+
 def test_the_sample_formula_lost_its_backslashes_and_still_renders() -> None:
     """HF's page drops the backslashes of ``$\\textbf{specialist}$ and ...``."""
     out = to_html("of $textbf{specialist} and textbf{generalist}$ models")

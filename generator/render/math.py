@@ -4,9 +4,13 @@ Abstracts copied from arXiv keep their LaTeX: ``$O(n^2)$``, ``\\(x\\)``, ``0.07\
 ``na\\"{\\i}ve``, ``Part I -- Optimal``, ``\\textbf{Lved}``. :func:`html` shows them as a
 reader expects:
 
-- a formula (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) becomes MathML, converted by
+- a formula (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``, and a display environment
+  written without them: ``\\begin{align}…\\end{align}``, ``equation``, ``gather``,
+  ``multline``, ``eqnarray``, starred or not) becomes MathML, converted by
   `latex2mathml <https://pypi.org/project/latex2mathml/>`_ when the page is generated
-  (the page loads no script and nothing from another host). The converter's output is
+  (the page loads no script and nothing from another host). Environments of rows it does
+  not lay out (``aligned``, ``alignat``, ``gathered``, ``eqnarray``, ``dcases``…) are given
+  to it as the nearest it does (``align*``, ``array``, ``cases``). The converter's output is
   not trusted: it is parsed as XML and written again from an allowlist of MathML
   elements and attributes (``\\href``, ``\\style``, ``\\class`` and ``\\color`` lose their
   attributes; raw markup from ``\\text{<b>…</b>}`` makes the formula fail). A formula
@@ -48,15 +52,20 @@ MAX_ELEMENTS = 1500
 MAX_DEPTH = 64
 """Nesting of MathML elements of one formula; deeper is shown as text."""
 
-# Formulas. Group 1: $$..$$, 2: \[..\], 3: \(..\), 4: $..$ (Pandoc's rule, see above).
+# Formulas. Group 1: $$..$$, 2: \[..\], 3: \(..\), 4: $..$ (Pandoc's rule, see above),
+# 5: a display environment outside any delimiters (\begin{align}..\end{align}; 6: its name).
 _LONGEST = f"{{1,{MAX_FORMULA + 1}}}?"  # a formula is looked for this far, no further
+_DISPLAY_ENVIRONMENTS = r"(?:equation|align|gather|multline|eqnarray)\*?"
 _MATH = re.compile(
-    r"(?<!\\)\$\$(?=\S)(.LONGEST)(?<=\S)\$\$"
-    r"|\\\[(.LONGEST)\\\]"
-    r"|\\\((.LONGEST)\\\)"
-    r"|(?<![\\$])\$(?=[^\s$])((?:\\.|[^$\\])LONGEST)(?<=[^\s\\])\$(?![\d$])".replace(
-        "LONGEST", _LONGEST
+    (
+        r"(?<!\\)\$\$(?=\S)(.LONGEST)(?<=\S)\$\$"
+        r"|\\\[(.LONGEST)\\\]"
+        r"|\\\((.LONGEST)\\\)"
+        r"|(?<![\\$])\$(?=[^\s$])((?:\\.|[^$\\])LONGEST)(?<=[^\s\\])\$(?![\d$])"
+        r"|(\\begin\{(DISPLAY)\}.LONGEST\\end\{\6\})"
     )
+    .replace("LONGEST", _LONGEST)
+    .replace("DISPLAY", _DISPLAY_ENVIRONMENTS)
 )
 
 _ACCENTS = {
@@ -135,7 +144,7 @@ def html(value: str) -> HTML:
     for formulas, match in enumerate(_MATH.finditer(value), start=1):
         out.append(_text_html(value[done : match.start()]))
         done = match.end()
-        display = match.group(1) is not None or match.group(2) is not None
+        display = match.group(4) is None and match.group(3) is None
         source = next(g for g in match.groups() if g is not None)
         mathml = _formula(source, display) if formulas <= MAX_FORMULAS else None
         out.append(mathml if mathml is not None else verbatim(match.group(0)))
@@ -228,6 +237,30 @@ _BARE_COMMAND = re.compile(
 _WORD = re.compile(r"(\s*)(?<![\\A-Za-z{])([A-Za-z]{3,})(?![A-Za-z{_^])(\s*)")
 
 
+# Environments latex2mathml does not lay out, as the nearest one it does: it writes the
+# ``&`` of aligned, alignat, eqnarray and dcases as ``<mi>&</mi>`` (not XML: the formula
+# failed) and the ``\\`` of gathered, gather and multline as a line break no browser draws
+# (one line). align's equation numbers refer to nothing in an abstract: align*.
+_ENVIRONMENTS = {
+    **dict.fromkeys(["aligned", "align", "alignat", "alignat*", "alignedat"], "align*"),
+    **dict.fromkeys(["eqnarray", "eqnarray*"], "array}{rcl"),
+    **dict.fromkeys(["gathered", "gather", "gather*", "multline", "multline*"], "array}{c"),
+    "dcases": "cases",
+}
+_ENVIRONMENT = re.compile(
+    r"\\(?P<end>begin|end)\s*\{(?P<name>"
+    + "|".join(re.escape(name) for name in sorted(_ENVIRONMENTS, key=len, reverse=True))
+    + r")\}(?P<columns>\s*\{\d+\})?"  # alignat's number of columns
+)
+
+
+def _environment(m: re.Match[str]) -> str:
+    name = _ENVIRONMENTS[m.group("name")]
+    if m.group("end") == "begin":
+        return f"\\begin{{{name}}}"  # alignat's columns dropped, array's given
+    return f"\\end{{{name.partition('}')[0]}}}{m.group('columns') or ''}"
+
+
 def _words_as_text(source: str) -> str:
     """:data:`_WORD` outside every brace group (a command's arguments stay as written)."""
     depth = 0
@@ -253,6 +286,8 @@ def _formula(source: str, display: bool) -> HTML | None:
     if len(source) > MAX_FORMULA or _nesting(source) > MAX_NESTING:
         return None
     source = _words_as_text(_BARE_COMMAND.sub(r"\\\1", source))
+    if "\\begin" in source:
+        source = _ENVIRONMENT.sub(_environment, source)
     try:
         from latex2mathml.converter import convert
 
