@@ -136,6 +136,34 @@ def test_a_display_environment_without_dollars_is_display_math() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("source", "row"),
+    [
+        ("$n \\log n$", "n _ log \u2061_ n"),
+        ("$\\log p_\\theta(x)$", "log \u2061_ p θ ( x )"),
+        ("$\\sin x + \\exp(y)$", "sin \u2061_ x + exp \u2061 ( y )"),
+        ("$\\mathcal{O}(n \\log n)$", "𝒪 ( n _ log \u2061_ n )"),
+        ("$\\log_2 n = \\ln^2 x$", "log 2 \u2061_ n = ln 2 \u2061_ x"),
+        ("$\\arg\\max_x f$", "arg \u2061 max x f"),
+        ("$\\log$", "log"),
+    ],
+)
+def test_operator_names_are_spaced(source: str, row: str) -> None:
+    """``\\log`` was ``<mi>log</mi>`` against its neighbours (``nlogn``, ``logp``), ``\\arg``
+    showed its backslash. Each is followed by a function application (U+2061), with a thin
+    space (``_``) before and after it where TeX puts one: not beside an operator or a
+    bracket."""
+    root = _math(to_html(source))
+    shown = []
+    for element in root.iter():
+        if element.tag == "mspace" or element.get("rspace") == "0.1667em":
+            assert element.get("width", element.get("rspace")) == "0.1667em"
+            shown.append((element.text or "") + "_")
+        elif element.text:
+            shown.append(element.text)
+    assert " ".join(shown) == row
+
+
 def test_the_sample_formula_lost_its_backslashes_and_still_renders() -> None:
     """HF's page drops the backslashes of ``$\\textbf{specialist}$ and ...``."""
     out = to_html("of $textbf{specialist} and textbf{generalist}$ models")

@@ -10,11 +10,13 @@ reader expects:
   `latex2mathml <https://pypi.org/project/latex2mathml/>`_ when the page is generated
   (the page loads no script and nothing from another host). Environments of rows it does
   not lay out (``aligned``, ``alignat``, ``gathered``, ``eqnarray``, ``dcases``…) are given
-  to it as the nearest it does (``align*``, ``array``, ``cases``). The converter's output is
-  not trusted: it is parsed as XML and written again from an allowlist of MathML
-  elements and attributes (``\\href``, ``\\style``, ``\\class`` and ``\\color`` lose their
-  attributes; raw markup from ``\\text{<b>…</b>}`` makes the formula fail). A formula
-  that does not convert, or is too long or too deeply nested, is shown as the text it is;
+  to it as the nearest it does (``align*``, ``array``, ``cases``); operator names
+  (``\\log``, ``\\sin``: :data:`FUNCTIONS`) are spaced as TeX spaces them. The
+  converter's output is not trusted: it is parsed as XML and written again from an
+  allowlist of MathML elements and attributes (``\\href``, ``\\style``, ``\\class`` and
+  ``\\color`` lose their attributes; raw markup from ``\\text{<b>…</b>}`` makes the formula
+  fail). A formula that does not convert, or is too long or too deeply nested, is shown
+  as the text it is;
 - text-mode LaTeX becomes the characters it means: ``\\%`` ``\\&`` ``\\$`` ``\\#``
   ``\\_``, accents (``\\"{\\i}`` → ï, ``\\'e`` → é, ``\\v{s}`` → š), ``\\ss`` ``\\o`` ``\\ae``…,
   ``--`` and ``---`` between words → – and —; ``\\textbf{}`` → bold, ``\\emph{}`` and
@@ -399,6 +401,69 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-
 _ELEMENT = HTML("<{}{}>{}</{}>")
 _ATTRIBUTE = HTML(' {}="{}"')
 
+FUNCTIONS = frozenset(
+    [
+        "arccos",
+        "arcctg",
+        "arcsin",
+        "arctan",
+        "arctg",
+        "arg",
+        "ch",
+        "cos",
+        "cosec",
+        "cosh",
+        "cot",
+        "cotg",
+        "coth",
+        "csc",
+        "ctg",
+        "cth",
+        "deg",
+        "dim",
+        "exp",
+        "hom",
+        "ker",
+        "lg",
+        "ln",
+        "log",
+        "sec",
+        "sh",
+        "sin",
+        "sinh",
+        "tan",
+        "tanh",
+        "tg",
+        "th",
+    ]
+)
+"""Operator names latex2mathml writes as a bare ``<mi>log</mi>`` (``\\arg`` as
+``<mi>\\arg</mi>``), drawn against their neighbours (``nlogn``). Each is followed by an
+invisible function application (U+2061) and spaced as TeX spaces it: a thin space
+(0.1667em) before it after a letter, a number or a group, and after it before one
+(``n log n``, ``log p``), none beside an operator or a bracket (``log(x)``, ``= log x``).
+Operators with limits (``\\max``, ``\\lim``, ``\\det``) are ``<mo>`` already, spaced by
+the browser."""
+_ROWS = frozenset(["math", "mrow", "mtd", "mstyle", "mpadded", "mphantom", "menclose", "msqrt"])
+"""Elements whose children are a row (of any length): where a function name gets spaced."""
+_SCRIPTED = frozenset(["msub", "msup", "msubsup"])
+_THIN_SPACE = HTML('<mspace width="0.1667em"></mspace>')
+_APPLY = HTML("<mo>&#x2061;</mo>")
+_APPLY_SPACED = HTML('<mo rspace="0.1667em">&#x2061;</mo>')
+
+
+def _base(node: ET.Element) -> ET.Element:
+    """``node``, or the base of ``node`` when it is a scripted one (``\\log_2``, ``x^2``)."""
+    return node[0] if node.tag.removeprefix(_NS) in _SCRIPTED and len(node) else node
+
+
+def _function_name(node: ET.Element) -> str | None:
+    """The operator name ``node`` is (see :data:`FUNCTIONS`), else None."""
+    if node.tag != _NS + "mi" or len(node) or not node.text:
+        return None
+    name = node.text.strip().removeprefix("\\")
+    return name if name in FUNCTIONS else None
+
 
 def _element(node: ET.Element, budget: list[int], depth: int) -> HTML:
     tag = node.tag.removeprefix(_NS)
@@ -412,10 +477,17 @@ def _element(node: ET.Element, budget: list[int], depth: int) -> HTML:
         for name, value in sorted(node.attrib.items())
         if name in ATTRIBUTES and ATTRIBUTES[name].fullmatch(value)
     )
-    inner = [_chars(node.text)]
-    for child in node:
+    inner = [_chars(_function_name(node) or node.text)]
+    children = list(node) if tag in _ROWS else ()
+    for n, child in enumerate(node):
+        function = bool(children) and _function_name(_base(child)) is not None
+        if function and n and _base(children[n - 1]).tag != _NS + "mo":
+            inner.append(_THIN_SPACE)
         inner.append(_element(child, budget, depth + 1))
         inner.append(_chars(child.tail))
+        if function and n + 1 < len(children):
+            after = _base(children[n + 1]).tag
+            inner.append(_APPLY if after == _NS + "mo" else _APPLY_SPACED)
     return _ELEMENT.format(tag, attributes, NO_HTML.join(inner), tag)
 
 
