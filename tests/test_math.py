@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sample_papers import sample_papers
 
+from generator.render.common import teaser as plain_teaser
 from generator.render.math import (
     ATTRIBUTES,
     ELEMENTS,
@@ -18,6 +20,7 @@ from generator.render.math import (
     MAX_FORMULAS,
     MAX_NESTING,
     plain,
+    teaser,
 )
 from generator.render.math import html as to_html
 
@@ -249,3 +252,53 @@ def test_the_sample_shows_no_raw_latex() -> None:
     for raw in ("\\\\%", '\\\\\\"{\\\\i}', "$textbf", "\\\\textbf"):
         assert raw not in shown, raw
     assert shown.count("<math") == 1
+
+
+def _shown(out: str) -> str:
+    """A teaser's text, its formulas as ``[…]``."""
+    for m in reversed(list(re.finditer(r"<math.*?</math>", out))):
+        out = out[: m.start()] + "[" + "".join(_math(m.group(0)).itertext()) + "]" + out[m.end() :]
+    return html.unescape(out)
+
+
+@pytest.mark.parametrize(
+    ("limit", "shown"),
+    [
+        (200, "We show that costs [O(n2)] in general but [x+y] with our method."),
+        (40, "We show that costs [O(n2)] in general…"),  # cut in text, before a word
+        (30, "We show that costs [O(n2)] in…"),
+        (25, "We show that costs…"),  # the limit in a formula, half of it before: left out
+        (55, "We show that costs [O(n2)] in general but [x+y] with…"),
+        (50, "We show that costs [O(n2)] in general but [x+y]…"),
+        (45, "We show that costs [O(n2)] in general but…"),
+    ],
+)
+def test_a_teaser_is_cut_between_formulas_never_in_one(limit: int, shown: str) -> None:
+    out = teaser("We show that costs $O(n^2)$ in general but $x+y$ with our method.", limit)
+    assert _shown(out) == shown
+    ET.fromstring(f"<p>{out}</p>")
+
+
+def test_a_teaser_keeps_a_formula_that_starts_it_whole() -> None:
+    """Less than half the limit before it: kept whole (else the teaser would be empty)."""
+    out = teaser("A $\\sum_{i=1}^{n} x_i^2 + y_i^2 + z_i^2$ is the cost of everything here", 20)
+    assert _shown(out) == "A [∑i=1nxi2+yi2+zi2]…"
+    assert '<math display="inline">' in out
+    assert _shown(teaser("$$x$$ is all", 3)) == "[x]…"  # display math inline in a teaser
+
+
+@given(st.text(alphabet=st.sampled_from(list("$\\{}^_ax<>&\"' ,.")), max_size=80))
+def test_a_teaser_is_well_formed_and_the_start_of_the_text(source: str) -> None:
+    out = teaser(source, 20)
+    root = ET.fromstring(f"<r>{out}</r>")
+    assert all(e.tag in ELEMENTS | {"r"} for e in root.iter())
+    if "$" not in source and "\\" not in source:
+        assert out == html.escape(plain_teaser(source, 20), quote=True)
+
+
+def test_a_teaser_without_formulas_is_the_plain_teaser() -> None:
+    for paper in sample_papers():
+        if "$" not in paper.abstract:
+            assert teaser(paper.abstract, 200) == html.escape(
+                plain_teaser(plain(paper.abstract), cleaned=True), quote=True
+            )

@@ -187,3 +187,29 @@ def test_counts_read_as_english_with_thousands_separated() -> None:
     assert plural(10075, "paper") == "10,075 papers"
     assert plural(1234567, "paper") == "1,234,567 papers"
     assert number(4320) == "4,320" and number(62) == "62"  # the topics' and tags' counts
+
+
+def test_teasers_in_listings_show_formulas_as_mathml() -> None:
+    """Tag, month and week listings show a teaser of the abstract: its formulas were shown
+    as TeX (``$O(n^2)$``) under a title of MathML. They are MathML now, never cut."""
+    abstract = (
+        "We show that attention costs $O(n^2)$ in general but $\\mathcal{O}(n \\log n)$ with"
+        " our method. " + "More words follow here. " * 10
+    )
+    entries = (Entry("Fast $O(n)$ attention", abstract, 1),)
+    feed = build_feed([Digest("d.yml", dt.date(2025, 1, 15), "d", entries)])
+    taxonomy = Taxonomy((Topic("all", "All"),), (), "all")
+    paper = feed.papers[0]
+    classes = Classification(topics={paper.id: ("all",)}, tags={paper.id: ("speed",)})
+    files = render_site(feed, taxonomy, classes, SiteSettings())
+    listings = ["archive/2025-01/index.md", "archive/2025-W03/index.md", "tags/speed/index.md"]
+    for path in listings:
+        page = str(files[path])
+        teaser = re.search(r'<p class="pf-teaser">(.*?)</p>', page)
+        assert teaser, (path, page)
+        shown = teaser.group(1)
+        assert "$" not in shown and "\\" not in shown, shown
+        assert shown.startswith('We show that attention costs <math display="inline">')
+        assert shown.count("<math") == shown.count("</math>") == 2
+        assert "<mi>log</mi>" in shown and shown.endswith("…")
+        ET.fromstring(f"<p>{shown.replace('…', '')}</p>")  # well-formed: no formula cut

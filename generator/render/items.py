@@ -5,7 +5,8 @@ topics, tags and links (arXiv, PDF, code, project), then the abstract in a ``<de
 expander (a native disclosure widget: keyboard and screen-reader operable). The abstract
 is written once: closed, the style sheet shows its first two lines (the teaser), opened
 the whole of it. Listings that leave the abstract to the paper's page show a teaser cut
-from it instead (:func:`teaser`). Rendered from the template
+from it instead (:func:`generator.render.math.teaser`: formulas as MathML, never cut in
+one). Rendered from the template
 ``paperfeed/paper_entry.html`` (:mod:`generator.templates`: a site's ``custom_dir`` may
 override it), which escapes every piece of digest text.
 """
@@ -31,7 +32,7 @@ from generator.render.common import (
     teaser,
     topic_links,
 )
-from generator.render.math import plain as math_plain
+from generator.render.math import teaser as math_teaser
 
 __all__ = ["TEASER_CHARS", "paper_item", "teaser"]
 
@@ -97,9 +98,9 @@ def entry_values(ctx: Context, up: str, paper: Paper, full: bool) -> dict[str, A
     topics = ctx.classes.topics.get(paper.id, ())
     tags = ctx.classes.tags.get(paper.id, ())
     links = (*arxiv_links(paper), paper_links(ctx, paper))
-    shown = ""
-    if not full and paper.abstract:  # a formula cut short is plain text
-        shown = teaser(math_plain(paper.abstract), cleaned=True)
+    shown = NO_HTML
+    if not full and paper.abstract:  # formulas as MathML, never cut
+        shown = math_teaser(paper.abstract, TEASER_CHARS)
     return {
         "paper": paper,
         "url": up + page_url(paper_path(paper), ctx.settings.directory_urls),
@@ -111,6 +112,6 @@ def entry_values(ctx: Context, up: str, paper: Paper, full: bool) -> dict[str, A
         "more_tags": max(0, len(tags) - LISTING_TAGS),
         "counts": paper_counts(paper),
         "links": DOT.join(link for link in links if link),
-        "teaser": text(shown) if shown else NO_HTML,
+        "teaser": shown,
         "abstract": ctx.abstracts[paper.id] if full else None,
     }

@@ -170,6 +170,59 @@ def plain(value: str) -> str:
     return clean_text("".join(out))
 
 
+def teaser(value: str, limit: int) -> HTML:
+    """The start of ``value`` as HTML, about ``limit`` characters of its :func:`plain` text
+    (formulas counted as written): all of it when short, else cut before the word that
+    would pass ``limit``, with an ellipsis, as :func:`generator.render.common.teaser` cuts
+    plain text. Formulas are MathML, inline (a teaser is a line or two), and never cut: one
+    the limit falls in is left out with the rest, or kept whole when less than half the
+    limit comes before it. Text-mode LaTeX is plain (no bold or italics to cut through)."""
+    value = clean_text(value)
+    pieces: list[str | HTML] = []  # plain text, or a formula as MathML
+    used = 0
+    done = 0
+    cut = False
+    for formulas, match in enumerate(_MATH.finditer(value), start=1):
+        shown = _text(value[done : match.start()], _plain_style)
+        done = match.end()
+        if used + len(shown) > limit:
+            break  # cut in the text before the formula, below
+        pieces.append(shown)
+        used += len(shown)
+        written = match.group(0)
+        if used + len(written) > limit:
+            if used >= limit // 2:  # left out, with the rest
+                cut = True
+                break
+            cut = done < len(value)  # kept whole, the rest left out
+        source = next(g for g in match.groups() if g is not None)
+        mathml = _formula(source, False) if formulas <= MAX_FORMULAS else None
+        pieces.append(mathml if mathml is not None else verbatim(written))
+        used += len(written)
+        if cut:
+            break
+    else:
+        shown = _text(value[done:], _plain_style)
+    if not cut:
+        if used + len(shown) <= limit:
+            pieces.append(shown)
+        else:  # cut before the word that would pass the limit
+            at = shown.rfind(" ", 0, limit - used + 1)
+            pieces.append(shown[: at if at > 0 else 0 if pieces else limit - used])
+            cut = True
+    if cut:
+        while pieces and pieces[-1].__class__ is str:
+            pieces[-1] = pieces[-1].rstrip(" ,;:.")
+            if pieces[-1]:
+                break
+            pieces.pop()
+        pieces.append(_ELLIPSIS)
+    return NO_HTML.join(verbatim(p) if p.__class__ is str else p for p in pieces)
+
+
+_ELLIPSIS = HTML("…")
+
+
 def _text_html(value: str) -> HTML:
     return _text(value, _html_style)  # type: ignore[return-value]
 
