@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from project import FIXTURES, REPO, copy_digests, make_project
 from pybtex.database import parse_string
@@ -17,6 +17,7 @@ from pybtex.database import parse_string
 from generator.escape import clean
 from generator.model import Appearance, Paper
 from generator.render.citation import bibtex, bibtex_file, bibtex_key
+from generator.render.math import split
 
 DAY = (Appearance(dt.date(2025, 3, 14), "d", 1),)
 
@@ -75,12 +76,75 @@ def test_a_name_with_commas_is_one_person() -> None:
     st.lists(st.text(min_size=1, max_size=20).map(clean).filter(bool), max_size=3),
 )
 def test_hostile_text_is_read_back_as_written(title: str, authors: list[str]) -> None:
+    """(A formula that may stay math is kept as written: the tests below.)"""
+    assume(not any(formula for _, formula in split(title)))
     p = paper(title, tuple(authors))
     data = parse_string(bibtex(p), "bibtex")
     [(key, entry)] = data.entries.items()
     assert key == bibtex_key(p)
     assert unescape(entry.fields["title"]) == title
     assert len(entry.persons.get("author", [])) == len(authors)
+
+
+@pytest.mark.parametrize(
+    ("title", "written"),
+    [
+        (
+            "Attention in $\\mathcal{O}(n \\log n)$ time, not \\(O(n^2)\\)",
+            "Attention in $\\mathcal{O}(n \\log n)$ time, not \\(O(n^2)\\)",
+        ),
+        ("100% of $k$-of-$N$ & $50\\%$", "100\\% of $k$-of-$N$ \\& $50\\%$"),
+        ("$\\frac{a}{b}_{i}^{\\{j\\}}$", "$\\frac{a}{b}_{i}^{\\{j\\}}$"),
+    ],
+)
+def test_a_formula_in_a_title_stays_math(title: str, written: str) -> None:
+    """As in arXiv's own BibTeX: ``$\\mathcal{O}(n \\log n)$`` was
+    ``\\$\\textbackslash{}mathcal\\textbraceleft{}O…``, text a reader had to repair."""
+    entry = bibtex(paper(title))
+    [(_, parsed)] = parse_string(entry, "bibtex").entries.items()
+    assert parsed.fields["title"] == written
+    assert parsed.fields["year"] == "2025"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "$a}$, year = {1999}, note = {$",  # a brace that would end the field
+        "$\\{b$ x",  # BibTeX counts an escaped brace too
+        "$a}{b$ x",  # balanced in number, not in order
+        "$a % b$ x",  # a comment would swallow the rest of the entry in LaTeX
+        "$\\\\% b$ x",  # a line break, then a comment
+        "$#1$ x",  # a macro parameter, an error in LaTeX
+        "$\\input{/etc/passwd}$ x",  # unknown to the converter
+        "$\\immediate\\write18{rm -rf x}$",
+        "$\\def\\x{y}\\x$",  # known to the converter, a definition
+        "$\\newcommand{\\x}{y}$",
+        "$\\verb|x|$",
+        "$\\end{document}$",
+        "$$\\sum_i x_i$$ displayed",
+        "$\\frac{$ not a formula",
+    ],
+)
+def test_a_formula_that_could_break_the_entry_is_escaped(title: str) -> None:
+    entry = bibtex(paper(title, ("Ada Lovelace",)))
+    data = parse_string(entry, "bibtex")
+    [(_, parsed)] = data.entries.items()
+    assert set(parsed.fields) == {"title", "year"}
+    assert unescape(parsed.fields["title"]) == title
+    assert "$" not in parsed.fields["title"].replace("\\$", "")
+
+
+@settings(deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("$\\{}%#_^ab1()= ")), max_size=40).map(clean))
+def test_any_title_with_formulas_is_one_field_read_back(title: str) -> None:
+    entry = bibtex(paper(title or "x", ("Ada Lovelace",)))
+    data = parse_string(entry, "bibtex")
+    [(_, parsed)] = data.entries.items()
+    assert set(parsed.fields) == {"title", "year"}
+    assert [str(p) for p in parsed.persons["author"]] == ["Lovelace, Ada"]
+    kept = parsed.fields["title"]
+    for formula in re.findall(r"(?<!\\)\$(?:[^$\\]|\\.)+\$", kept):
+        assert "%" not in re.sub(r"\\.", "", formula), formula
 
 
 def test_keys_are_unique_in_a_file() -> None:

@@ -104,7 +104,7 @@ def test_a_pdf_that_is_no_web_url_is_replaced_by_arxivs() -> None:
 def test_the_bibtex_entry() -> None:
     assert bibtex(_paper(title="Sparse Experts: 100% $k$-of-$N$ & more")) == (
         "@misc{lovelace2025sparse,\n"
-        "  title         = {Sparse Experts: 100\\% \\$k\\$-of-\\$N\\$ \\& more},\n"
+        "  title         = {Sparse Experts: 100\\% $k$-of-$N$ \\& more},\n"
         "  author        = {Lovelace, Ada and Borel, Émile},\n"
         "  year          = {2025},\n"
         "  eprint        = {2503.10622},\n"

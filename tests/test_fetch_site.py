@@ -94,7 +94,7 @@ def test_the_newest_counts_and_the_facts_are_shown(site: Project) -> None:
     bib = page[page.index("@misc{") : page.index("</code></pre>")]
     assert bib == (
         "@misc{lovelace2025sparse,\n"
-        "  title         = {Sparse Experts at Scale: Routing \\$k\\$-of-\\$N\\$ Mixtures with"
+        "  title         = {Sparse Experts at Scale: Routing $k$-of-$N$ Mixtures with"
         " Load Balancing \\&amp; No Auxiliary Loss},\n"
         "  author        = {Lovelace, Ada and Borel, Émile and Hopper, Grace and Turing, Alan},\n"
         "  year          = {2025},\n"

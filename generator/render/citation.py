@@ -2,7 +2,8 @@
 line, the ``citation_*`` meta tags reference managers read, and a BibTeX entry.
 
 Pure functions of a :class:`~generator.model.Paper`. The meta tags are HTML (escaped
-here); :func:`bibtex` is BibTeX text (escaped for BibTeX here, for HTML by the caller).
+here); :func:`bibtex` is BibTeX text (escaped for BibTeX here, for HTML by the caller; a
+title's formulas kept as LaTeX where that is safe, :func:`bibtex_title`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from generator.escape import HTML
 from generator.ids import slugify
 from generator.links import safe_url
 from generator.model import Paper
+from generator.render.math import split as math_split
 
 _NEW_STYLE_ID = re.compile(r"\d{4}\.\d{4,5}")
 
@@ -91,6 +93,43 @@ def bibtex_text(value: str) -> str:
     return value.translate(_BIBTEX_ESCAPE)
 
 
+# Commands that define, read, write or end something: a formula naming one stays text.
+_NOT_IN_A_TITLE = re.compile(
+    r"\\(?:[egx]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator"
+    r"|(?:re)?newenvironment|verb|catcode|csname|input|include|write|immediate|openout"
+    r"|openin|read|special|end(?:input|csname)?)(?![A-Za-z])"
+)
+_PAIR = re.compile(r"\\.")
+
+
+def bibtex_title(title: str) -> str:
+    """A title as a BibTeX field value: its inline formulas (``$O(n^2)$``) kept as they
+    are written, as arXiv's own BibTeX keeps them, the rest escaped (:func:`bibtex_text`).
+    A formula is kept only when it converts to MathML with commands the converter knows
+    (:func:`generator.render.math.split`), its braces balance (BibTeX counts every brace,
+    escaped or not: an unbalanced one would end the field), it has no ``%`` or ``#`` but
+    ``\\%`` and ``\\#`` (a comment would swallow the rest of the entry in LaTeX) and
+    names no command that defines, reads or writes anything (``\\def``, ``\\input``,
+    ``\\write``): otherwise it is escaped as text."""
+    return "".join(
+        piece if formula and _bibtex_formula(piece) else bibtex_text(piece)
+        for piece, formula in math_split(title)
+    )
+
+
+def _bibtex_formula(formula: str) -> bool:
+    depth = 0
+    for char in formula:
+        if char in "{}":
+            depth += 1 if char == "{" else -1
+            if depth < 0:
+                return False
+    if depth:
+        return False
+    bare = _PAIR.sub("", formula)
+    return "%" not in bare and "#" not in bare and not _NOT_IN_A_TITLE.search(formula)
+
+
 def bibtex_name(name: str) -> str:
     """``Ada Lovelace`` -> ``Lovelace, Ada``; a name holding the word ``and`` or a comma is
     braced whole (BibTeX would split the list there, or the name at each comma: a name of
@@ -118,7 +157,7 @@ def bibtex_key(paper: Paper) -> str:
 def bibtex(paper: Paper, key: str | None = None) -> str:
     """A BibTeX ``@misc`` entry (arXiv's own form for preprints), under ``key`` (default:
     :func:`bibtex_key`)."""
-    fields = [("title", bibtex_text(paper.title))]
+    fields = [("title", bibtex_title(paper.title))]
     if paper.authors:
         fields.append(("author", " and ".join(bibtex_name(a) for a in paper.authors)))
     fields.append(("year", str((paper.published or paper.first_seen).year)))

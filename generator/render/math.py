@@ -154,6 +154,27 @@ def html(value: str) -> HTML:
     return NO_HTML.join(out)
 
 
+def split(value: str) -> list[tuple[str, bool]]:
+    """``value`` (cleaned) cut into its text and its formulas, as written, in order:
+    ``(piece, True)`` for an inline formula (``$…$``, ``\\(…\\)``, one of the first
+    :data:`MAX_FORMULAS`) that converts to MathML naming only commands the converter
+    knows (it shows an unknown one, ``\\input``, as its name), ``(piece, False)`` for the
+    rest: text, and formulas that are shown as text or displayed."""
+    value = clean_text(value)
+    out: list[tuple[str, bool]] = []
+    done = 0
+    for formulas, match in enumerate(_MATH.finditer(value), start=1):
+        if match.start() > done:
+            out.append((value[done : match.start()], False))
+        done = match.end()
+        source = match.group(4) if match.group(4) is not None else match.group(3)
+        mathml = _formula(source, False) if source and formulas <= MAX_FORMULAS else None
+        out.append((match.group(0), mathml is not None and "\\" not in mathml))
+    if done < len(value):
+        out.append((value[done:], False))
+    return out
+
+
 def plain(value: str) -> str:
     """Untrusted text as plain text: text-mode LaTeX converted, formulas as written;
     cleaned (:func:`generator.text.clean_text`)."""
