@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from generator.model import Appearance, Paper
 from generator.render.citation import (
+    author_line,
     bibtex,
     bibtex_key,
     bibtex_name,
@@ -19,7 +20,6 @@ from generator.render.citation import (
     hf_url,
     insert_head,
     pdf_url,
-    short_authors,
 )
 
 HOSTILE = 'Evil" onload="alert(1)"><script>alert(\'x\')</script> {\\input{/etc/passwd}} 50% & $x^2$'
@@ -167,8 +167,15 @@ def test_any_paper_gives_a_well_formed_entry(title: str, authors: list[str]) -> 
 
 
 def test_listing_authors_and_hf_pages() -> None:
-    assert short_authors(["A", "B", "C"]) == "A, B, C"
-    assert short_authors(["A", "B", "C", "D"]) == "A, B, C et al."
+    assert author_line(["A", "B", "C"], 3) == "A, B, C"
+    assert author_line(["A", "B", "C", "D"], 3) == "A, B, C et al."
+    assert author_line(["A", "B", "C", "D"]) == "A, B, C, D"
+    assert author_line(["<b>A</b> & B"]) == "&lt;b&gt;A&lt;/b&gt; &amp; B"
+    # Names written right to left are isolated: side by side they were shown swapped.
+    assert author_line(["김민준", "محمد عبد الله", "דוד כהן", "Zoë"]) == (
+        "김민준, <bdi>محمد عبد الله</bdi>, <bdi>דוד כהן</bdi>, Zoë"
+    )
+    assert author_line(["<script>שלום"]) == "<bdi>&lt;script&gt;שלום</bdi>"
     assert hf_url("2503.10622") == "https://huggingface.co/papers/2503.10622"
     assert hf_url("hep-th/9901001") is None
 

@@ -147,6 +147,7 @@ ARTICLE_TAGS = {
     "em",
     "a",
     "br",
+    "bdi",  # an author's name written right to left, isolated
     "button",  # the paper page's "Copy BibTeX" (type="button", no form, no script)
     "code",  # the paper page's BibTeX entry, in <pre><code>
     "details",
@@ -575,7 +576,7 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
     and every link the generator writes goes to a page of the site or an http(s) URL."""
     href = r'(?:(?:\.\./)*[a-z0-9][^":<>]*|\./|#[a-z0-9-]+|https?://[^"<>]*|mailto:[^"<>]*)'
     own = re.compile(
-        r"</?(?:h1|h2|h3|p|a|div|span|strong|br|hr|ul|ol|li|table|thead|tbody|tr|th|td"
+        r"</?(?:h1|h2|h3|p|a|div|span|strong|bdi|br|hr|ul|ol|li|table|thead|tbody|tr|th|td"
         r"|details|summary|pre|code|button|nav)>"
         r'|<strong aria-current="page">'
         r'|<nav class="pf-pager" aria-label="Pages" data-search-exclude>'

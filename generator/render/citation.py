@@ -9,6 +9,7 @@ title's formulas kept as LaTeX where that is safe, :func:`bibtex_title`).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -39,11 +40,22 @@ def hf_url(arxiv_id: str) -> str | None:
     )
 
 
-def short_authors(authors: Sequence[str], shown: int = 3) -> str:
-    """``A, B, C et al.`` (plain text): the first ``shown`` authors, then "et al."."""
-    if len(authors) <= shown:
-        return ", ".join(authors)
-    return ", ".join(authors[:shown]) + " et al."
+def author_line(authors: Sequence[str], shown: int | None = None) -> HTML:
+    """``A, B, C et al.`` as HTML: the first ``shown`` authors (all: None), then "et al.".
+    A name written right to left (Arabic, Hebrew) is isolated (``<bdi>``): two such names
+    side by side were shown in the other order, the comma between them misplaced."""
+    listed = authors if shown is None else authors[:shown]
+    line = _COMMA.join(_ISOLATED.format(a) if _right_to_left(a) else a for a in listed)
+    return line + _ET_AL if len(listed) < len(authors) else line
+
+
+_COMMA = HTML(", ")
+_ET_AL = HTML(" et al.")
+_ISOLATED = HTML("<bdi>{}</bdi>")
+
+
+def _right_to_left(name: str) -> bool:
+    return not name.isascii() and any(unicodedata.bidirectional(c) in ("R", "AL") for c in name)
 
 
 def _date(paper: Paper) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from generator.escape import HTML, NO_HTML, text
 from generator.limits import LISTING_TAGS
 from generator.model import Paper
-from generator.render.citation import short_authors
+from generator.render.citation import author_line
 from generator.render.common import (
     DOT,
     TEASER_CHARS,
@@ -105,7 +105,7 @@ def entry_values(ctx: Context, up: str, paper: Paper, full: bool) -> dict[str, A
         "paper": paper,
         "url": up + page_url(paper_path(paper), ctx.settings.directory_urls),
         "title": ctx.titles[paper.id],
-        "authors": text(short_authors(paper.authors)),
+        "authors": author_line(paper.authors, 3),
         "date": paper.last_seen.isoformat(),
         "topics": topic_links(ctx, up, topics) if topics else NO_HTML,
         "tags": tag_links(ctx, up, tags[:LISTING_TAGS]) if tags else NO_HTML,

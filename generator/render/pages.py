@@ -21,7 +21,7 @@ from generator.render.browse import (
     papers_index,
     plural,
 )
-from generator.render.citation import abs_url, bibtex, hf_url, pdf_url
+from generator.render.citation import abs_url, author_line, bibtex, hf_url, pdf_url
 from generator.render.common import (
     DOT,
     LINES,
@@ -219,7 +219,7 @@ def page_values(ctx: Context, paper: Paper) -> dict[str, Any]:
         "title": ctx.titles[paper.id],
         "sources": sources,
         "facts": [text(fact) for fact in paper_facts(paper)],
-        "authors": text(", ".join(paper.authors)),
+        "authors": author_line(paper.authors),
         "comment": text(paper.arxiv_comment),
         "keywords": text(", ".join(paper.keywords)),
         "note": text(paper.note),
