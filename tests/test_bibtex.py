@@ -123,6 +123,13 @@ def test_a_formula_in_a_title_stays_math(title: str, written: str) -> None:
         "$\\end{document}$",
         "$$\\sum_i x_i$$ displayed",
         "$\\frac{$ not a formula",
+        # TeX reads a character by its code: ^^5c is a backslash, ^^25 a %, ^^7d a }.
+        "$x^^5cinput{/etc/passwd}$ b",
+        "$x^^25$ b",
+        "$a^^7d^^7b$ x",
+        "$\\{ }$ b",  # balanced to BibTeX; to TeX, } closes the field's group
+        "$\\href{javascript:alert(1)}{x}$",  # a link in a PDF made with hyperref
+        "$\\url{http://x}$",
     ],
 )
 def test_a_formula_that_could_break_the_entry_is_escaped(title: str) -> None:

@@ -109,9 +109,13 @@ def bibtex_text(value: str) -> str:
 _NOT_IN_A_TITLE = re.compile(
     r"\\(?:[egx]?def|let|(?:re)?newcommand|providecommand|DeclareMathOperator"
     r"|(?:re)?newenvironment|verb|catcode|csname|input|include|write|immediate|openout"
-    r"|openin|read|special|end(?:input|csname)?)(?![A-Za-z])"
+    r"|openin|read|special|end(?:input|csname)?|href|url|hyperref|hyperlink|hypertarget"
+    r"|includegraphics)(?![A-Za-z])"
+    # TeX reads ^^5c as a backslash, ^^25 as %, ^^7d as }: what no check here would see.
+    r"|\^\^"
 )
 _PAIR = re.compile(r"\\.")
+_BRACES = re.compile(r"\\.|[{}]")
 
 
 def bibtex_title(title: str) -> str:
@@ -120,9 +124,11 @@ def bibtex_title(title: str) -> str:
     A formula is kept only when it converts to MathML with commands the converter knows
     (:func:`generator.render.math.split`), its braces balance (BibTeX counts every brace,
     escaped or not: an unbalanced one would end the field), it has no ``%`` or ``#`` but
-    ``\\%`` and ``\\#`` (a comment would swallow the rest of the entry in LaTeX) and
-    names no command that defines, reads or writes anything (``\\def``, ``\\input``,
-    ``\\write``): otherwise it is escaped as text."""
+    ``\\%`` and ``\\#`` (a comment would swallow the rest of the entry in LaTeX),
+    names no command that defines, reads, writes or links anything (``\\def``,
+    ``\\input``, ``\\write``, ``\\href``), no character by its code (``^^5c`` is a
+    backslash to TeX); its escaped braces (``\\{``: glyphs to TeX, braces to BibTeX)
+    balance too, on their own: otherwise it is escaped as text."""
     return "".join(
         piece if formula and _bibtex_formula(piece) else bibtex_text(piece)
         for piece, formula in math_split(title)
@@ -130,13 +136,16 @@ def bibtex_title(title: str) -> str:
 
 
 def _bibtex_formula(formula: str) -> bool:
-    depth = 0
-    for char in formula:
-        if char in "{}":
-            depth += 1 if char == "{" else -1
-            if depth < 0:
+    # Braces balance in order twice over: the bare ones (TeX's groups) and the escaped
+    # ones (\{ \}: glyphs to TeX, braces to BibTeX, which counts both kinds).
+    depth = {"{": 0, "\\{": 0}
+    for token in _BRACES.findall(formula):
+        kind = token.replace("}", "{")
+        if kind in depth:
+            depth[kind] += 1 if token.endswith("{") else -1
+            if depth[kind] < 0:
                 return False
-    if depth:
+    if any(depth.values()):
         return False
     bare = _PAIR.sub("", formula)
     return "%" not in bare and "#" not in bare and not _NOT_IN_A_TITLE.search(formula)

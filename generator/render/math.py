@@ -330,11 +330,17 @@ _ENVIRONMENT = re.compile(
 )
 
 
+_COLUMN_COUNT = frozenset(("alignat", "alignat*", "alignedat"))
+"""The environments whose ``\\begin`` takes a number of columns (dropped: align* has none);
+after any other, ``{2}`` is the formula's."""
+
+
 def _environment(m: re.Match[str]) -> str:
     name = _ENVIRONMENTS[m.group("name")]
-    if m.group("end") == "begin":
-        return f"\\begin{{{name}}}"  # alignat's columns dropped, array's given
-    return f"\\end{{{name.partition('}')[0]}}}{m.group('columns') or ''}"
+    after = m.group("columns") or ""
+    if m.group("end") == "begin":  # array's columns given
+        return f"\\begin{{{name}}}" + ("" if m.group("name") in _COLUMN_COUNT else after)
+    return f"\\end{{{name.partition('}')[0]}}}{after}"
 
 
 def _words_as_text(source: str) -> str:
