@@ -47,6 +47,13 @@ Search
 6. :func:`material_search_plugin` makes Material's search plugin
    (``material.plugins.search.plugin``) for a config that lists none;
    :func:`prepend_theme_dir` puts ``theme_pagefind/`` first in the theme's folders.
+12. :func:`forget_previous_index` sets Material's search plugin's ``search_index_prev``
+    to None. Why: MkDocs' server tells the plugin (``on_startup(dirty=True)``) that its
+    builds are dirty, and the plugin then merges the index of the previous build into the
+    next, assuming a dirty build renders one page (it drops that page's old entries and
+    keeps the rest): the preview renders every page with Material's search, so every
+    rebuild added a copy of each and kept the pages that were gone. Without it: the
+    preview's builds would not be dirty with Material's search (``--rebuild-all``).
 
 Commands
 --------
@@ -411,6 +418,14 @@ def material_search_plugin() -> BasePlugin[Any]:
     errors, _ = plugin.load_config({})
     assert not errors, errors
     return plugin
+
+
+def forget_previous_index(plugins: PluginCollection) -> None:
+    """Have Material's search plugin index this build's pages alone, not merge them into
+    the previous build's index (touch 12): for a build that renders every page."""
+    for name, plugin in plugins.items():
+        if is_search_plugin(name, plugin) and hasattr(plugin, "search_index_prev"):
+            plugin.search_index_prev = None
 
 
 def prepend_theme_dir(config: MkDocsConfig, folder: str) -> None:

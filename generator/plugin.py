@@ -37,6 +37,7 @@ from generator.mkdocs_boundary import (
     GeneratedPage,
     NavPage,
     Page,
+    forget_previous_index,
     get_relative_url,
     name_search_dialog,
     skip_toc,
@@ -454,6 +455,7 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             )
         self._use_kept_documents(config)
         if self.preview.full:
+            forget_previous_index(config.plugins)  # every page is indexed again
             if why_full:
                 log.debug(f"paperfeed: rendering every page: {why_full}")
             return

@@ -17,7 +17,8 @@ kept; a page whose file is not modified is neither read nor rendered) and decide
   HTML depends on may have changed: ``mkdocs.yml`` and the files it inherits from, the
   command-line options, a file in the docs folder, the theme's ``custom_dir`` or a
   ``watch`` entry (name, size or mtime), the search backend; after a build that failed;
-  and always with Material's search (its index is made from the pages rendered), with a
+  and always with Material's search (its index is made from the pages rendered, and the
+  previous build's is dropped: MkDocs tells the plugin the builds are dirty), with a
   ``nav`` written in ``mkdocs.yml`` (a page not read has no title to show there), or with
   any other plugin than paperfeed's and the search stand-in (it may read every page).
 

@@ -10,6 +10,7 @@ that).
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,15 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-from project import Project, assert_same_site, is_paper, make_project, tree_files
+from project import (
+    FIXTURES,
+    Project,
+    assert_same_site,
+    copy_digests,
+    is_paper,
+    make_project,
+    tree_files,
+)
 
 import generator.render.pages as pages_module
 from generator import preview
@@ -299,3 +308,37 @@ def test_a_changed_entry_template_is_previewed(project: Project, tmp_path: Path)
         html = (site / page).read_text("utf-8")
         assert 'class="entry-2"' in html and 'class="entry-1"' not in html, page
     _same_as_a_full_build(project, site, tmp_path)
+
+
+def _search_docs(site: Path) -> list[str]:
+    """Material's search index of ``site``: its documents, sorted (their order is not
+    part of what the index says)."""
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    return sorted(json.dumps(doc, sort_keys=True) for doc in index["docs"])
+
+
+def test_materials_search_index_is_a_full_builds_after_every_rebuild(tmp_path: Path) -> None:
+    """MkDocs' server tells Material's search plugin that its builds are dirty (one page
+    each, it assumes), and the plugin merges its previous index into the next: a copy of
+    every page each rebuild, and the pages of a removed digest kept. paperfeed renders
+    every page with Material's search, so the preview's index is a full build's."""
+    project = make_project(tmp_path / "p")
+    copy_digests(FIXTURES / "digests", project)
+    config = load_config(str(project.config))
+    config.plugins.on_startup(command="serve", dirty=True)  # as MkDocs' serve does
+    site = tmp_path / "preview"
+    try:
+        _build(project, site, incremental=True, search="material")
+        project.write_digest("2025-03-26-second.yml", SECOND)
+        _build(project, site, incremental=True, search="material")
+        assert "papers/a-second-paper-on-reward-models/" in "".join(_search_docs(site))
+        (project.digests / "2025-03-26-second.yml").unlink()
+        _build(project, site, incremental=True, search="material")
+    finally:  # Material's plugin is kept by MkDocs for the whole process
+        config.plugins.on_startup(command="build", dirty=False)
+        for plugin in load_config(str(project.config)).plugins.values():
+            if hasattr(plugin, "search_index_prev"):
+                plugin.search_index_prev = None
+    full = tmp_path / "full"
+    _build(project, full, incremental=False, search="material")
+    assert _search_docs(site) == _search_docs(full)
