@@ -54,6 +54,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _dev_addr(text: str) -> str:
+    """``serve --dev-addr``, checked as the command line is read: a wrong one is a usage
+    error before anything is done (MkDocs would say so after a note and a folder made)."""
+    from generator.site import parse_address
+
+    try:
+        parse_address(text)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+    return text
+
+
 def _common(p: argparse.ArgumentParser, *, site: bool = False) -> None:
     p.add_argument(
         "-f",
@@ -163,6 +175,7 @@ def make_parser() -> argparse.ArgumentParser:
         "-a",
         "--dev-addr",
         default="127.0.0.1:8000",
+        type=_dev_addr,
         metavar="IP:PORT",
         help="address to serve on (default: 127.0.0.1:8000)",
     )
@@ -512,11 +525,11 @@ def _clear_progress(progress: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site import BuildOptions, serve
+    from generator.site import BuildOptions, only_this_machine, parse_address, serve
 
     _setup_logging(True)
-    host = args.dev_addr.rsplit(":", 1)[0]
-    if host not in ("127.0.0.1", "localhost", "::1", "[::1]"):
+    host, _ = parse_address(args.dev_addr)
+    if not only_this_machine(host):
         print(f"paperfeed: note: serving on {host}, not only this machine", file=sys.stderr)
     serve(
         BuildOptions(

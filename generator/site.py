@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import ipaddress
 import logging
 import os
 import shutil
@@ -609,6 +610,32 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
         )
     if interrupted:  # MkDocs' server says "Shutting down" and returns: exit 130 all the same
         raise KeyboardInterrupt
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    """``IP:PORT`` (``--dev-addr``) as MkDocs' server takes it: an IPv4 or IPv6 address
+    (in brackets or not) or ``localhost``, and a port from 0 to 65535 (0: any free one);
+    the address (normalized) and the port. ValueError says what is wrong."""
+    host, colon, port = text.rpartition(":")
+    if not colon or not host:
+        raise ValueError(f"expected IP:PORT, such as 127.0.0.1:8000, but received {text!r}")
+    if host != "localhost":
+        bare = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+        try:
+            host = str(ipaddress.ip_address(bare))
+        except ValueError:
+            raise ValueError(
+                f"{host!r} is not an IP address (or localhost), in {text!r}: expected "
+                "IP:PORT, such as 127.0.0.1:8000"
+            ) from None
+    if not (port.isascii() and port.isdigit() and int(port) < 65536):
+        raise ValueError(f"the port must be a number from 0 to 65535, not {port!r}, in {text!r}")
+    return host, int(port)
+
+
+def only_this_machine(host: str) -> bool:
+    """Whether an address :func:`parse_address` gave is reached from this machine only."""
+    return host == "localhost" or ipaddress.ip_address(host).is_loopback
 
 
 def _interrupt(seen: list[int], signum: int, frame: Any) -> None:

@@ -231,3 +231,36 @@ def test_an_unknown_setting_in_mkdocs_yml_fails_a_strict_build(
     assert not project.site.exists()
     assert project.build("--no-strict") == 0
     assert "Unrecognised configuration name: page_sise" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        ("garbage", "expected IP:PORT, such as 127.0.0.1:8000, but received 'garbage'"),
+        (":8796", "expected IP:PORT, such as 127.0.0.1:8000, but received ':8796'"),
+        ("example.org:8000", "'example.org' is not an IP address (or localhost)"),
+        ("127.0.0.1:99999", "the port must be a number from 0 to 65535, not '99999'"),
+        ("127.0.0.1:http", "the port must be a number from 0 to 65535, not 'http'"),
+    ],
+)
+def test_serve_checks_its_address_before_anything_else(
+    address: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A usage error (MkDocs said so after a note "serving on garbage, not only this
+    machine", exiting 1 and leaving its preview folder, or with an OverflowError's
+    traceback after a whole build for a port out of range)."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--config", "no-such.yml", "-a", address])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"error: argument -a/--dev-addr: {said}" in err
+    assert "note" not in err
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1:8000", "localhost:8000", "[::1]:8000", "::1:8000"])
+def test_serve_takes_the_addresses_mkdocs_takes(address: str) -> None:
+    from generator.site import only_this_machine, parse_address
+
+    host, port = parse_address(address)
+    assert port == 8000 and only_this_machine(host)
+    assert not only_this_machine(parse_address("0.0.0.0:8000")[0])
