@@ -525,9 +525,16 @@ def _clear_progress(progress: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from generator.site import BuildOptions, only_this_machine, parse_address, serve
+    from generator.site import (
+        BuildOptions,
+        check_address,
+        only_this_machine,
+        parse_address,
+        serve,
+    )
 
     _setup_logging(True)
+    check_address(args.dev_addr)  # one it can serve on, before the note
     host, _ = parse_address(args.dev_addr)
     if not only_this_machine(host):
         print(f"paperfeed: note: serving on {host}, not only this machine", file=sys.stderr)

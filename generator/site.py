@@ -10,12 +10,14 @@ pages updated. A failure at any step leaves the previous output as it was.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import gc
 import ipaddress
 import logging
 import os
 import shutil
 import signal
+import socket
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -594,6 +596,7 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     from generator.mkdocs_boundary import dirty_builds_unannounced
     from generator.mkdocs_boundary import serve as mkdocs_serve
 
+    check_address(dev_addr)  # before anything is built
     _load_config(options)  # reports a bad config or path before the server starts
     logging.getLogger(engine.logger_name()).setLevel(logging.INFO)
     state = Session(overrides=_overrides(options), serving=True, incremental=incremental)
@@ -601,13 +604,20 @@ def serve(options: BuildOptions, dev_addr: str, *, incremental: bool = True) -> 
     interrupted: list[int] = []
     signal.signal(signal.SIGTERM, partial(_interrupt, interrupted))
     signal.signal(signal.SIGINT, partial(_interrupt, interrupted))
-    with config_session(state), dirty_builds_unannounced(), _preview_in_memory():
-        mkdocs_serve(
-            os.fspath(options.config_file),
-            dev_addr=dev_addr,
-            livereload=True,
-            build_type="dirty" if incremental else None,
-        )
+    try:
+        with config_session(state), dirty_builds_unannounced(), _preview_in_memory():
+            mkdocs_serve(
+                os.fspath(options.config_file),
+                dev_addr=dev_addr,
+                livereload=True,
+                build_type="dirty" if incremental else None,
+            )
+    except OSError as e:
+        # MkDocs' server binds the address after the first build: another program may
+        # have taken it since it was checked. Only binding a socket fails so.
+        if e.errno not in (errno.EADDRINUSE, errno.EADDRNOTAVAIL):
+            raise
+        raise UsageError(_cannot_serve(dev_addr, e)) from None
     if interrupted:  # MkDocs' server says "Shutting down" and returns: exit 130 all the same
         raise KeyboardInterrupt
 
@@ -636,6 +646,36 @@ def parse_address(text: str) -> tuple[str, int]:
 def only_this_machine(host: str) -> bool:
     """Whether an address :func:`parse_address` gave is reached from this machine only."""
     return host == "localhost" or ipaddress.ip_address(host).is_loopback
+
+
+_CANNOT_BIND = {
+    errno.EADDRINUSE: "the address is in use",
+    errno.EADDRNOTAVAIL: "the address is not one of this machine's",
+    errno.EACCES: "permission denied (a port below 1024 needs privileges)",
+}
+
+
+def check_address(dev_addr: str) -> None:
+    """The preview's address is one this process can serve on (UsageError otherwise):
+    a socket is bound to it, then closed, before the first build, which may take minutes.
+    MkDocs' server binds it again after the build (:func:`serve` reports a failure then
+    in the same words)."""
+    try:
+        host, port = parse_address(dev_addr)
+    except ValueError as e:
+        raise UsageError(f"--dev-addr: {e}") from None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET  # as MkDocs' server
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server
+            probe.bind((host, port))
+    except OSError as e:
+        raise UsageError(_cannot_serve(dev_addr, e)) from None
+
+
+def _cannot_serve(dev_addr: str, error: OSError) -> str:
+    why = _CANNOT_BIND.get(error.errno or 0) or error.strerror or str(error)
+    return f"cannot serve on {dev_addr}: {why} (choose another with -a)"
 
 
 def _interrupt(seen: list[int], signum: int, frame: Any) -> None:

@@ -214,3 +214,67 @@ def test_serve_prints_the_address_that_answers_and_the_readme_gives_it(tmp_path:
         reader.join(timeout=10)
         if proc.stdout:
             proc.stdout.close()
+
+
+def _previews() -> set[Path]:
+    """MkDocs' preview folders (``mkdocs_*``) in the places serve makes them."""
+    places = {Path(_scratch() or tempfile.gettempdir()), Path(tempfile.gettempdir())}
+    return {p for folder in places for p in folder.glob("mkdocs_*")}
+
+
+def _serve(project: Project, address: str, *, script: str = "") -> subprocess.CompletedProcess[str]:
+    """``paperfeed serve`` on ``address``, expected to stop by itself; ``script``: Python
+    run in its process first."""
+    command = [sys.executable, "-c", f"{script}\nfrom generator.cli import run\nrun()"]
+    return subprocess.run(
+        [*command, "serve", "--config", str(project.config), "--dev-addr", address],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("where", ["in use", "not this machine's"])
+def test_an_address_serve_cannot_have_is_a_usage_error_before_the_build(
+    tmp_path: Path, where: str
+) -> None:
+    """A port another program listens on, or an address of another machine (TEST-NET-1,
+    never assigned): one line and exit 2, before anything is built (a traceback from
+    MkDocs' server after the build, before)."""
+    project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
+    before = _previews()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        address = f"127.0.0.1:{port}" if where == "in use" else "192.0.2.1:8796"
+        done = _serve(project, address)
+    why = "the address is in use" if where == "in use" else "the address is not one of this"
+    lines = done.stderr.splitlines()
+    assert done.returncode == 2, done.stderr
+    assert lines[-1].startswith(f"paperfeed: error: cannot serve on {address}: {why}")
+    assert lines[-1].endswith("(choose another with -a)")
+    assert "Traceback" not in done.stderr and "Building documentation" not in done.stderr
+    assert _previews() <= before
+
+
+def test_an_address_taken_during_the_first_build_is_reported_as_well(tmp_path: Path) -> None:
+    """The address is checked before the build, and bound by MkDocs' server after it:
+    another program may take it in between (here: the check is skipped)."""
+    project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
+    before = _previews()
+    skip_check = "import generator.site\ngenerator.site.check_address = lambda address: None"
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        address = f"127.0.0.1:{taken.getsockname()[1]}"
+        done = _serve(project, address, script=skip_check)
+    assert done.returncode == 2, done.stderr
+    assert "Building documentation" in done.stderr  # the check was skipped
+    assert done.stderr.splitlines()[-1] == (
+        f"paperfeed: error: cannot serve on {address}: the address is in use "
+        "(choose another with -a)"
+    )
+    assert "Traceback" not in done.stderr
+    assert _previews() <= before
