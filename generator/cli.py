@@ -168,7 +168,8 @@ def make_parser() -> argparse.ArgumentParser:
         description="Build the site and serve it on 127.0.0.1 with live reload, at the "
         "path of site_url (it prints the address: http://127.0.0.1:8000/paperfeed/ for a "
         "site_url of https://example.org/paperfeed/). A change to a digest, the taxonomy, "
-        "mkdocs.yml or a hand-written page rebuilds once.",
+        "curation.yml, enrichment.yml, the theme's custom_dir, mkdocs.yml or a hand-written "
+        "page rebuilds once.",
     )
     _common(s, site=True)
     s.add_argument(

@@ -107,6 +107,12 @@ class Session:
     incremental: bool = False
     """``paperfeed serve`` without ``--rebuild-all``: only the generated pages whose
     Markdown changed are rendered again (:mod:`generator.preview`)."""
+    server: Any = None
+    """MkDocs' preview server, once the plugin's ``on_serve`` has it: every later build
+    has it watch what that build reads and it does not watch yet (a ``custom_dir`` set in
+    ``mkdocs.yml`` while the preview runs)."""
+    watched: set[tuple[str, bool]] = field(default_factory=set)
+    """What :attr:`server` watches for the plugin: (path, recursively)."""
 
 
 _session: Session | None = None

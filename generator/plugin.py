@@ -319,6 +319,8 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         session = current_session()
         if session is not None:  # paperfeed serve: its way of previewing
             self.serving, self.incremental = session.serving, session.incremental
+            if session.server is not None:  # what this build reads is followed too
+                self.watch(session.server, config, session.watched)
         self._site_dir = config.site_dir
         self.site_size = None
         self.icons = lean.Icons()
@@ -585,19 +587,49 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         if not self.config.enabled:
             return server
+        session = current_session()
+        if session is not None:
+            session.server = server
+        self.watch(server, config, set() if session is None else session.watched)
+        return server
+
+    def watch(self, server: Any, config: MkDocsConfig, watched: set[tuple[str, bool]]) -> None:
+        """Have MkDocs' preview server watch what :meth:`watched` lists and ``watched``
+        does not have yet (added to it)."""
+        for place in self.watched(config):
+            if place in watched:
+                continue
+            try:
+                server.watch(place[0], recursive=place[1])
+            except OSError:  # gone since it was found: the next build looks again
+                continue
+            watched.add(place)
+
+    def watched(self, config: MkDocsConfig) -> list[tuple[str, bool]]:
+        """What the preview watches, (path, recursively): the digests, the taxonomy, the
+        theme's ``custom_dir`` (its ``paperfeed/`` templates make the generated pages),
+        and the curation and enrichment files, or while one is not there, the folder it
+        would be made in, not recursively (MkDocs' server cannot watch a path that does not
+        exist; a file made, changed or deleted in that folder rebuilds the preview)."""
+        places = []
         for name in ("digests", "taxonomy"):
             target = self.path(config, name)
             if target.exists():
-                server.watch(os.fspath(target))
-        enrichment = enrichment_path(self.path(config, "taxonomy"))
-        if enrichment.exists():
-            server.watch(os.fspath(enrichment))
-        curation = self.curation_path(config)
-        if curation is not None:
-            server.watch(os.fspath(curation))
-        if config.theme.custom_dir:  # its paperfeed/ templates make the generated pages
-            server.watch(os.fspath(config.theme.custom_dir))
-        return server
+                places.append((os.fspath(target), True))
+        taxonomy = self.path(config, "taxonomy")
+        curation = (
+            self.path(config, "curation")
+            if self.option("curation")
+            else taxonomy.parent / CURATION_FILE
+        )
+        for target in (curation, enrichment_path(taxonomy)):
+            if target.exists():
+                places.append((os.fspath(target), True))
+            elif target.parent.is_dir():
+                places.append((os.fspath(target.parent), False))
+        if config.theme.custom_dir and os.path.isdir(config.theme.custom_dir):
+            places.append((os.fspath(config.theme.custom_dir), True))
+        return places
 
     def on_post_template(self, output_content: str, template_name: str, **kwargs: Any) -> str:
         """The theme's 404 page: its search dialog named, as on every other page (it is no

@@ -293,7 +293,7 @@ def test_a_changed_entry_template_is_previewed(project: Project, tmp_path: Path)
     watched: list[str] = []
 
     class Server:
-        def watch(self, path: str) -> None:
+        def watch(self, path: str, *, recursive: bool = True) -> None:
             watched.append(path)
 
     config = load_config(str(project.config))

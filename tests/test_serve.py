@@ -278,3 +278,70 @@ def test_an_address_taken_during_the_first_build_is_reported_as_well(tmp_path: P
     )
     assert "Traceback" not in done.stderr
     assert _previews() <= before
+
+
+CURATION = """\
+papers:
+  "A First Paper On Diffusion Models":
+    note: Curated while the preview ran.
+"""
+
+
+def test_serve_follows_a_curation_file_and_a_custom_dir_made_after_it_started(
+    served: tuple[Project, str, subprocess.Popen[str]],
+) -> None:
+    """MkDocs' server watches only paths that exist: the preview watched curation.yml,
+    enrichment.yml and the theme's custom_dir only if they were there when it started.
+    Now a curation file made later rebuilds it, and so does a template of a custom_dir
+    set in mkdocs.yml meanwhile (manual/templates.md promises it)."""
+    project, url, proc = served
+    _wait_for(lambda: bool(_base(url)), "the first build", proc)
+    base = _base(url)
+    first = base + "papers/a-first-paper-on-diffusion-models/"
+    assert _get(first)[0] == 200
+
+    (project.root / "curation.yml").write_text(CURATION, "utf-8")
+    _wait_for(lambda: "Curated while the preview ran." in _get(first)[1], "the curation", proc)
+    (project.root / "curation.yml").unlink()
+    _wait_for(lambda: "Curated while" not in _get(first)[1], "the curation gone", proc)
+
+    template = project.root / "overrides" / "paperfeed" / "paper_entry.html"
+    template.parent.mkdir(parents=True)
+    template.write_text('<div class="entry-1">{{ title }}</div>', "utf-8")
+    text = project.config.read_text("utf-8")
+    project.config.write_text(
+        text.replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"), "utf-8"
+    )
+    _wait_for(lambda: 'class="entry-1"' in _get(base)[1], "the custom_dir's template", proc)
+    template.write_text('<div class="entry-2">{{ title }}</div>', "utf-8")
+    _wait_for(lambda: 'class="entry-2"' in _get(base)[1], "the template changed", proc)
+    assert proc.poll() is None, "the server stopped"
+
+
+def test_serve_watches_where_the_curation_and_enrichment_files_would_be(tmp_path: Path) -> None:
+    """Not there: their folder, not recursively (a file made there is seen); there: the
+    files themselves."""
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
+    watched: list[tuple[str, bool]] = []
+
+    class Server:
+        def watch(self, path: str, *, recursive: bool = True) -> None:
+            watched.append((path, recursive))
+
+    config = load_config(str(project.config))
+    config.plugins["paperfeed"].on_serve(Server(), config=config, builder=None)
+    root = str(project.root.resolve())
+    assert (root, False) in watched
+    assert (str(project.digests.resolve()), True) in watched
+    assert len(watched) == 3  # the folder once, for both
+
+    (project.root / "curation.yml").write_text(CURATION, "utf-8")
+    (project.root / "enrichment.yml").write_text("{}\n", "utf-8")
+    watched.clear()
+    config = load_config(str(project.config))
+    config.plugins["paperfeed"].on_serve(Server(), config=config, builder=None)
+    assert (root, False) not in watched
+    assert (str(project.root.resolve() / "curation.yml"), True) in watched
+    assert (str(project.root.resolve() / "enrichment.yml"), True) in watched
