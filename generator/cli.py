@@ -367,7 +367,10 @@ def _config_option(p: argparse.ArgumentParser) -> None:
 def _plugin_paths(args: argparse.Namespace) -> None:
     """``args.digests`` and ``args.taxonomy`` not given: the plugin's settings in the
     config file (relative to its folder), else ``digests`` and ``taxonomy.yml``, as a
-    build finds them."""
+    build finds them; and ``args.max_digest_mb``, the largest digest a build reads."""
+    from generator.limits import MAX_DIGEST_MB
+
+    args.max_digest_mb = MAX_DIGEST_MB
     from generator.mkdocs_boundary import load_yaml
 
     config = args.config or Path("mkdocs.yml")
@@ -391,6 +394,9 @@ def _plugin_paths(args: argparse.Namespace) -> None:
         for name, options in entries:
             if name == "paperfeed" and isinstance(options, dict):
                 settings = options
+    limit = settings.get("max_digest_mb")
+    if not isinstance(limit, bool) and isinstance(limit, int) and limit >= 1:
+        args.max_digest_mb = limit  # (a wrong one: the build says so)
     base = config.parent
     for name, default in (("digests", "digests"), ("taxonomy", "taxonomy.yml")):
         if getattr(args, name, False) is None:
@@ -405,10 +411,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     _plugin_paths(args)
 
+    limit = args.max_digest_mb
     if args.source == "hf":
-        return commands.fetch_hf(args.date, args.digests, args.force, args.api)
+        return commands.fetch_hf(args.date, args.digests, args.force, args.api, limit)
     return commands.fetch_arxiv(
-        args.query, args.date, args.days, args.max, args.digests, args.force, args.api
+        args.query, args.date, args.days, args.max, args.digests, args.force, args.api, limit
     )
 
 

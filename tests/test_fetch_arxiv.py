@@ -12,7 +12,7 @@ import pytest
 from apiserver import FIXTURES, ApiServer, Reply, atom_reply
 
 from generator.cli import main
-from generator.fetch import commands, http
+from generator.fetch import http
 from generator.fetch.arxiv import day_query, parse_feed, title_query
 from generator.fetch.http import Client
 from generator.parse_structured import parse_yaml_digest
@@ -354,19 +354,45 @@ def test_more_papers_than_max_are_said(
 
 
 def test_a_digest_a_build_would_refuse_for_its_size_is_not_written(
-    api: ApiServer,
-    waits: list[float],
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A 22 MB digest was written, then refused by check and build (max_digest_mb)."""
-    monkeypatch.setattr(commands, "MAX_DIGEST_MB", 0)  # a build's limit, made small
-    api.route("/api/query", atom_reply((FIXTURES / "arxiv-query.xml").read_bytes()))
-    assert _fetch() == 1
+    """A 22 MB digest was written, then refused by check and build (max_digest_mb); the
+    limit is the site's (here 1 MB, in mkdocs.yml)."""
+    Path("mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - paperfeed:\n      max_digest_mb: 1\n", "utf-8"
+    )
+    entries = [(f"2503.{i:05d}", f"Paper {i}", "word " * 2_200) for i in range(1, 101)]
+    api.route("/api/query", atom_reply(_feed(entries)))
+    assert _fetch("--max", "100") == 1
     err = capsys.readouterr().err
-    assert err.startswith("paperfeed: the digest of 2 papers would be ")
+    assert err.startswith("paperfeed: the digest of 100 papers would be 1,1")
     assert err.endswith(
-        "bytes, more than the 0 a build reads (the plugin's max_digest_mb); fetch fewer "
-        "papers (--max, --days); nothing was written\n"
+        "bytes, more than the 1,000,000 a build reads (the plugin's max_digest_mb); fetch "
+        "fewer papers (--max, --days); nothing was written\n"
     )
     assert not Path("digests").exists()
+    Path("mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - paperfeed:\n      max_digest_mb: 2\n", "utf-8"
+    )
+    assert _fetch("--max", "100") == 0  # within the site's limit
+
+
+def test_an_id_listed_twice_takes_no_place_of_max(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max 5 wrote 4 papers when one of the first five entries was a second version."""
+    entries = [(f"2503.0000{i}", f"Paper {i}", "A.") for i in (1, 2, 2, 4, 5, 6)]
+
+    def answer(path: str, query: dict[str, str]) -> Reply | None:
+        start, size = int(query["start"]), int(query["max_results"])
+        return atom_reply(_feed(entries[start : start + size], total=250))
+
+    api.responder = answer
+    assert _fetch("--max", "5") == 0
+    out, err = capsys.readouterr()
+    assert out == f"paperfeed: wrote digests/{FILE}: 5 papers, 1 skipped\n"
+    assert err.endswith("the first 5 (--max 5) are written: raise --max for the others\n")
+    assert [(r.query["start"], r.query["max_results"]) for r in api.requests] == [
+        ("0", "5"),
+        ("5", "1"),
+    ]

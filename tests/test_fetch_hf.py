@@ -263,6 +263,15 @@ def test_an_existing_digest_is_replaced_only_with_force(
     )
     assert path.read_text("utf-8") == "curated by hand\n"
     assert api.requests == []  # not even asked
+    # A file that does not read as a digest is not replaced: what is in it would be lost.
+    assert _fetch("--force") == 1
+    assert capsys.readouterr().err.endswith(
+        f"paperfeed: {path} does not read as a digest (above), so --force could not keep "
+        "what was written in it by hand: fix it, or remove it first; nothing was fetched\n"
+    )
+    assert path.read_text("utf-8") == "curated by hand\n" and api.requests == []
+    path.unlink()
+    assert _fetch() == 0
     assert _fetch("--force") == 0
     assert "2503.10622" in path.read_text("utf-8")
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
@@ -304,7 +313,12 @@ def test_a_bad_api_url_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> N
     assert capsys.readouterr().err == (
         "paperfeed: error: --api is empty: give an http(s) base URL\n"
     )
-    # A user name and password were written into the digest's header and the messages.
+    # A user name and password were written into the digest's header and the messages
+    # (refused, and not repeated in any message).
+    for bad in ("ftp://alice:s3cret@host/", "https://alice:s3cret@[::1/"):
+        assert main(["fetch", "hf", "--api", bad]) == 2
+        err = capsys.readouterr().err
+        assert "s3cret" not in err and "alice:***@" not in err and "***@" in err
     assert main(["fetch", "hf", "--api", "http://user:pw@127.0.0.1:9"]) == 2
     assert capsys.readouterr().err == (
         "paperfeed: error: --api holds a user name or password: the URL is written into "
@@ -543,3 +557,50 @@ def test_the_digests_folder_is_the_one_mkdocs_yml_names(
     assert (Path("mine") / f"{DAY}-hf.yml").is_file()
     assert _fetch("-f", "nowhere.yml") == 2
     assert "nowhere.yml: cannot read: No such file or directory" in capsys.readouterr().err
+
+
+def test_an_api_that_does_not_page_ends_despite_a_skipped_item(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An item skipped (no abstract) counted as new on every page: 20 pages, then an
+    error, and nothing written."""
+    items = json.loads(_items(1, 100))
+    items[5]["paper"]["summary"] = ""
+    api.route(f"{PATH}", Reply(200, json.dumps(items).encode()))
+    assert _fetch() == 0
+    assert len(api.requests) == 2
+    assert capsys.readouterr().err.count("no abstract") == 1
+
+
+def test_force_names_what_of_the_curators_it_cannot_keep(
+    api: ApiServer, waits: list[float], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A paper added by hand and the review of a paper's second listing went without a
+    word; a digest that did not read was replaced, every review in it lost."""
+    api.route(f"{PATH}?date={DAY}&limit=100&p=0", json_reply("hf-2025-03-14.json"))
+    assert _fetch() == 0
+    path = Path("digests") / f"{DAY}-hf.yml"
+    text = path.read_text("utf-8")
+    by_hand = "- title: Found Elsewhere\n  abstract: An abstract.\n  note: Mine\n"
+    again = "- title: Sparse again\n  abstract: A.\n  arxiv: '2503.10622'\n  note: Second\n"
+    first = text.replace("  arxiv: '2503.10622'\n", "  arxiv: '2503.10622'\n  note: First\n")
+    assert first != text
+    path.write_text(first + by_hand + again, "utf-8")
+    capsys.readouterr()
+    assert _fetch("--force") == 0
+    err = capsys.readouterr().err
+    assert f"warning: {path}: 'Found Elsewhere' (added by hand: no arXiv id) is not kept\n" in err
+    assert (
+        f"warning: {path}: the note, topics and tags of 'Sparse again' listed again are not kept\n"
+    ) in err
+    broken = path.read_text("utf-8") + "  notes: a typo\n"
+    path.write_text(broken, "utf-8")
+    api.requests.clear()
+    assert _fetch("--force") == 1
+    err = capsys.readouterr().err
+    assert "unknown field 'notes'" in err
+    assert err.endswith(
+        f"paperfeed: {path} does not read as a digest (above), so --force could not keep what "
+        "was written in it by hand: fix it, or remove it first; nothing was fetched\n"
+    )
+    assert path.read_text("utf-8") == broken and api.requests == []

@@ -147,8 +147,8 @@ def search(http: Client, base: str, query: str, limit: int, *, sort: bool = True
     seen: set[str] = set()
     total: int | None = None
     start = 0
-    while len(papers) + len(skipped) < limit:
-        size = min(PAGE, limit - start)
+    while len(papers) < limit:  # (entries skipped or listed twice take no place)
+        size = min(PAGE, limit - len(papers))
         params = {"search_query": query, "start": str(start), "max_results": str(size)}
         if sort:
             params |= {"sortBy": "submittedDate", "sortOrder": "descending"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -20,12 +21,17 @@ from generator.fetch.enrich import Outcome
 from generator.fetch.http import Client, FetchError
 from generator.ids import slugify
 from generator.limits import MAX_DIGEST_MB
+from generator.model import Digest
 from generator.parse_structured import Metadata, parse_yaml_digest
 
 
 def today() -> dt.date:
     """Today in UTC (the day the Hugging Face daily papers are filed under)."""
     return dt.datetime.now(dt.timezone.utc).date()
+
+
+_USERINFO = re.compile(r"(^[^/]*//)[^/@]*@")
+"""A URL's user name and password (``https://user:pw@host``)."""
 
 
 def base_url(option: str | None, env: str, default: str) -> str:
@@ -40,14 +46,16 @@ def base_url(option: str | None, env: str, default: str) -> str:
         if option is not None:  # never the real service in its place
             raise UsageError("--api is empty: give an http(s) base URL")
         base = default
+    shown = _USERINFO.sub(r"\1***@", base)  # a password is not repeated in a message
     if not base.lower().startswith(("http://", "https://")):
-        raise UsageError(f"{where} must be an http(s) base URL, got {base!r}")
+        raise UsageError(f"{where} must be an http(s) base URL, got {shown!r}")
     try:
         url = httpx.URL(base)
     except httpx.InvalidURL as err:
-        raise UsageError(f"{where} is not a valid URL: {base!r} ({err})") from None
+        problem = _USERINFO.sub(r"\1***@", str(err))
+        raise UsageError(f"{where} is not a valid URL: {shown!r} ({problem})") from None
     if not url.host:
-        raise UsageError(f"{where} names no host: {base!r}")
+        raise UsageError(f"{where} names no host: {shown!r}")
     if url.userinfo:
         raise UsageError(
             f"{where} holds a user name or password: the URL is written into the digest "
@@ -65,35 +73,47 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+def _old_digest(path: Path) -> Digest:
+    """The digest a ``--force`` fetch replaces; InputError when it does not read."""
+    return parse_yaml_digest(decode_utf8(path.read_bytes(), str(path)), str(path), None, "d")
+
+
 def _with_reviews(path: Path, papers: list[Fetched]) -> list[Fetched]:
     """``papers`` with the curator's topics, tags and note of the same papers (by arXiv
-    id) in the digest at ``path``, which a ``--force`` fetch replaces; a reviewed paper
-    the new response no longer lists is named (its review goes with the old file)."""
+    id) in the digest at ``path``, which a ``--force`` fetch replaces (checked to read
+    before anything was downloaded: :func:`_unwritable`); what of the curator's is not
+    kept is named: a reviewed paper the new response no longer lists, a paper added by
+    hand (no arXiv id), the review of a paper's second listing."""
     try:
-        old = parse_yaml_digest(decode_utf8(path.read_bytes(), str(path)), str(path), None, "d")
+        old = _old_digest(path)
     except (OSError, InputError):
-        return papers  # none, or not a digest that reads: nothing to keep
-    reviews = {
-        e.arxiv_id: (e.topics, e.tags, e.note)
-        for e in old.entries
-        if e.arxiv_id and (e.topics or e.tags or e.note)
-    }
-    if not reviews:
-        return papers
+        return papers  # none (or made unreadable meanwhile)
+    reviews: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+    listed = {p.arxiv for p in papers}
+    lost = []
+    for e in old.entries:
+        if not (e.topics or e.tags or e.note) and e.arxiv_id:
+            continue
+        if not e.arxiv_id:
+            lost.append(f"{e.title[:80]!r} (added by hand: no arXiv id) is not kept")
+        elif e.arxiv_id in reviews:
+            lost.append(f"the note, topics and tags of {e.title[:80]!r} listed again are not kept")
+        elif e.arxiv_id not in listed:
+            lost.append(
+                f"the note, topics and tags of {e.title[:80]!r} (arXiv:{e.arxiv_id}) are not "
+                "kept: the new response does not list it"
+            )
+            reviews[e.arxiv_id] = (e.topics, e.tags, e.note)
+        else:
+            reviews[e.arxiv_id] = (e.topics, e.tags, e.note)
+    for line in lost:
+        print(f"warning: {path}: {line}", file=sys.stderr)
     kept = [
         replace(p, topics=reviews[p.arxiv][0], tags=reviews[p.arxiv][1], note=reviews[p.arxiv][2])
         if p.arxiv in reviews
         else p
         for p in papers
     ]
-    listed = {p.arxiv for p in papers}
-    for entry in old.entries:
-        if entry.arxiv_id in reviews and entry.arxiv_id not in listed:
-            print(
-                f"warning: {path}: the note, topics and tags of {entry.title[:80]!r} "
-                f"(arXiv:{entry.arxiv_id}) are not kept: the new response does not list it",
-                file=sys.stderr,
-            )
     n = sum(1 for p in papers if p.arxiv in reviews)
     if n:
         print(f"paperfeed: kept the note, topics and tags of {_count(n, 'paper')} from {path}")
@@ -101,12 +121,18 @@ def _with_reviews(path: Path, papers: list[Fetched]) -> list[Fetched]:
 
 
 def _write_digest(
-    path: Path, date: dt.date, title: str, papers: list[Fetched], header: str, force: bool
+    path: Path,
+    date: dt.date,
+    title: str,
+    papers: list[Fetched],
+    header: str,
+    force: bool,
+    max_digest_mb: int,
 ) -> int:
     if force:
         papers = _with_reviews(path, papers)
     data = digest_yaml(date, title, papers, header)
-    size, most = len(data.encode("utf-8")), MAX_DIGEST_MB * 1_000_000
+    size, most = len(data.encode("utf-8")), max_digest_mb * 1_000_000
     if size > most:  # a build would refuse it
         print(
             f"paperfeed: the digest of {_count(len(papers), 'paper')} would be {size:,} bytes, "
@@ -158,6 +184,18 @@ def _unwritable(path: Path, force: bool) -> bool:
         problem = f"{path} is a folder"
     elif path.exists() and not force:
         problem = f"{path} exists: use --force to replace it"
+    elif path.is_file():  # --force keeps the curator's review of it: it must read
+        try:
+            _old_digest(path)
+        except InputError as err:
+            for line in err.problems:
+                print(line, file=sys.stderr)
+            problem = (
+                f"{path} does not read as a digest (above), so --force could not keep what "
+                "was written in it by hand: fix it, or remove it first"
+            )
+        except OSError as err:
+            problem = f"cannot read {path}: {err.strerror or err}"
     elif path.parent.is_dir():
         name = digest_name(path)
         for other in sorted(path.parent.iterdir()):
@@ -195,7 +233,13 @@ def _another_query(path: Path, query: str) -> bool:
     return True
 
 
-def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) -> int:
+def fetch_hf(
+    date: dt.date | None,
+    digests: Path,
+    force: bool,
+    api: str | None,
+    max_digest_mb: int = MAX_DIGEST_MB,
+) -> int:
     date = date or today()
     base = base_url(api, hf.ENV, hf.DEFAULT_API)
     path = digests / f"{date.isoformat()}-hf.yml"
@@ -213,7 +257,8 @@ def fetch_hf(date: dt.date | None, digests: Path, force: bool, api: str | None) 
         print(f"paperfeed: no papers on {date.isoformat()} at {shown}{skipped}; nothing written")
         return 0
     title = f"Hugging Face daily papers, {date.isoformat()}"
-    status = _write_digest(path, date, title, day.papers, hf.header(shown, date), force)
+    header = hf.header(shown, date)
+    status = _write_digest(path, date, title, day.papers, header, force, max_digest_mb)
     if status == 0:
         print(
             f"paperfeed: wrote {path}: {_count(len(day.papers), 'paper')}, "
@@ -230,6 +275,7 @@ def fetch_arxiv(
     digests: Path,
     force: bool,
     api: str | None,
+    max_digest_mb: int = MAX_DIGEST_MB,
 ) -> int:
     query = query.strip()  # as the API reads it: the digest's name and title say the same
     if not query:
@@ -252,10 +298,10 @@ def fetch_arxiv(
     papers, skipped = results.papers, results.skipped
     _warn(skipped)
     span = last.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
-    if results.total is not None and results.total > limit:
+    if results.total is not None and results.total > len(papers) + len(skipped):
         print(
             f"warning: the arXiv API counts {results.total:,} papers for {span}; the first "
-            f"{limit:,} (--max {limit}) are written: raise --max for the others",
+            f"{len(papers):,} (--max {limit}) are written: raise --max for the others",
             file=sys.stderr,
         )
     if not papers:
@@ -263,7 +309,7 @@ def fetch_arxiv(
         return 0
     title = f"arXiv: {query} ({span})"
     header = arxiv.header(arxiv.query_url(base), query, first, last)
-    status = _write_digest(path, last, title, papers, header, force)
+    status = _write_digest(path, last, title, papers, header, force, max_digest_mb)
     if status == 0:
         print(f"paperfeed: wrote {path}: {_count(len(papers), 'paper')}, {len(skipped)} skipped")
     return status

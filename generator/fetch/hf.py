@@ -63,10 +63,13 @@ def fetch_day(http: Client, base: str, date: dt.date) -> Day:
     papers: list[Fetched] = []
     skipped: list[str] = []
     seen: set[str] = set()
+    met: set[str] = set()
     for page in range(MAX_PAGES):
         params = {"date": date.isoformat(), "limit": str(PAGE), "p": str(page)}
         shown = str(httpx.URL(url, params=params))
-        day = parse_daily_papers(http.get(url, params), shown, seen=seen, first=page * PAGE + 1)
+        day = parse_daily_papers(
+            http.get(url, params), shown, seen=seen, met=met, first=page * PAGE + 1
+        )
         if page and not day.new:
             break
         papers += day.papers
@@ -107,15 +110,21 @@ def _kind(value: object) -> str:
 
 
 def parse_daily_papers(
-    body: bytes, url: str, *, seen: set[str] | None = None, first: int = 1
+    body: bytes,
+    url: str,
+    *,
+    seen: set[str] | None = None,
+    met: set[str] | None = None,
+    first: int = 1,
 ) -> Day:
     """The papers of a daily-papers response, in its order.
 
     FetchError when the response is not what the API returns (not JSON, not a list,
     an item without ``paper``, ``paper.id`` or ``title``); an item with an empty title or
     abstract, or an id that is no arXiv id, is left out and named in ``skipped``.
-    ``seen``: the arXiv ids of the earlier pages (added to); ``first``: the number of the
-    page's first item in the day.
+    ``seen``: the arXiv ids of the papers of the earlier pages, ``met``: of all their
+    items, skipped or not (both added to); ``first``: the number of the page's first item
+    in the day.
     """
     document = parse_json(body, url)
     if not isinstance(document, list):
@@ -123,6 +132,7 @@ def parse_daily_papers(
     papers: list[Fetched] = []
     skipped: list[str] = []
     seen = set() if seen is None else seen
+    met = set() if met is None else met
     new = 0
     for n, item in enumerate(document, start=first):
         where = f"{url}: item {n}"
@@ -139,7 +149,9 @@ def parse_daily_papers(
         abstract = text(paper.get("summary")) or text(item.get("summary"))
         arxiv = paper_id(raw_id)
         label = f"item {n} ({raw_id!r})"
-        new += arxiv not in seen
+        if arxiv is not None and arxiv not in met:  # (skipped or not)
+            met.add(arxiv)
+            new += 1
         if arxiv is None:
             skipped.append(f"{label}: 'paper.id' is not an arXiv id")
             continue
