@@ -20,10 +20,13 @@ paper pages' citation tags, and the speed of ``fast_pages``.
 from __future__ import annotations
 
 import os
+import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -57,15 +60,21 @@ def project_files(
     """Every file of the project, by path: the generated ones (as they come, so that a
     large feed is never held whole) under ``docs/``, then the rest."""
     own_folders = bool(config.use_directory_urls)
+    moved: dict[str, str] = {}
     for path, content in generated:
-        yield f"{DOCS}/{_in_own_folder(path) if own_folders else path}", content
+        if own_folders and (there := _in_own_folder(path)) != path:
+            moved[path] = there
+            path = there
+        yield f"{DOCS}/{path}", content
     docs_dir = Path(config.docs_dir)
     hand_written = []
     for file in _files_under(docs_dir):
         rel = file.relative_to(docs_dir).as_posix()
+        data = file.read_bytes()
         if rel.endswith(".md"):
             hand_written.append(rel)
-        yield f"{DOCS}/{rel}", file.read_bytes()
+            data = _relinked(data, rel, moved)
+        yield f"{DOCS}/{rel}", data
     css = resources.files("generator").joinpath("theme").joinpath("paperfeed.css")
     yield f"{DOCS}/{CSS_PATH}", css.read_bytes()
     custom_dir = config.theme.custom_dir
@@ -95,6 +104,37 @@ def _in_own_folder(path: str) -> str:
     if not name.endswith(".md") or name == "index.md":
         return path
     return f"{folder}/{name[:-3]}/index.md" if folder else f"{name[:-3]}/index.md"
+
+
+_MD_LINK = re.compile(
+    r"(?P<lead>\]\(\s*<?|^[ ]{0,3}\[[^\]\n]+\]:[ \t]*<?)(?P<target>[^\s()<>#?]+\.md)(?=[#?\s)>]|$)",
+    re.MULTILINE,
+)
+"""A Markdown link's target that names a Markdown file: inline (``](papers/x.md)``) or
+a reference definition (``[x]: papers/x.md``)."""
+
+
+def _relinked(data: bytes, rel: str, moved: dict[str, str]) -> bytes:
+    """A hand-written page (``rel``, docs-relative) whose Markdown links to a generated
+    page that moved into its own folder (``papers/x.md``, now ``papers/x/index.md``)
+    name it there: MkDocs would not find it, and leave the link to a page that is not."""
+    if not moved:
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data  # not text MkDocs reads
+    folder = posixpath.dirname(rel)
+
+    def relink(m: re.Match[str]) -> str:
+        target = m.group("target")
+        resolved = posixpath.normpath(posixpath.join(folder, unquote(target)))
+        if "://" in target or target.startswith("/") or resolved not in moved:
+            return m.group(0)
+        return m.group("lead") + posixpath.relpath(moved[resolved], folder or ".")
+
+    relinked = _MD_LINK.sub(relink, text)
+    return data if relinked == text else relinked.encode("utf-8")
 
 
 def _files_under(folder: Path) -> list[Path]:

@@ -173,3 +173,43 @@ def test_the_custom_dir_is_copied_with_the_head_template_unless_it_has_one(
     assert sorted(p.name for p in (out / "overrides").iterdir()) == ["404.html", "main.html"]
     head = (out / "overrides" / "main.html").read_text("utf-8")
     assert ("og:title" in head) is not own_head
+
+
+def test_hand_written_links_to_generated_pages_follow_them_into_their_folders(
+    tmp_path: Path,
+) -> None:
+    """``[a paper](papers/x.md)`` in a hand-written page named a file that is
+    ``papers/x/index.md`` in the project: MkDocs warned and left a link to nothing."""
+    project = make_project(tmp_path / "p")
+    copy_digests(REPO / "digests", project)
+    slug = "a-tutorial-on-bayesian-optimization"
+    (project.docs / "picks.md").write_text(
+        f"# Picks\n\n[one](papers/{slug}.md) and [two](papers/{slug}.md#abstract), "
+        f"[three][3]\n\n[3]: papers/{slug}.md\n",
+        "utf-8",
+    )
+    (project.docs / "notes").mkdir()
+    (project.docs / "notes" / "deep.md").write_text(
+        f"# Deep\n\n[one](../papers/{slug}.md) [topics](../topics/index.md)\n", "utf-8"
+    )
+    out = tmp_path / "out"
+    args = ["build", "--config", str(project.config), "--markdown-only", "--pages-dir", str(out)]
+    assert run_cli([*args, "-q"]) == 0
+    picks = (out / "docs" / "picks.md").read_text("utf-8")
+    assert f"[one](papers/{slug}/index.md)" in picks
+    assert f"[two](papers/{slug}/index.md#abstract)" in picks
+    assert f"[3]: papers/{slug}/index.md" in picks
+    deep = (out / "docs" / "notes" / "deep.md").read_text("utf-8")
+    assert f"[one](../papers/{slug}/index.md) [topics](../topics/index.md)" in deep
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [_command("mkdocs"), "build", "--strict", "-q", "-d", str(site)],
+        cwd=out,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+    assert broken_links(site) == {}
+    assert f'href="../papers/{slug}/"' in (site / "picks" / "index.html").read_text("utf-8")
