@@ -213,3 +213,18 @@ def test_teasers_in_listings_show_formulas_as_mathml() -> None:
         assert shown.count("<math") == shown.count("</math>") == 2
         assert "<mi>log</mi>" in shown and shown.endswith("…")
         ET.fromstring(f"<p>{shown.replace('…', '')}</p>")  # well-formed: no formula cut
+
+
+def test_a_paper_pages_heading_names_its_search_title_only_with_a_formula() -> None:
+    """The result title Pagefind shows (formulas as written), where its reading of the
+    heading would differ (MathML's text); no byte more for a title without a formula."""
+    entries = (Entry('Fast $O(n)$ "attention"', "An abstract.", 1), Entry("Plain", "A.", 2))
+    feed = build_feed([Digest("d.yml", dt.date(2025, 1, 15), "d", entries)])
+    taxonomy = Taxonomy((Topic("all", "All"),), (), "all")
+    classes = Classification(topics={p.id: ("all",) for p in feed.papers})
+    files = render_site(feed, taxonomy, classes, SiteSettings())
+    fast, plain = (str(files[f"papers/{p.id}.md"]) for p in feed.papers)
+    assert '<h1 data-pagefind-meta="title[data-title]" data-title="Fast $O(n)$ &#34;attention' in (
+        fast
+    )
+    assert "\n<h1>Plain</h1>\n" in plain

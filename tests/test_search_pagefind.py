@@ -336,3 +336,42 @@ def test_a_page_left_out_of_search_loses_an_earlier_document(tmp_path: Path) -> 
     page.meta = {}
     plugin.on_post_page("<html><body>no article</body></html>", page=page, config=None)  # type: ignore[arg-type]
     assert not stale.exists()
+
+
+def test_a_title_with_a_formula_is_the_results_title_as_written(tmp_path: Path) -> None:
+    """Pagefind read the heading's MathML as text: "dk" for the square root of d_k."""
+    import gzip
+
+    from generator.escape import HTML
+    from generator.templates import default_templates
+
+    if not HAS_PAGEFIND:
+        pytest.skip("Pagefind is not installed")
+    templates = default_templates()
+    body = templates.render(
+        templates.paper_page,
+        {
+            **dict.fromkeys(
+                ("sources", "facts", "authors", "comment", "keywords", "note", "topics"), ""
+            ),
+            **dict.fromkeys(("tags", "abstract", "links", "bibtex", "appearances"), ""),
+            "related": "",
+            "paper": None,
+            "title": HTML(
+                '<math display="inline"><msqrt><msub><mi>d</mi><mi>k</mi></msub></msqrt>'
+                "</math> Scaling"
+            ),
+            "search_title": "$\\sqrt{d_k}$ Scaling",
+        },
+    )
+    site = tmp_path / "site"
+    (site / "papers" / "x").mkdir(parents=True)
+    (site / "papers" / "x" / "index.html").write_text(
+        f'<html lang="en"><head><title>t</title></head><body>'
+        f"<article data-pagefind-body>{body}</article></body></html>",
+        "utf-8",
+    )
+    run_pagefind(site)
+    [fragment] = (site / "pagefind" / "fragment").glob("*.pf_fragment")
+    data = json.loads(gzip.decompress(fragment.read_bytes())[len(b"pagefind_dcd") :])
+    assert data["meta"]["title"] == "$\\sqrt{d_k}$ Scaling"

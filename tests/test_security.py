@@ -588,6 +588,7 @@ def test_generated_markdown_never_carries_a_raw_payload(site: Site) -> None:
         r"|<(?:p|ul|ol|div|table) data-search-exclude>"  # navigation, not searched
         r'|<details class="pf-abstract">'
         r'|<div id="__skip">'  # where "Skip to content" leads
+        r'|<h1 data-pagefind-meta="title\[data-title\]" data-title="[^"<>]*">'  # search title
         r'|<t[hd] style="text-align: right">'
         r'|<div class="pf-bibtex" id="bibtex" data-search-exclude><pre><code>'
         r'|<button type="button" class="md-button pf-copy" data-clipboard-target="#bibtex code"'

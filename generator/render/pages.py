@@ -217,6 +217,9 @@ def page_values(ctx: Context, paper: Paper) -> dict[str, Any]:
     return {
         "paper": paper,
         "title": ctx.titles[paper.id],
+        # Pagefind's result title: the title's text, formulas as written (its own reading
+        # of the heading gives MathML's text: "dk" for a square root of d_k).
+        "search_title": math_plain(paper.title) if "<math" in ctx.titles[paper.id] else "",
         "sources": sources,
         "facts": [text(fact) for fact in paper_facts(paper)],
         "authors": author_line(paper.authors),
