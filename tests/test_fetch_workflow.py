@@ -98,3 +98,47 @@ def test_the_fetch_step_writes_the_digest_and_says_it_changed(tmp_path: Path) ->
         assert "is there already: nothing to do" in run.stdout
         assert output.read_text() == "day=2025-03-14\n"
         assert len(server.requests) == requests
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_daily_run_fetches_yesterday_and_stops_where_it_cannot_commit(
+    tmp_path: Path,
+) -> None:
+    """At 05:07 UTC today's list is still growing: the run took today's, and never came
+    back for the rest. A digest written where mkdocs.yml says, not in digests/, was left
+    uncommitted without a word."""
+    import datetime as dt
+
+    script = _steps()["Fetch the day's papers"]["run"]
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    output = tmp_path / "github-output"
+    yesterday = (dt.datetime.now(dt.timezone.utc).date() - dt.timedelta(days=1)).isoformat()
+    server = ApiServer()
+    server.route("/api/daily_papers", json_reply("hf-2025-03-14.json"))
+    with server.running():
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+            "PAPERFEED_HF_API": server.url,
+            "GITHUB_OUTPUT": str(output),
+            "DAY": "",
+            "FORCE": "false",
+        }
+        run = subprocess.run(
+            ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
+        )
+        assert run.returncode == 0, run.stderr
+        assert (tmp_path / "digests" / f"{yesterday}-hf.yml").is_file()
+        assert server.requests[0].query["date"] == yesterday
+        (tmp_path / "mkdocs.yml").write_text(
+            "site_name: x\nplugins:\n  - paperfeed:\n      digests: papers-in\n", "utf-8"
+        )
+        run = subprocess.run(
+            ["bash", "-e", "-c", script],
+            cwd=tmp_path,
+            env={**env, "DAY": "2025-03-14"},
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 1
+        assert "::error::paperfeed wrote papers-in/2025-03-14-hf.yml" in run.stdout
