@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import gc
+import io
 import json
 import logging
 import os
@@ -622,7 +624,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print(f"{p.first_seen.isoformat()}  {p.title}")
         for link in p.links:
             print(f"            {link.kind}: {link.url}")
-    print(f"{len(papers)} papers from {len(digests)} digests", file=sys.stderr)
+    print(f"{_count(len(papers), 'paper')} from {_count(len(digests), 'digest')}", file=sys.stderr)
     return 0
 
 
@@ -726,9 +728,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if engine.PROBLEM is not None:
         print(f"paperfeed: error: {engine.PROBLEM}", file=sys.stderr)
         return 2
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal that cannot show a title's
+        sys.stdout.reconfigure(errors="backslashreplace")  # letters: escapes, no traceback
     try:  # SIGTERM (a CI job cancelled, timeout) ends a command as Ctrl-C does
         with signals_to(_terminated, signal.SIGTERM):
-            return COMMANDS[args.command](args)
+            status = COMMANDS[args.command](args)
+            sys.stdout.flush()  # here, where a full disk is said, not at exit
+            return status
     except InputError as e:
         _print_problems(e, sys.stderr)
         return 1
@@ -749,3 +755,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
         return 0
+    except OSError as e:
+        if e.errno not in (errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG):
+            raise
+        # Output that could not be written (`paperfeed check > /dev/full`); what a build
+        # writes is said by the build itself (BuildFailed).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        print(f"paperfeed: error: cannot write the output: {e.strerror or e}", file=sys.stderr)
+        return 1

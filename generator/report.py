@@ -26,6 +26,7 @@ from generator.classify import (
 )
 from generator.classify import _rules as rule_topics
 from generator.curation import Edit
+from generator.errors import UsageError
 from generator.ids import arxiv_id, normalize_title
 from generator.model import Feed, Paper, Taxonomy
 from generator.pipeline import Generated
@@ -86,7 +87,7 @@ def feed_report(generated: Generated) -> list[Section]:
     ]
     summary = (
         ("papers", str(total)),
-        ("papers hidden by curation.yml", str(generated.accounting.hidden)),
+        ("papers hidden by the curation", str(generated.accounting.hidden)),
         ("topics with papers", str(len(rows))),
         ("topics per paper (a sub-topic and its parent count as one)", f"{average:.2f}"),
         ("largest topic's share", _share(largest, total)),
@@ -199,13 +200,20 @@ def near_duplicates(papers: Sequence[Paper]) -> list[tuple[str, str, str]]:
 
 
 def find_paper(papers: Sequence[Paper], name: str) -> Paper | None:
-    """The paper of ``papers`` that ``name`` means: its id, arXiv id, page slug or title."""
+    """The paper of ``papers`` that ``name`` means: its id, arXiv id, page slug or title;
+    UsageError when it is the title of several (each named by its id, which is unique)."""
     found = arxiv_id(name)
     title = normalize_title(name)
     for paper in papers:
         if name in (paper.id, paper.slug) or (found and paper.arxiv_id == found):
             return paper
-    return next((p for p in papers if normalize_title(p.title) == title), None)
+    same = [p for p in papers if normalize_title(p.title) == title]
+    if len(same) > 1:
+        ids = ", ".join(p.id for p in same)
+        raise UsageError(
+            f"--paper {name!r}: the title of {len(same)} papers ({ids}): name one by its id"
+        )
+    return same[0] if same else None
 
 
 def paper_report(generated: Generated, paper: Paper) -> list[Section]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import re
 import subprocess
 import sys
@@ -264,3 +265,34 @@ def test_serve_takes_the_addresses_mkdocs_takes(address: str) -> None:
     host, port = parse_address(address)
     assert port == 8000 and only_this_machine(host)
     assert not only_this_machine(parse_address("0.0.0.0:8000")[0])
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """`paperfeed parse ... > /dev/full`, and a terminal that cannot show a title's
+    letters, ended in a traceback."""
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            [sys.executable, "-m", "generator", "parse", str(SAMPLE)],
+            cwd=ROOT,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    assert proc.returncode == 1
+    assert proc.stderr.endswith(
+        "paperfeed: error: cannot write the output: No space left on device\n"
+    )
+    assert "Traceback" not in proc.stderr
+    digest = tmp_path / "2025-03-18.yml"
+    digest.write_text(
+        "date: 2025-03-18\npapers:\n  - title: Étude ｆｕｌｌ\n    abstract: A.\n", "utf-8"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "parse", str(digest)],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert (proc.returncode, proc.stderr) == (0, b"1 paper from 1 digest\n")
+    assert b"\\xc9tude" in proc.stdout

@@ -108,3 +108,20 @@ def test_markdown_cells_are_escaped() -> None:
         "| a\\|b | &lt;script> |",
         "",
     ]
+
+
+def test_a_title_two_papers_share_is_not_taken_for_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--paper with such a title reported one of the two without a word."""
+    digest = (
+        "date: 2025-03-14\npapers:\n"
+        "  - {title: Same Title Twice, abstract: One abstract about sparse experts.}\n"
+        "  - {title: Same Title Twice, abstract: Another about diffusion models.}\n"
+    )
+    project = make_project(tmp_path, {"2025-03-14.yml": digest})
+    argv = ["report", "--config", str(project.config), "--paper", "same title twice"]
+    assert run_cli(argv) == 2
+    err = capsys.readouterr().err
+    assert "--paper 'same title twice': the title of 2 papers (" in err
+    assert err.rstrip().endswith("name one by its id")
