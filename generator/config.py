@@ -111,8 +111,8 @@ class Session:
     """MkDocs' preview server, once the plugin's ``on_serve`` has it: every later build
     has it watch what that build reads and it does not watch yet (a ``custom_dir`` set in
     ``mkdocs.yml`` while the preview runs)."""
-    watched: set[tuple[str, bool]] = field(default_factory=set)
-    """What :attr:`server` watches for the plugin: (path, recursively)."""
+    watched: set[Any] = field(default_factory=set)
+    """What :attr:`server` watches for the plugin (:data:`generator.plugin.Watched`)."""
 
 
 _session: Session | None = None

@@ -54,6 +54,13 @@ Search
     keeps the rest): the preview renders every page with Material's search, so every
     rebuild added a copy of each and kept the pages that were gone. Without it: the
     preview's builds would not be dirty with Material's search (``--rebuild-all``).
+13. :func:`watch_for_files` schedules a handler of its own on MkDocs' preview server's
+    ``observer`` for a folder, not recursively, that asks for a rebuild (its private
+    ``_rebuild_cond`` and ``_want_rebuild``, as its ``watch`` does) only for the files
+    named. Why: the server cannot watch a path that does not exist (a ``curation.yml``
+    made while the preview runs), and ``watch`` on the folder rebuilt for any file saved
+    there (``paperfeed serve > serve.log`` in the project rebuilt forever). Without it: a
+    curation or enrichment file made meanwhile is read from the next rebuild.
 
 Commands
 --------
@@ -89,6 +96,7 @@ MkDocs 1.6 or ProperDocs (:mod:`generator.engine`).
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterator
@@ -426,6 +434,26 @@ def forget_previous_index(plugins: PluginCollection) -> None:
     for name, plugin in plugins.items():
         if is_search_plugin(name, plugin) and hasattr(plugin, "search_index_prev"):
             plugin.search_index_prev = None
+
+
+def watch_for_files(server: Any, folder: str, names: frozenset[str]) -> None:
+    """Have the preview ``server`` rebuild when a file of ``names`` is made, changed,
+    moved or removed in ``folder`` (not recursively), and for no other file (touch 13)."""
+    import watchdog.events
+
+    def callback(event: Any) -> None:
+        if event.is_directory:
+            return
+        paths = (event.src_path, getattr(event, "dest_path", "") or "")
+        if not {os.path.basename(os.fsdecode(p)) for p in paths if p} & names:
+            return
+        with server._rebuild_cond:
+            server._want_rebuild = True
+            server._rebuild_cond.notify_all()
+
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = callback  # type: ignore[method-assign]
+    server.observer.schedule(handler, folder, recursive=False)
 
 
 def prepend_theme_dir(config: MkDocsConfig, folder: str) -> None:

@@ -41,6 +41,7 @@ from generator.mkdocs_boundary import (
     get_relative_url,
     name_search_dialog,
     skip_toc,
+    watch_for_files,
 )
 from generator.model import Known, Paper, Stored
 from generator.pipeline import Generated, generate, load_inputs, shown
@@ -110,6 +111,10 @@ def shadowed(docs: Iterable[str], generated: Collection[str], directory_urls: bo
         + "): "
         + ", ".join(clashes)
     )
+
+
+Watched = tuple[str, bool, "frozenset[str] | None"]
+"""A place the preview watches: (path, recursively, only these files of the folder)."""
 
 
 class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
@@ -593,42 +598,48 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.watch(server, config, set() if session is None else session.watched)
         return server
 
-    def watch(self, server: Any, config: MkDocsConfig, watched: set[tuple[str, bool]]) -> None:
+    def watch(self, server: Any, config: MkDocsConfig, watched: set[Watched]) -> None:
         """Have MkDocs' preview server watch what :meth:`watched` lists and ``watched``
         does not have yet (added to it)."""
         for place in self.watched(config):
             if place in watched:
                 continue
+            path, recursive, names = place
             try:
-                server.watch(place[0], recursive=place[1])
+                if names:
+                    watch_for_files(server, path, names)
+                else:
+                    server.watch(path, recursive=recursive)
             except OSError:  # gone since it was found: the next build looks again
                 continue
             watched.add(place)
 
-    def watched(self, config: MkDocsConfig) -> list[tuple[str, bool]]:
-        """What the preview watches, (path, recursively): the digests, the taxonomy, the
-        theme's ``custom_dir`` (its ``paperfeed/`` templates make the generated pages),
-        and the curation and enrichment files, or while one is not there, the folder it
-        would be made in, not recursively (MkDocs' server cannot watch a path that does not
-        exist; a file made, changed or deleted in that folder rebuilds the preview)."""
-        places = []
+    def watched(self, config: MkDocsConfig) -> list[Watched]:
+        """What the preview watches, (path, recursively, only these files): the digests,
+        the taxonomy, the theme's ``custom_dir`` (its ``paperfeed/`` templates make the
+        generated pages), and the curation and enrichment files, or while one is not there,
+        the folder it would be made in, for that file alone (MkDocs' server cannot watch a
+        path that does not exist; another file saved there, a log, rebuilds nothing)."""
+        places: list[Watched] = []
         for name in ("digests", "taxonomy"):
             target = self.path(config, name)
             if target.exists():
-                places.append((os.fspath(target), True))
+                places.append((os.fspath(target), True, None))
         taxonomy = self.path(config, "taxonomy")
         curation = (
             self.path(config, "curation")
             if self.option("curation")
             else taxonomy.parent / CURATION_FILE
         )
+        waiting: dict[str, set[str]] = {}
         for target in (curation, enrichment_path(taxonomy)):
             if target.exists():
-                places.append((os.fspath(target), True))
+                places.append((os.fspath(target), True, None))
             elif target.parent.is_dir():
-                places.append((os.fspath(target.parent), False))
+                waiting.setdefault(os.fspath(target.parent), set()).add(target.name)
+        places += [(folder, False, frozenset(names)) for folder, names in waiting.items()]
         if config.theme.custom_dir and os.path.isdir(config.theme.custom_dir):
-            places.append((os.fspath(config.theme.custom_dir), True))
+            places.append((os.fspath(config.theme.custom_dir), True, None))
         return places
 
     def on_post_template(self, output_content: str, template_name: str, **kwargs: Any) -> str:

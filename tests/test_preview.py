@@ -292,7 +292,13 @@ def test_a_changed_entry_template_is_previewed(project: Project, tmp_path: Path)
     first = _build(project, site, incremental=True)
     watched: list[str] = []
 
+    class Observer:  # where the curation and enrichment files would be
+        def schedule(self, handler: object, path: str, *, recursive: bool) -> None:
+            pass
+
     class Server:
+        observer = Observer()
+
         def watch(self, path: str, *, recursive: bool = True) -> None:
             watched.append(path)
 

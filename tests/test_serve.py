@@ -319,29 +319,54 @@ def test_serve_follows_a_curation_file_and_a_custom_dir_made_after_it_started(
 
 
 def test_serve_watches_where_the_curation_and_enrichment_files_would_be(tmp_path: Path) -> None:
-    """Not there: their folder, not recursively (a file made there is seen); there: the
-    files themselves."""
+    """Not there: their folder, not recursively, for those two files alone (any file
+    saved there rebuilt the preview: `paperfeed serve > serve.log` in the project rebuilt
+    it forever); there: the files themselves."""
+    import threading
+    from types import SimpleNamespace
+
     from mkdocs.config import load_config
 
     project = make_project(tmp_path / "p", {"2025-03-25-first.yml": FIRST})
     watched: list[tuple[str, bool]] = []
+    handlers: list[tuple[object, str, bool]] = []
+
+    class Observer:
+        def schedule(self, handler: object, path: str, *, recursive: bool) -> None:
+            handlers.append((handler, path, recursive))
 
     class Server:
+        observer = Observer()
+        _rebuild_cond = threading.Condition()
+        _want_rebuild = False
+
         def watch(self, path: str, *, recursive: bool = True) -> None:
             watched.append((path, recursive))
 
+    server = Server()
     config = load_config(str(project.config))
-    config.plugins["paperfeed"].on_serve(Server(), config=config, builder=None)
+    config.plugins["paperfeed"].on_serve(server, config=config, builder=None)
     root = str(project.root.resolve())
-    assert (root, False) in watched
     assert (str(project.digests.resolve()), True) in watched
-    assert len(watched) == 3  # the folder once, for both
+    assert len(watched) == 2 and root not in [w[0] for w in watched]
+    [(handler, folder, recursive)] = handlers  # the folder once, for both files
+    assert (folder, recursive) == (root, False)
+
+    def saved(name: str) -> bool:
+        server._want_rebuild = False
+        event = SimpleNamespace(is_directory=False, src_path=f"{root}/{name}", dest_path="")
+        handler.on_any_event(event)  # type: ignore[attr-defined]
+        return server._want_rebuild
+
+    assert not saved("serve.log") and not saved("README.md")
+    assert saved("curation.yml") and saved("enrichment.yml")
 
     (project.root / "curation.yml").write_text(CURATION, "utf-8")
     (project.root / "enrichment.yml").write_text("{}\n", "utf-8")
     watched.clear()
+    handlers.clear()
     config = load_config(str(project.config))
-    config.plugins["paperfeed"].on_serve(Server(), config=config, builder=None)
-    assert (root, False) not in watched
+    config.plugins["paperfeed"].on_serve(server, config=config, builder=None)
+    assert handlers == []
     assert (str(project.root.resolve() / "curation.yml"), True) in watched
     assert (str(project.root.resolve() / "enrichment.yml"), True) in watched
