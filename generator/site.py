@@ -116,6 +116,7 @@ def _overrides(options: BuildOptions) -> dict[str, Any]:
 def _check_paths(options: BuildOptions) -> None:
     """The folders and files given on the command line exist (mkdocs.yml's own are checked
     by the plugin's config schema, :mod:`generator.config`)."""
+    check_source_date_epoch()
     if not options.config_file.is_file():
         raise UsageError(f"{options.config_file}: no such MkDocs config file (see --config)")
     if options.digests is not None and not options.digests.resolve().is_dir():
@@ -275,7 +276,8 @@ def _source_date_epoch(generated: Generated) -> Iterator[None]:
     A ``SOURCE_DATE_EPOCH`` set by the caller wins; otherwise the newest digest's date
     is used for the duration of the build.
     """
-    if "SOURCE_DATE_EPOCH" in os.environ or not generated.feed.digests:
+    given = os.environ.get("SOURCE_DATE_EPOCH")
+    if given or not generated.feed.digests:  # (an empty one, as CI often sets, is none)
         yield
         return
     last = generated.feed.digests[-1].date
@@ -284,7 +286,22 @@ def _source_date_epoch(generated: Generated) -> Iterator[None]:
     try:
         yield
     finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+        if given is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = given
+
+
+def check_source_date_epoch() -> None:
+    """A ``SOURCE_DATE_EPOCH`` that is set is a whole number of seconds from 1970 to 2106
+    (the sitemap's gzip header holds 32 bits): MkDocs ended in a traceback on anything
+    else. Empty is as unset."""
+    given = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if given and not (given.isascii() and given.isdigit() and int(given) < 2**32):
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (at most "
+            f"{2**32 - 1}), got {given!r}"
+        )
 
 
 def build(
@@ -563,7 +580,8 @@ def _published_but(error: OSError, left: str) -> BuildFailed:
 
 def _cannot_write(error: OSError) -> str:
     """The message for a failed write (a full or read-only disk): what and where."""
-    where = f": {error.filename}" if error.filename else ""
+    target = error.filename2 or error.filename  # a copy's target, else the file
+    where = f": {target}" if target else ""
     return f"cannot write the output ({error.strerror or error}){where}"
 
 

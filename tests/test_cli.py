@@ -296,3 +296,22 @@ def test_output_that_cannot_be_written_is_one_line_not_a_traceback(tmp_path: Pat
     )
     assert (proc.returncode, proc.stderr) == (0, b"1 paper from 1 digest\n")
     assert b"\\xc9tude" in proc.stdout
+
+
+def test_source_date_epoch_empty_is_unset_and_a_bad_one_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty SOURCE_DATE_EPOCH (as CI often sets) or a word ended in MkDocs'
+    traceback."""
+    project = make_project(tmp_path, digests={SAMPLE.name: SAMPLE.read_bytes()})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")
+    assert project.build() == 0
+    assert os.environ["SOURCE_DATE_EPOCH"] == ""  # as it was
+    for bad in ("abc", "-5", "99999999999999"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        capsys.readouterr()
+        assert project.build() == 2
+        assert capsys.readouterr().err == (
+            "paperfeed: error: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+            f"(at most 4294967295), got {bad!r}\n"
+        )
