@@ -150,6 +150,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         Markdown changed are rendered again (:mod:`generator.preview`)."""
         self.preview: preview.Plan | None = None
         """What this preview build renders (``on_files``)."""
+        self.by_paperfeed = False
+        """Set by ``paperfeed build``: the site is built by paperfeed's command, which keeps
+        the record of its site (else MkDocs' own command writes it: the record goes)."""
         self.keep_site: preview.KeptSite | None = None
         """Set by ``paperfeed build`` with the build cache: render only the generated pages
         whose Markdown changed, keeping the others from the previous site
@@ -326,6 +329,11 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             self.serving, self.incremental = session.serving, session.incremental
             if session.server is not None:  # what this build reads is followed too
                 self.watch(session.server, config, session.watched)
+        elif not self.by_paperfeed:  # `mkdocs build` itself: not the site paperfeed recorded
+            with contextlib.suppress(PluginError):
+                cache = self.build_cache(config)
+                if cache is not None:
+                    preview.forget_kept_site(cache.folder)
         self._site_dir = config.site_dir
         self.site_size = None
         self.icons = lean.Icons()

@@ -365,6 +365,14 @@ class KeptSite:
         return self.folder / "record.json"
 
 
+def forget_kept_site(cache_folder: Path) -> None:
+    """Another builder (MkDocs' or ProperDocs' own command) writes the site: the record of
+    paperfeed's last build no longer tells what the site folder holds (its pages may be
+    of another configuration), so the next ``paperfeed build`` keeps none of them."""
+    with contextlib.suppress(OSError):
+        (cache_folder / "site" / "record.json").unlink()
+
+
 def _drop_record(kept: KeptSite) -> None:
     """Remove the last good build's record from the disk (this build replaces its site)."""
     with contextlib.suppress(OSError):

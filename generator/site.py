@@ -396,6 +396,7 @@ def _build_site(
     site_dir, staging, kept = begun[0].site_dir, begun[0].staging, begun[0].kept
     config.site_dir = os.fspath(staging)
     config.strict = options.strict
+    plugin.by_paperfeed = True
     plugin.keep_site = kept
     plugin.head_start = begun[0].head
     total = sum(1 for p in generated.paths if p.endswith(".md"))

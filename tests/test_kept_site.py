@@ -793,3 +793,22 @@ def test_the_published_urls_are_made_while_pagefind_indexes_and_written_after(
     build(BuildOptions(config_file=project.config, search="material"))
     assert made_while_indexing == [False]
     assert published.read_text("utf-8") == with_pagefind
+
+
+def test_a_site_mkdocs_built_itself_is_kept_from_by_no_later_build(
+    project: Project, tmp_path: Path
+) -> None:
+    """`mkdocs build` with another setting wrote the site folder; paperfeed's next build
+    kept its pages by path and size (199 of another colour in the review's site)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+
+    _build(project)
+    text = project.config.read_text("utf-8")
+    project.config.write_text(text.replace("primary: indigo", "primary: purple", 1), "utf-8")
+    mkdocs_build(load_config(str(project.config)))
+    assert any(b'data-md-color-primary="purple"' in v for v in tree_files(project.site).values())
+    project.config.write_text(text, "utf-8")
+    result = _build(project)
+    assert result.kept == 0
+    assert tree_files(project.site) == _full_build(project, tmp_path)
