@@ -182,11 +182,14 @@ def _write_pieces(pieces: Iterator[bytes], target: str) -> str:
     return h.hexdigest()
 
 
-def _scan(dest: str) -> tuple[set[str], list[str]]:
-    """The regular files under ``dest`` (relative POSIX paths) and everything else in it
-    that is not a folder (symlinks, sockets...), which no build writes."""
+def _scan(dest: str, since: int | None = None) -> tuple[set[str], list[str], set[str]]:
+    """The regular files under ``dest`` (relative POSIX paths), everything else in it
+    that is not a folder (symlinks, sockets...), which no build writes, and the files
+    changed after ``since`` (nanoseconds: the manifest's time, written after every file
+    of its build), which no build wrote as they are."""
     files: set[str] = set()
     others: list[str] = []
+    touched: set[str] = set()
     stack = [""]
     while stack:
         folder = stack.pop()
@@ -200,9 +203,11 @@ def _scan(dest: str) -> tuple[set[str], list[str]]:
                 stack.append(path)
             elif entry.is_file(follow_symlinks=False):
                 files.add(path)
+                if since is not None and entry.stat(follow_symlinks=False).st_mtime_ns > since:
+                    touched.add(path)
             else:
                 others.append(path)
-    return files, others
+    return files, others, touched
 
 
 def sync_tree(
@@ -246,7 +251,17 @@ def stage_tree(files: Mapping[str, Content] | Iterable[tuple[str, Content]], des
     recover(dest)
     dest_s = os.fspath(dest)
     previous = _old_manifest(dest)
-    present, others = _scan(dest_s) if previous else (set(), [])
+    present: set[str] = set()
+    others: list[str] = []
+    if previous:
+        try:
+            since: int | None = os.stat(f"{dest_s}/{MANIFEST}").st_mtime_ns
+        except OSError:
+            since = None
+        present, others, touched = _scan(dest_s, since)
+        # A file edited or cut short since its build is no copy of what the manifest says:
+        # made again (and then handed to MkDocs) like a changed one.
+        previous = {k: v for k, v in previous.items() if k not in touched}
     new = new_sibling(dest)
     manifest: dict[str, str] = {}
     changed: list[str] = []

@@ -255,3 +255,19 @@ def test_kill_9_never_leaves_a_partial_site(tmp_path: Path) -> None:
     assert (project.site / "sitemap.xml").is_file()
     papers = {p.name for p in (project.site / "papers").iterdir() if is_paper(p.name)}
     assert papers == set(project.paper_pages())
+
+
+def test_a_markdown_copy_edited_or_cut_short_is_made_again(built: Project, tmp_path: Path) -> None:
+    """The copy in build/pages was trusted by its manifest alone: a page edited there, or
+    emptied as a power loss can leave it, was published by every later build, even one
+    without the cache."""
+    project = _copy(built, tmp_path)
+    before = tree_files(project.site)
+    copies = sorted((project.pages / "papers").glob("*.md"))
+    edited, emptied = copies[2], copies[4]
+    kept = {p: p.read_bytes() for p in (edited, emptied)}
+    edited.write_text(edited.read_text("utf-8").replace("</h1>", "</h1><p>TAMPERED</p>", 1))
+    emptied.write_bytes(b"")
+    assert project.build() == 0
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert tree_files(project.site) == before
