@@ -48,6 +48,24 @@ def test_a_pull_request_unless_the_repository_says_commit() -> None:
     assert "PAPERFEED_AUTO_COMMIT" in readme and "fetch.yml" in readme
 
 
+def _step_env(server: ApiServer, output: Path, day: str) -> dict[str, str]:
+    """The fetch step's environment: this Python's paperfeed, the API stand-in."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PAPERFEED_HF_API": server.url,
+        "GITHUB_OUTPUT": str(output),
+        "DAY": day,
+        "FORCE": "false",
+    }
+
+
+def _run_step(script: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env=env, capture_output=True, text=True
+    )
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_the_fetch_step_writes_the_digest_and_says_it_changed(tmp_path: Path) -> None:
     script = _steps()["Fetch the day's papers"]["run"]
@@ -58,17 +76,8 @@ def test_the_fetch_step_writes_the_digest_and_says_it_changed(tmp_path: Path) ->
         "/api/daily_papers?date=2025-03-14&limit=100&p=0", json_reply("hf-2025-03-14.json")
     )
     with server.running():
-        env = {
-            **os.environ,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "PAPERFEED_HF_API": server.url,
-            "GITHUB_OUTPUT": str(output),
-            "DAY": "2025-03-14",
-            "FORCE": "false",
-        }
-        run = subprocess.run(
-            ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
-        )
+        env = _step_env(server, output, "2025-03-14")
+        run = _run_step(script, tmp_path, env)
         assert run.returncode == 0, run.stderr
         assert (tmp_path / "digests" / "2025-03-14-hf.yml").is_file()
         assert output.read_text() == "day=2025-03-14\nchanged=true\n"
@@ -91,9 +100,7 @@ def test_the_fetch_step_writes_the_digest_and_says_it_changed(tmp_path: Path) ->
         )
         output.write_text("")
         requests = len(server.requests)
-        run = subprocess.run(
-            ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
-        )
+        run = _run_step(script, tmp_path, env)
         assert run.returncode == 0, run.stderr
         assert "is there already: nothing to do" in run.stdout
         assert output.read_text() == "day=2025-03-14\n"
@@ -116,29 +123,14 @@ def test_the_daily_run_fetches_yesterday_and_stops_where_it_cannot_commit(
     server = ApiServer()
     server.route("/api/daily_papers", json_reply("hf-2025-03-14.json"))
     with server.running():
-        env = {
-            **os.environ,
-            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-            "PAPERFEED_HF_API": server.url,
-            "GITHUB_OUTPUT": str(output),
-            "DAY": "",
-            "FORCE": "false",
-        }
-        run = subprocess.run(
-            ["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True
-        )
+        env = _step_env(server, output, "")
+        run = _run_step(script, tmp_path, env)
         assert run.returncode == 0, run.stderr
         assert (tmp_path / "digests" / f"{yesterday}-hf.yml").is_file()
         assert server.requests[0].query["date"] == yesterday
         (tmp_path / "mkdocs.yml").write_text(
             "site_name: x\nplugins:\n  - paperfeed:\n      digests: papers-in\n", "utf-8"
         )
-        run = subprocess.run(
-            ["bash", "-e", "-c", script],
-            cwd=tmp_path,
-            env={**env, "DAY": "2025-03-14"},
-            capture_output=True,
-            text=True,
-        )
+        run = _run_step(script, tmp_path, {**env, "DAY": "2025-03-14"})
         assert run.returncode == 1
         assert "::error::paperfeed wrote papers-in/2025-03-14-hf.yml" in run.stdout
