@@ -439,21 +439,26 @@ def forget_previous_index(plugins: PluginCollection) -> None:
 def watch_for_files(server: Any, folder: str, names: frozenset[str]) -> None:
     """Have the preview ``server`` rebuild when a file of ``names`` is made, changed,
     moved or removed in ``folder`` (not recursively), and for no other file (touch 13)."""
-    import watchdog.events
+    server.observer.schedule(_FilesHandler(server, names), folder, recursive=False)
 
-    def callback(event: Any) -> None:
+
+class _FilesHandler:
+    """A watchdog event handler (the observer calls its ``dispatch``) that asks the preview
+    server for a rebuild for the files named alone."""
+
+    def __init__(self, server: Any, names: frozenset[str]) -> None:
+        self.server = server
+        self.names = names
+
+    def dispatch(self, event: Any) -> None:
         if event.is_directory:
             return
         paths = (event.src_path, getattr(event, "dest_path", "") or "")
-        if not {os.path.basename(os.fsdecode(p)) for p in paths if p} & names:
+        if not {os.path.basename(os.fsdecode(p)) for p in paths if p} & self.names:
             return
-        with server._rebuild_cond:
-            server._want_rebuild = True
-            server._rebuild_cond.notify_all()
-
-    handler = watchdog.events.FileSystemEventHandler()
-    handler.on_any_event = callback  # type: ignore[method-assign]
-    server.observer.schedule(handler, folder, recursive=False)
+        with self.server._rebuild_cond:
+            self.server._want_rebuild = True
+            self.server._rebuild_cond.notify_all()
 
 
 def prepend_theme_dir(config: MkDocsConfig, folder: str) -> None:
