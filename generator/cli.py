@@ -371,8 +371,6 @@ def _plugin_paths(args: argparse.Namespace) -> None:
     config file (relative to its folder), else ``digests`` and ``taxonomy.yml``, as a
     build finds them; and ``args.max_digest_mb``, the largest digest a build reads."""
     from generator.limits import MAX_DIGEST_MB
-
-    args.max_digest_mb = MAX_DIGEST_MB
     from generator.mkdocs_boundary import load_yaml
 
     config = args.config or Path("mkdocs.yml")
@@ -397,8 +395,8 @@ def _plugin_paths(args: argparse.Namespace) -> None:
             if name == "paperfeed" and isinstance(options, dict):
                 settings = options
     limit = settings.get("max_digest_mb")
-    if not isinstance(limit, bool) and isinstance(limit, int) and limit >= 1:
-        args.max_digest_mb = limit  # (a wrong one: the build says so)
+    valid = not isinstance(limit, bool) and isinstance(limit, int) and limit >= 1
+    args.max_digest_mb = limit if valid else MAX_DIGEST_MB  # (a wrong one: the build says so)
     base = config.parent
     for name, default in (("digests", "digests"), ("taxonomy", "taxonomy.yml")):
         if getattr(args, name, False) is None:

@@ -278,15 +278,22 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
         self.cache = cache
         return self.generated
 
+    def curation_target(self, config: MkDocsConfig) -> Path:
+        """Where the curation file is or would be: the ``curation`` option's, else
+        ``curation.yml`` beside the taxonomy."""
+        if self.option("curation"):
+            return self.path(config, "curation")
+        return self.path(config, "taxonomy").parent / CURATION_FILE
+
     def curation_path(self, config: MkDocsConfig) -> Path | None:
         """The curation file: the ``curation`` option's, else ``curation.yml`` beside the
         taxonomy if it exists (None: there is none)."""
+        target = self.curation_target(config)
         if self.option("curation"):
-            return self.path(config, "curation")
-        beside = self.path(config, "taxonomy").parent / CURATION_FILE
+            return target
         # (one that is there but not a file, a folder or a broken link, is named: not
         # skipped as if there were none)
-        return beside if beside.exists() or beside.is_symlink() else None
+        return target if target.exists() or target.is_symlink() else None
 
     def published_path(self, config: MkDocsConfig) -> Path:
         """The published-URLs file: the ``published`` option's, else beside the taxonomy."""
@@ -633,14 +640,9 @@ class PaperfeedPlugin(BasePlugin[PaperfeedConfig]):
             target = self.path(config, name)
             if target.exists():
                 places.append((os.fspath(target), True, None))
-        taxonomy = self.path(config, "taxonomy")
-        curation = (
-            self.path(config, "curation")
-            if self.option("curation")
-            else taxonomy.parent / CURATION_FILE
-        )
         waiting: dict[str, set[str]] = {}
-        for target in (curation, enrichment_path(taxonomy)):
+        taxonomy = self.path(config, "taxonomy")
+        for target in (self.curation_target(config), enrichment_path(taxonomy)):
             if target.exists():
                 places.append((os.fspath(target), True, None))
             elif target.parent.is_dir():

@@ -21,7 +21,7 @@ from generator.fetch.enrich import Outcome
 from generator.fetch.http import Client, FetchError
 from generator.ids import slugify
 from generator.limits import MAX_DIGEST_MB
-from generator.model import Digest
+from generator.model import Digest, Entry
 from generator.parse_structured import Metadata, parse_yaml_digest
 
 
@@ -32,6 +32,11 @@ def today() -> dt.date:
 
 _USERINFO = re.compile(r"(^[^/]*//)[^/@]*@")
 """A URL's user name and password (``https://user:pw@host``)."""
+
+
+def _hidden(text: str) -> str:
+    """``text`` with a URL's user name and password as ``***``: never repeated."""
+    return _USERINFO.sub(r"\1***@", text)
 
 
 def base_url(option: str | None, env: str, default: str) -> str:
@@ -46,14 +51,13 @@ def base_url(option: str | None, env: str, default: str) -> str:
         if option is not None:  # never the real service in its place
             raise UsageError("--api is empty: give an http(s) base URL")
         base = default
-    shown = _USERINFO.sub(r"\1***@", base)  # a password is not repeated in a message
+    shown = _hidden(base)
     if not base.lower().startswith(("http://", "https://")):
         raise UsageError(f"{where} must be an http(s) base URL, got {shown!r}")
     try:
         url = httpx.URL(base)
     except httpx.InvalidURL as err:
-        problem = _USERINFO.sub(r"\1***@", str(err))
-        raise UsageError(f"{where} is not a valid URL: {shown!r} ({problem})") from None
+        raise UsageError(f"{where} is not a valid URL: {shown!r} ({_hidden(str(err))})") from None
     if not url.host:
         raise UsageError(f"{where} names no host: {shown!r}")
     if url.userinfo:
@@ -88,29 +92,28 @@ def _with_reviews(path: Path, papers: list[Fetched]) -> list[Fetched]:
         old = _old_digest(path)
     except (OSError, InputError):
         return papers  # none (or made unreadable meanwhile)
-    reviews: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {}
+    reviews: dict[str, Entry] = {}
     listed = {p.arxiv for p in papers}
     lost = []
     for e in old.entries:
-        if not (e.topics or e.tags or e.note) and e.arxiv_id:
-            continue
         if not e.arxiv_id:
             lost.append(f"{e.title[:80]!r} (added by hand: no arXiv id) is not kept")
+        elif not (e.topics or e.tags or e.note):
+            continue
         elif e.arxiv_id in reviews:
             lost.append(f"the note, topics and tags of {e.title[:80]!r} listed again are not kept")
-        elif e.arxiv_id not in listed:
-            lost.append(
-                f"the note, topics and tags of {e.title[:80]!r} (arXiv:{e.arxiv_id}) are not "
-                "kept: the new response does not list it"
-            )
-            reviews[e.arxiv_id] = (e.topics, e.tags, e.note)
         else:
-            reviews[e.arxiv_id] = (e.topics, e.tags, e.note)
+            reviews[e.arxiv_id] = e
+            if e.arxiv_id not in listed:
+                lost.append(
+                    f"the note, topics and tags of {e.title[:80]!r} (arXiv:{e.arxiv_id}) are "
+                    "not kept: the new response does not list it"
+                )
     for line in lost:
         print(f"warning: {path}: {line}", file=sys.stderr)
     kept = [
-        replace(p, topics=reviews[p.arxiv][0], tags=reviews[p.arxiv][1], note=reviews[p.arxiv][2])
-        if p.arxiv in reviews
+        replace(p, topics=r.topics, tags=r.tags, note=r.note)
+        if p.arxiv and (r := reviews.get(p.arxiv))
         else p
         for p in papers
     ]
